@@ -1,0 +1,3 @@
+//! proton-conform: a contract-conformance harness for the AWS Proton API.
+
+pub mod model;

@@ -1,0 +1,24 @@
+//! The Proton service model: operations, shapes, waiters and paginators, embedded at compile
+//! time, and the JSON Schemas derived from them.
+
+mod schema;
+mod service;
+mod suggest;
+mod validate;
+mod waiters;
+
+pub use schema::{Direction, shape_schema};
+pub use service::{Member, Metadata, Model, Operation, Shape, ShapeKind, ShapeRef};
+pub use suggest::closest;
+pub use validate::{SchemaViolation, Validators};
+pub use waiters::{Acceptor, AcceptorState, Matcher, Waiter};
+
+/// Errors any AWS JSON service may answer, whatever the operation declares (CONTRACT.md, G3).
+pub const PROTOCOL_ERRORS: &[&str] = &[
+    "SerializationException",
+    "UnknownOperationException",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "UnrecognizedClientException",
+];
