@@ -1,3 +1,5 @@
 //! proton-conform: a contract-conformance harness for the AWS Proton API.
 
+pub mod client;
+pub mod emulator;
 pub mod model;

@@ -1,0 +1,10 @@
+//! awsJson1_0 transport: builds Proton requests, sends them with reqwest, bounds them in time
+//! and size, and records what happened as an [`Exchange`].
+
+mod decode;
+mod exchange;
+mod transport;
+
+pub use decode::{ApiError, Body, decode_response};
+pub use exchange::{Exchange, Outcome, Response, TransportError};
+pub use transport::{Client, ClientConfig, RequestOptions};
