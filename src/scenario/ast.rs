@@ -1,0 +1,147 @@
+//! A parsed, checked scenario.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::diagnostic::Pos;
+
+use super::node::Node;
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The path as given, used in every message.
+    pub file: String,
+    pub source: Arc<str>,
+    pub name: String,
+    pub description: Option<String>,
+    pub contract: Vec<String>,
+    pub operations: Vec<String>,
+    pub tags: Vec<String>,
+    /// Capabilities the endpoint must offer, declared or implied by the steps.
+    pub requires: Vec<Capability>,
+    pub vars: Vec<(String, Node)>,
+    pub timeout: Duration,
+    pub setup: Vec<Step>,
+    pub steps: Vec<Step>,
+    pub teardown: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Capability {
+    /// `/_conformance/clock`: the scenario moves time.
+    Clock,
+    /// `/_conformance/faults`.
+    Faults,
+    /// `/_conformance/requests`.
+    Requests,
+}
+
+impl Capability {
+    pub const ALL: &[(&str, Capability)] = &[
+        ("clock", Capability::Clock),
+        ("faults", Capability::Faults),
+        ("requests", Capability::Requests),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, c)| *c == self).map_or("?", |(n, _)| n)
+    }
+
+    /// Whether a scenario needing it changes endpoint-wide state, and so must run alone on a
+    /// shared endpoint.
+    pub fn is_exclusive(self) -> bool {
+        matches!(self, Capability::Clock | Capability::Faults)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Setup,
+    Steps,
+    Teardown,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Steps => "steps",
+            Phase::Teardown => "teardown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: Option<String>,
+    pub pos: Pos,
+    pub action: Action,
+    pub expect: Expect,
+    /// `name: jmespath` pairs, captured from the response body.
+    pub capture: Vec<(String, String)>,
+    /// The request breaks the input schema on purpose.
+    pub invalid_request: bool,
+}
+
+impl Step {
+    /// A short human name: its id or its action.
+    pub fn label(&self) -> String {
+        match (&self.id, &self.action) {
+            (Some(id), _) => id.clone(),
+            (None, Action::Call { operation, .. }) => operation.clone(),
+            (None, Action::Repeat { step, .. }) => format!("repeat {step}"),
+            (None, Action::Advance { seconds }) => format!("advance {seconds}s"),
+        }
+    }
+
+    /// The operation this step calls, once `repeat`s are resolved by the caller.
+    pub fn operation(&self) -> Option<&str> {
+        match &self.action {
+            Action::Call { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Call { operation: String, params: Option<Node> },
+    /// The request of an earlier step again, with members of `with` replaced.
+    Repeat { step: String, with: Option<Node> },
+    /// Move the endpoint's virtual clock forward.
+    Advance { seconds: u64 },
+}
+
+/// What a step's answer must be.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// The clause a failure of this expectation violates; else the scenario's.
+    pub clause: Option<String>,
+    pub outcome: ExpectedOutcome,
+    pub status: Option<u16>,
+    /// `jmespath: expected` equalities (expected values may hold templates).
+    pub paths: Vec<(String, Node)>,
+    /// `jmespath: value` inequalities.
+    pub differs: Vec<(String, Node)>,
+    /// Same resource detail as another step's answer, up to the profile's moving members and
+    /// these extra member names.
+    pub same_as: Option<(String, Vec<String>)>,
+    pub count: Option<(String, usize)>,
+    /// The answer is `{}`.
+    pub empty: bool,
+    /// A repeated delete right after step's delete: the profile says whether the metadata
+    /// (same as that step's answer) is required or `{}` is accepted too.
+    pub deleted_metadata: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ExpectedOutcome {
+    /// A 2xx answer (the default).
+    #[default]
+    Success,
+    /// An error of this type, its message matching the regex if one is given.
+    Error { error_type: String, message: Option<String> },
+    /// The profile's spelling of IdempotentParameterMismatch; `after_modification` when the
+    /// resource was also modified (the profile may then accept a ConflictException).
+    Mismatch { after_modification: bool },
+}

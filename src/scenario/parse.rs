@@ -1,0 +1,658 @@
+//! Text to [`Scenario`]: a pure function, no I/O. Reports the first syntax or shape problem
+//! (where serde stops), else every semantic problem of the file at once.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_saphyr::Spanned;
+
+use super::ast::{Action, Capability, Expect, ExpectedOutcome, Scenario, Step};
+use super::node::{Node, NodeValue};
+use super::raw::{RawExpect, RawScenario, RawStep};
+use super::template::{Reference, Template};
+use crate::contract;
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::model::{self, Model, ShapeKind};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Nesting deeper than this is refused by the YAML parser.
+const MAX_DEPTH: usize = 64;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Parses and checks one scenario file's text.
+pub fn parse(source: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    if source.len() > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic::new(
+            file,
+            None,
+            format!(
+                "file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes",
+                source.len()
+            ),
+        )]);
+    }
+    let raw: RawScenario = serde_saphyr::from_str_with_options(source, yaml_options())
+        .map_err(|e| vec![yaml_diagnostic(file, &e)])?;
+    let mut converter = Converter::new(file);
+    let scenario = converter.scenario(raw, source);
+    if converter.diagnostics.is_empty() {
+        Ok(scenario)
+    } else {
+        converter.diagnostics.sort_by_key(|d| d.pos);
+        Err(converter.diagnostics)
+    }
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_events = 200_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+fn yaml_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
+    let bare = error.without_snippet();
+    let pos = bare
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Pos::new(l.line(), l.column()));
+    let message = bare.to_string();
+    // serde's own text: "unknown field `cal`, expected one of `id`, `call`, ...".
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .trim()
+        .to_string();
+    let help = unknown_field_suggestion(&message);
+    Diagnostic::new(file, pos, message).help_opt(help)
+}
+
+fn unknown_field_suggestion(message: &str) -> Option<String> {
+    // serde-saphyr words it "unknown field `cal`, expected one of id, call, repeat".
+    let rest = message.split("unknown field `").nth(1)?;
+    let (field, expected) = rest.split_once('`')?;
+    let list = expected.split("expected one of").nth(1).or_else(|| expected.split("expected").nth(1))?;
+    let candidates: Vec<&str> = list
+        .split(',')
+        .map(|c| c.trim().trim_matches('`'))
+        .filter(|c| !c.is_empty())
+        .collect();
+    model::closest(field, candidates.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+}
+
+fn pos<T>(s: &Spanned<T>) -> Pos {
+    Pos::new(s.referenced.line(), s.referenced.column())
+}
+
+struct Converter<'f> {
+    file: &'f str,
+    diagnostics: Vec<Diagnostic>,
+    /// Names a template may refer to at this point: variables, then earlier captures.
+    defined: HashSet<String>,
+    /// Step ids seen so far, with the operation each calls.
+    steps: HashMap<String, Option<String>>,
+    requires: Vec<Capability>,
+}
+
+impl<'f> Converter<'f> {
+    fn new(file: &'f str) -> Self {
+        Self {
+            file,
+            diagnostics: Vec::new(),
+            defined: HashSet::new(),
+            steps: HashMap::new(),
+            requires: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::new(self.file, Some(pos), message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn scenario(&mut self, raw: RawScenario, source: &str) -> Scenario {
+        if raw.name.value.trim().is_empty() {
+            self.error(pos(&raw.name), "scenario name is empty");
+        }
+        let contract = raw
+            .contract
+            .iter()
+            .map(|c| {
+                self.clause(c);
+                c.value.clone()
+            })
+            .collect();
+        let operations = raw
+            .operations
+            .iter()
+            .map(|o| {
+                self.operation(&o.value, pos(o));
+                o.value.clone()
+            })
+            .collect();
+        for r in &raw.requires {
+            match Capability::ALL.iter().find(|(n, _)| *n == r.value) {
+                Some((_, c)) => self.requires.push(*c),
+                None => {
+                    let help = model::closest(&r.value, Capability::ALL.iter().map(|(n, _)| *n));
+                    let d = self.error(pos(r), format!("unknown capability `{}`", r.value));
+                    d.label = Some("expected clock, faults or requests".into());
+                    d.help = help.map(|h| format!("did you mean `{h}`?"));
+                }
+            }
+        }
+        let vars = self.vars(raw.vars.as_ref());
+        let timeout = match &raw.timeout {
+            None => DEFAULT_TIMEOUT,
+            Some(t) => match parse_duration(&t.value) {
+                Ok(secs) if secs > 0 => Duration::from_secs(secs),
+                _ => {
+                    self.error(pos(t), format!("invalid timeout `{}`", t.value))
+                        .help = Some("write a duration such as `30s`, `2m` or `1h`".into());
+                    DEFAULT_TIMEOUT
+                }
+            },
+        };
+        let setup = self.steps(raw.setup);
+        let steps = self.steps(raw.steps);
+        let teardown = self.steps(raw.teardown);
+        let mut requires = std::mem::take(&mut self.requires);
+        requires.sort();
+        requires.dedup();
+        Scenario {
+            file: self.file.to_string(),
+            source: Arc::from(source),
+            name: raw.name.value,
+            description: raw.description,
+            contract,
+            operations,
+            tags: raw.tags.into_iter().map(|t| t.value).collect(),
+            requires,
+            vars,
+            timeout,
+            setup,
+            steps,
+            teardown,
+        }
+    }
+
+    fn clause(&mut self, c: &Spanned<String>) {
+        if contract::clause(&c.value).is_none() {
+            let help = model::closest(&c.value, contract::CLAUSES.iter().map(|c| c.id));
+            let d = self.error(pos(c), format!("unknown contract clause `{}`", c.value));
+            d.width = c.value.len();
+            d.label = Some("not a clause of CONTRACT.md (CT1..CT6, IC1..IC3, ID1..ID3, AD1, AD2, G1..G3)".into());
+            d.help = help.map(|h| format!("did you mean `{h}`?"));
+        }
+    }
+
+    fn operation(&mut self, name: &str, at: Pos) -> bool {
+        let model = Model::get();
+        if model.operation(name).is_some() {
+            return true;
+        }
+        let help = model::closest(name, model.operations.keys().map(String::as_str));
+        let d = self.error(at, format!("unknown operation `{name}`"));
+        d.label = Some("not in the Proton model".into());
+        d.width = name.len();
+        d.help = help.map(|h| format!("did you mean `{h}`?"));
+        false
+    }
+
+    fn vars(&mut self, vars: Option<&Node>) -> Vec<(String, Node)> {
+        let Some(node) = vars else { return Vec::new() };
+        let Some(entries) = node.entries() else {
+            self.error(node.pos, format!("`vars` must be a mapping, found {}", node.kind()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            self.templates_in(value);
+            self.defined.insert(key.name.clone());
+            out.push((key.name.clone(), value.clone()));
+        }
+        out
+    }
+
+    fn steps(&mut self, raw: Vec<Spanned<RawStep>>) -> Vec<Step> {
+        raw.into_iter().filter_map(|s| self.step(s)).collect()
+    }
+
+    fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
+        let at = pos(&raw);
+        let step = raw.value;
+        let actions = [step.call.is_some(), step.repeat.is_some(), step.advance.is_some()];
+        if actions.iter().filter(|a| **a).count() != 1 {
+            self.error(at, "a step needs exactly one action")
+                .help = Some("use one of `call: Operation`, `repeat: step-id` or `advance: 10m`".into());
+            return None;
+        }
+        let id = step.id.as_ref().map(|id| id.value.clone());
+        if let Some(id) = &step.id {
+            if self.steps.contains_key(&id.value) {
+                self.error(pos(id), format!("step id `{}` is used twice", id.value));
+            }
+        }
+        let (action, operation) = if let Some(call) = &step.call {
+            let known = self.operation(&call.value, pos(call));
+            if step.with.is_some() {
+                self.error(at, "`with` only applies to `repeat`; put the members in `params`");
+            }
+            if let (true, Some(params)) = (known, &step.params) {
+                self.members(params, &input_shape(&call.value), &call.value);
+            }
+            if let Some(params) = &step.params {
+                self.templates_in(params);
+            }
+            let operation = call.value.clone();
+            (
+                Action::Call {
+                    operation: operation.clone(),
+                    params: step.params.clone(),
+                },
+                Some(operation),
+            )
+        } else if let Some(repeat) = &step.repeat {
+            let operation = self.step_ref(repeat).flatten();
+            if step.params.is_some() {
+                self.error(at, "`params` does not apply to `repeat`")
+                    .help = Some("use `with:` to change members of the repeated request".into());
+            }
+            if let Some(with) = &step.with {
+                if let Some(op) = &operation {
+                    self.members(with, &input_shape(op), op);
+                }
+                self.templates_in(with);
+            }
+            (
+                Action::Repeat {
+                    step: repeat.value.clone(),
+                    with: step.with.clone(),
+                },
+                operation,
+            )
+        } else {
+            let advance = step.advance.as_ref().expect("counted above");
+            self.requires.push(Capability::Clock);
+            for (present, key) in [
+                (step.params.is_some(), "params"),
+                (step.with.is_some(), "with"),
+                (step.expect.is_some(), "expect"),
+                (step.capture.is_some(), "capture"),
+            ] {
+                if present {
+                    self.error(at, format!("`{key}` does not apply to `advance`"));
+                }
+            }
+            let seconds = match parse_duration(&advance.value) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.error(pos(advance), format!("invalid duration `{}`: {e}", advance.value))
+                        .help = Some("write e.g. `10m`, `7h59m`, `8h1s` or `30s`".into());
+                    0
+                }
+            };
+            (Action::Advance { seconds }, None)
+        };
+        let expect = match step.expect {
+            Some(e) => self.expect(e, operation.as_deref()),
+            None => Expect::default(),
+        };
+        let capture = self.captures(step.capture.as_ref());
+        if let Some(id) = &id {
+            self.steps.insert(id.clone(), operation);
+        }
+        Some(Step {
+            id,
+            pos: at,
+            action,
+            expect,
+            capture,
+            invalid_request: step.invalid_request.unwrap_or(false),
+        })
+    }
+
+    /// An earlier step by id: `Some(operation)` if found.
+    fn step_ref(&mut self, id: &Spanned<String>) -> Option<Option<String>> {
+        if let Some(op) = self.steps.get(&id.value) {
+            return Some(op.clone());
+        }
+        let help = model::closest(&id.value, self.steps.keys().map(String::as_str)).map(str::to_string);
+        let d = self.error(pos(id), format!("no earlier step has the id `{}`", id.value));
+        d.width = id.value.len();
+        d.help = help.map(|h| format!("did you mean `{h}`?"));
+        None
+    }
+
+    fn captures(&mut self, node: Option<&Node>) -> Vec<(String, String)> {
+        let Some(node) = node else { return Vec::new() };
+        let Some(entries) = node.entries() else {
+            self.error(node.pos, "`capture` must map names to JMESPath expressions");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            match value.as_str() {
+                Some(path) => {
+                    self.jmespath(path, value.pos);
+                    self.defined.insert(key.name.clone());
+                    out.push((key.name.clone(), path.to_string()));
+                }
+                None => {
+                    self.error(value.pos, format!("capture `{}` needs a JMESPath string", key.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn jmespath(&mut self, path: &str, at: Pos) {
+        if let Err(e) = jmespath::compile(path) {
+            self.error(at, format!("invalid JMESPath `{path}`: {}", e.reason));
+        }
+    }
+
+    fn expect(&mut self, raw: Spanned<RawExpect>, operation: Option<&str>) -> Expect {
+        let at = pos(&raw);
+        let e = raw.value;
+        let mut expect = Expect::default();
+        if let Some(c) = &e.clause {
+            self.clause(c);
+            expect.clause = Some(c.value.clone());
+        }
+        expect.status = e.status.as_ref().map(|s| s.value);
+        if let Some(error) = &e.error {
+            self.error_type(error, operation);
+            if let Some(m) = &e.message {
+                if let Err(err) = regex::Regex::new(&m.value) {
+                    self.error(pos(m), format!("`message` is not a valid regex: {err}"));
+                }
+            }
+            expect.outcome = ExpectedOutcome::Error {
+                error_type: error.value.clone(),
+                message: e.message.as_ref().map(|m| m.value.clone()),
+            };
+        } else if let Some(m) = &e.message {
+            self.error(pos(m), "`message` needs `error`");
+        }
+        if let Some(mismatch) = &e.mismatch {
+            let after_modification = match &mismatch.value {
+                NodeValue::Bool(true) => false,
+                NodeValue::Str(s) if s == "after-modification" => true,
+                _ => {
+                    self.error(mismatch.pos, "`mismatch` is `true` or `after-modification`");
+                    false
+                }
+            };
+            if e.error.is_some() {
+                self.error(mismatch.pos, "`mismatch` and `error` exclude each other")
+                    .help = Some("`mismatch: true` already means the profile's ValidationException".into());
+            }
+            expect.outcome = ExpectedOutcome::Mismatch { after_modification };
+        }
+        expect.paths = self.path_map(e.paths.as_ref(), "paths");
+        expect.differs = self.path_map(e.differs.as_ref(), "differs");
+        if let Some(s) = &e.same_as {
+            self.step_ref(s);
+            let ignore = e.ignore.iter().map(|i| i.value.clone()).collect();
+            expect.same_as = Some((s.value.clone(), ignore));
+        } else if let Some(i) = e.ignore.first() {
+            self.error(pos(i), "`ignore` needs `same_as`");
+        }
+        if let Some(d) = &e.deleted_metadata {
+            self.step_ref(d);
+            expect.deleted_metadata = Some(d.value.clone());
+        }
+        if let Some(count) = &e.count {
+            self.jmespath(&count.value.path.value, pos(&count.value.path));
+            expect.count = Some((count.value.path.value.clone(), count.value.equals));
+        }
+        expect.empty = e.empty.unwrap_or(false);
+        let errors_expected = !matches!(expect.outcome, ExpectedOutcome::Success);
+        let body_checks = expect.empty
+            || expect.same_as.is_some()
+            || expect.count.is_some()
+            || expect.deleted_metadata.is_some();
+        if errors_expected && body_checks {
+            self.error(at, "an expected error has no resource body to compare; drop `same_as`, `count`, `empty` or `deleted_metadata`");
+        }
+        expect
+    }
+
+    fn error_type(&mut self, error: &Spanned<String>, operation: Option<&str>) {
+        let model = Model::get();
+        let name = error.value.as_str();
+        let known = model.error_shapes().any(|e| e == name) || model::PROTOCOL_ERRORS.contains(&name);
+        if !known {
+            let candidates = model.error_shapes().chain(model::PROTOCOL_ERRORS.iter().copied());
+            let help = model::closest(name, candidates);
+            let d = self.error(pos(error), format!("unknown error type `{name}`"));
+            d.width = name.len();
+            d.help = help.map(|h| format!("did you mean `{h}`?"));
+        } else if let Some(op) = operation {
+            if !model.declares_error(op, name) && !model::PROTOCOL_ERRORS.contains(&name) {
+                let d = self.error(pos(error), format!("{op} does not declare `{name}`"));
+                d.width = name.len();
+                d.help = Some("an endpoint answering it would break G3; expect a declared error".into());
+            }
+        }
+    }
+
+    fn path_map(&mut self, node: Option<&Node>, key: &str) -> Vec<(String, Node)> {
+        let Some(node) = node else { return Vec::new() };
+        let Some(entries) = node.entries() else {
+            self.error(node.pos, format!("`{key}` must map JMESPath expressions to values"));
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .map(|(k, v)| {
+                self.jmespath(&k.name, k.pos);
+                self.templates_in(v);
+                (k.name.clone(), v.clone())
+            })
+            .collect()
+    }
+
+    /// Every string in `node` must be a valid template whose names are defined by now.
+    fn templates_in(&mut self, node: &Node) {
+        match &node.value {
+            NodeValue::Str(text) => match Template::parse(text) {
+                Err(e) => {
+                    self.error(node.pos, format!("invalid template: {}", e.message));
+                }
+                Ok(t) => {
+                    for expr in t.exprs() {
+                        if let Reference::Name(name) = &expr.reference {
+                            if !self.defined.contains(name) {
+                                let help = model::closest(name, self.defined.iter().map(String::as_str)).map(str::to_string);
+                                let d = self.error(node.pos, format!("`${{{name}}}` is not defined here"));
+                                d.label = Some("no variable or earlier capture has this name".into());
+                                d.help = help.map(|h| format!("did you mean `{h}`?"));
+                            }
+                        }
+                    }
+                }
+            },
+            NodeValue::Seq(items) => items.iter().for_each(|i| self.templates_in(i)),
+            NodeValue::Map(entries) => entries.iter().for_each(|(_, v)| self.templates_in(v)),
+            _ => {}
+        }
+    }
+
+    /// Checks `node` against a model shape: member names (with suggestions) and value kinds.
+    fn members(&mut self, node: &Node, shape_name: &str, context: &str) {
+        let Some(shape) = Model::get().shape(shape_name) else { return };
+        if node.as_str().is_some_and(|s| s.contains("${")) {
+            return; // a templated value is checked once expanded, before sending
+        }
+        match shape.kind {
+            ShapeKind::Structure => {
+                let Some(entries) = node.entries() else {
+                    self.error(node.pos, format!("{context} expects a mapping ({shape_name}), found {}", node.kind()));
+                    return;
+                };
+                for required in &shape.required {
+                    if !entries.iter().any(|(k, _)| &k.name == required) {
+                        self.error(node.pos, format!("{context}: missing required member `{required}` of {shape_name}"));
+                    }
+                }
+                for (key, value) in entries {
+                    match shape.members.get(&key.name) {
+                        Some(member) => self.members(value, &member.shape, &key.name),
+                        None => {
+                            let help = model::closest(&key.name, shape.members.keys().map(String::as_str));
+                            let known: Vec<&str> = shape.members.keys().map(String::as_str).collect();
+                            let d = self.error(key.pos, format!("unknown member `{}` in {shape_name}", key.name));
+                            d.width = key.name.len();
+                            d.label = Some(format!("expected one of {}", known.join(", ")));
+                            d.help = help.map(|h| format!("did you mean `{h}`?"));
+                        }
+                    }
+                }
+            }
+            ShapeKind::List => match &node.value {
+                NodeValue::Seq(items) => {
+                    if let Some(member) = &shape.member {
+                        items.iter().for_each(|i| self.members(i, &member.shape, context));
+                    }
+                }
+                _ => {
+                    self.error(node.pos, format!("{context} expects a list, found {}", node.kind()));
+                }
+            },
+            ShapeKind::Map => match (&node.value, &shape.value) {
+                (NodeValue::Map(entries), Some(value)) => {
+                    entries.iter().for_each(|(_, v)| self.members(v, &value.shape, context));
+                }
+                _ => {
+                    self.error(node.pos, format!("{context} expects a mapping, found {}", node.kind()));
+                }
+            },
+            ShapeKind::String | ShapeKind::Blob => {
+                if !matches!(node.value, NodeValue::Str(_)) {
+                    let d = self.error(node.pos, format!("{context} expects a string, found {}", node.kind()));
+                    if matches!(node.value, NodeValue::Int(_) | NodeValue::Float(_) | NodeValue::Bool(_)) {
+                        d.help = Some("quote the value: the model types this member as a string".into());
+                    }
+                }
+            }
+            ShapeKind::Integer | ShapeKind::Long => {
+                if !matches!(node.value, NodeValue::Int(_)) {
+                    self.error(node.pos, format!("{context} expects an integer, found {}", node.kind()));
+                }
+            }
+            ShapeKind::Boolean => {
+                if !matches!(node.value, NodeValue::Bool(_)) {
+                    self.error(node.pos, format!("{context} expects a boolean, found {}", node.kind()));
+                }
+            }
+            ShapeKind::Timestamp | ShapeKind::Double | ShapeKind::Float => {
+                if !matches!(node.value, NodeValue::Int(_) | NodeValue::Float(_)) {
+                    self.error(node.pos, format!("{context} expects a number, found {}", node.kind()));
+                }
+            }
+        }
+    }
+}
+
+fn input_shape(operation: &str) -> String {
+    Model::get()
+        .operation(operation)
+        .and_then(|o| o.input.as_ref())
+        .map(|i| i.shape.clone())
+        .unwrap_or_default()
+}
+
+/// `90`, `30s`, `10m`, `8h`, `7h59m`, `8h0m1s`, `1d` into seconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(n);
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    let mut any = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(format!("unexpected `{c}`")),
+        };
+        let n: u64 = number.parse().map_err(|_| format!("a number must come before `{c}`"))?;
+        total = total
+            .checked_add(n.checked_mul(unit).ok_or("too large")?)
+            .ok_or("too large")?;
+        number.clear();
+        any = true;
+    }
+    if !number.is_empty() || !any {
+        return Err("expected a number followed by d, h, m or s".into());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7h59m"), Ok(7 * 3600 + 59 * 60));
+        assert_eq!(parse_duration("8h1s"), Ok(8 * 3600 + 1));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("10").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod diagnostics_tests {
+    use super::parse;
+
+    fn errors(src: &str) -> Vec<String> {
+        match parse(src, "s.yaml") {
+            Ok(_) => vec![],
+            Err(d) => d.iter().map(|d| d.render(Some(src))).collect(),
+        }
+    }
+
+    #[test]
+    fn unknown_step_key_names_the_position_and_suggests() {
+        let e = errors("name: x\nsteps:\n  - cal: GetEnvironmentTemplate\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].contains("s.yaml:3:"), "{}", e[0]);
+        assert!(e[0].contains("unknown field `cal`"), "{}", e[0]);
+        assert!(e[0].contains("did you mean `call`?"), "{}", e[0]);
+    }
+
+    #[test]
+    fn every_semantic_problem_is_reported_at_once() {
+        let src = "name: x\ncontract: [CT9]\nsteps:\n  - call: CreateEnviromentTemplate\n  - call: CreateEnvironmentTemplate\n    params: { nme: a, description: 3 }\n  - repeat: frist\n";
+        let e = errors(src);
+        assert_eq!(e.len(), 6, "{e:#?}");
+        assert!(e[0].contains("s.yaml:2:12") && e[0].contains("did you mean `CT"), "{}", e[0]);
+        assert!(e[1].contains("s.yaml:4:11") && e[1].contains("did you mean `CreateEnvironmentTemplate`?"), "{}", e[1]);
+        assert!(e[2].contains("s.yaml:6:13") && e[2].contains("missing required member `name`"), "{}", e[2]);
+        assert!(e[3].contains("s.yaml:6:15") && e[3].contains("did you mean `name`?"), "{}", e[3]);
+        assert!(e[4].contains("s.yaml:6:36") && e[4].contains("quote the value"), "{}", e[4]);
+        assert!(e[5].contains("s.yaml:7:13") && e[5].contains("no earlier step"), "{}", e[5]);
+    }
+}

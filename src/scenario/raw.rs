@@ -1,0 +1,93 @@
+//! The file format as serde sees it: every key known (`deny_unknown_fields`), every value
+//! spanned. Turned into the typed [`super::ast`] by [`super::parse`].
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::node::Node;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub contract: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub operations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub vars: Option<Node>,
+    #[serde(default)]
+    pub timeout: Option<Spanned<String>>,
+    #[serde(default)]
+    pub setup: Vec<Spanned<RawStep>>,
+    #[serde(default)]
+    pub steps: Vec<Spanned<RawStep>>,
+    #[serde(default)]
+    pub teardown: Vec<Spanned<RawStep>>,
+}
+
+/// A step: exactly one action key (`call`, `repeat`, `advance`), checked after parsing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    #[serde(default)]
+    pub call: Option<Spanned<String>>,
+    #[serde(default)]
+    pub repeat: Option<Spanned<String>>,
+    #[serde(default)]
+    pub advance: Option<Spanned<String>>,
+    #[serde(default)]
+    pub params: Option<Node>,
+    #[serde(default)]
+    pub with: Option<Node>,
+    #[serde(default)]
+    pub invalid_request: Option<bool>,
+    #[serde(default)]
+    pub expect: Option<Spanned<RawExpect>>,
+    #[serde(default)]
+    pub capture: Option<Node>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub clause: Option<Spanned<String>>,
+    #[serde(default)]
+    pub status: Option<Spanned<u16>>,
+    #[serde(default)]
+    pub error: Option<Spanned<String>>,
+    #[serde(default)]
+    pub message: Option<Spanned<String>>,
+    #[serde(default)]
+    pub mismatch: Option<Node>,
+    #[serde(default)]
+    pub paths: Option<Node>,
+    #[serde(default)]
+    pub differs: Option<Node>,
+    #[serde(default)]
+    pub same_as: Option<Spanned<String>>,
+    #[serde(default)]
+    pub ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub count: Option<Spanned<RawCount>>,
+    #[serde(default)]
+    pub empty: Option<bool>,
+    #[serde(default)]
+    pub deleted_metadata: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCount {
+    pub path: Spanned<String>,
+    pub equals: usize,
+}
