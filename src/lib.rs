@@ -1,8 +1,13 @@
 //! proton-conform: a contract-conformance harness for the AWS Proton API.
 
+pub mod check;
 pub mod client;
 pub mod contract;
 pub mod emulator;
+pub mod event;
 pub mod model;
 pub mod diagnostic;
+pub mod redact;
+pub mod report;
+pub mod runner;
 pub mod scenario;

@@ -7,4 +7,4 @@ mod transport;
 
 pub use decode::{ApiError, Body, decode_response};
 pub use exchange::{Exchange, Outcome, Response, TransportError};
-pub use transport::{Client, ClientConfig, RequestOptions};
+pub use transport::{Client, ClientConfig, RequestOptions, error_chain};

@@ -154,7 +154,7 @@ fn classify(e: &reqwest::Error) -> TransportError {
 }
 
 /// reqwest's top-level message is terse ("error sending request"); the cause says why.
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

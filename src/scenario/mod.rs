@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod node;
+pub mod files;
 mod parse;
 mod raw;
 pub mod template;

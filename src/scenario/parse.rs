@@ -270,7 +270,7 @@ impl<'f> Converter<'f> {
             }
             if let Some(with) = &step.with {
                 if let Some(op) = &operation {
-                    self.members(with, &input_shape(op), op);
+                    self.partial_members(with, &input_shape(op), op);
                 }
                 self.templates_in(with);
             }
@@ -357,6 +357,13 @@ impl<'f> Converter<'f> {
     }
 
     fn jmespath(&mut self, path: &str, at: Pos) {
+        self.templates_in(&Node {
+            value: NodeValue::Str(path.to_string()),
+            pos: at,
+        });
+        // Templates expand to plain text; compile with a stand-in to check the syntax.
+        let stand_in = regex::Regex::new(r"\$\{[^}]*\}").map(|re| re.replace_all(path, "x").into_owned());
+        let path = stand_in.as_deref().unwrap_or(path);
         if let Err(e) = jmespath::compile(path) {
             self.error(at, format!("invalid JMESPath `{path}`: {}", e.reason));
         }
@@ -492,6 +499,15 @@ impl<'f> Converter<'f> {
 
     /// Checks `node` against a model shape: member names (with suggestions) and value kinds.
     fn members(&mut self, node: &Node, shape_name: &str, context: &str) {
+        self.members_of(node, shape_name, context, true);
+    }
+
+    /// `with` of a `repeat` replaces some members: its top level need not be complete.
+    fn partial_members(&mut self, node: &Node, shape_name: &str, context: &str) {
+        self.members_of(node, shape_name, context, false);
+    }
+
+    fn members_of(&mut self, node: &Node, shape_name: &str, context: &str, complete: bool) {
         let Some(shape) = Model::get().shape(shape_name) else { return };
         if node.as_str().is_some_and(|s| s.contains("${")) {
             return; // a templated value is checked once expanded, before sending
@@ -502,7 +518,7 @@ impl<'f> Converter<'f> {
                     self.error(node.pos, format!("{context} expects a mapping ({shape_name}), found {}", node.kind()));
                     return;
                 };
-                for required in &shape.required {
+                for required in shape.required.iter().filter(|_| complete) {
                     if !entries.iter().any(|(k, _)| &k.name == required) {
                         self.error(node.pos, format!("{context}: missing required member `{required}` of {shape_name}"));
                     }

@@ -217,6 +217,20 @@ impl Bindings {
         self.expand(&template)
     }
 
+    /// Expands every string inside a JSON value (keys stay as written).
+    pub fn expand_value(&self, value: &Value) -> Result<Value, String> {
+        match value {
+            Value::String(s) => self.expand_str(s),
+            Value::Array(items) => items.iter().map(|i| self.expand_value(i)).collect::<Result<_, _>>().map(Value::Array),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| self.expand_value(v).map(|v| (k.clone(), v)))
+                .collect::<Result<_, _>>()
+                .map(Value::Object),
+            other => Ok(other.clone()),
+        }
+    }
+
     fn lookup(&self, name: &str) -> Result<&Value, String> {
         self.values
             .get(name)

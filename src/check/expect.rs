@@ -1,0 +1,244 @@
+//! A step's own expectations: the outcome (success, an error, the profile's mismatch), then
+//! paths, counts, emptiness and sameness with earlier answers.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::compare::{differences, values_equal};
+use super::failure::CheckFailure;
+use super::jmes::search;
+use crate::client::{Body, Exchange, Outcome};
+use crate::contract::{DeletedMetadata, Profile};
+use crate::scenario::template::Bindings;
+use crate::scenario::{Expect, ExpectedOutcome};
+
+/// Everything a step's checks need besides the exchange itself.
+pub struct StepContext<'a> {
+    pub expect: &'a Expect,
+    pub profile: &'a Profile,
+    /// The clause failures name when the expectation names none.
+    pub default_clause: &'a str,
+    pub bindings: &'a Bindings,
+    /// Earlier exchanges by step id.
+    pub earlier: &'a HashMap<String, Exchange>,
+}
+
+impl StepContext<'_> {
+    fn clause(&self) -> &str {
+        self.expect.clause.as_deref().unwrap_or(self.default_clause)
+    }
+
+    fn fail(&self, message: impl Into<String>) -> CheckFailure {
+        CheckFailure::new(self.clause(), message)
+    }
+}
+
+/// Describes what came back, in one line.
+fn describe(exchange: &Exchange) -> String {
+    match &exchange.outcome {
+        Outcome::Transport(e) => format!("no answer: {e}"),
+        Outcome::Response(r) => match &r.body {
+            Body::Success(_) => format!("success (HTTP {})", r.status),
+            Body::Error(e) => format!(
+                "{} (HTTP {}): {}",
+                e.error_type,
+                r.status,
+                e.message.as_deref().unwrap_or("(no message)")
+            ),
+            Body::Malformed(m) => format!("a malformed answer (HTTP {}): {m}", r.status),
+        },
+    }
+}
+
+/// The outcome kind and status: success, the named error, or the profile's mismatch.
+pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFailure> {
+    let Some(response) = exchange.response() else { return Ok(()) };
+    if let Some(status) = ctx.expect.status {
+        if response.status != status {
+            return Err(ctx
+                .fail(format!("expected HTTP {status}, got {}", response.status))
+                .expected(status.to_string())
+                .actual(describe(exchange)));
+        }
+    }
+    let error = match &response.body {
+        Body::Error(e) => Some(e),
+        _ => None,
+    };
+    match &ctx.expect.outcome {
+        ExpectedOutcome::Success => match error {
+            None => Ok(()),
+            Some(_) => Err(ctx
+                .fail(format!("expected success, got {}", describe(exchange)))
+                .expected("a 2xx answer")
+                .actual(describe(exchange))),
+        },
+        ExpectedOutcome::Error { error_type, message } => {
+            let matches = error.is_some_and(|e| {
+                &e.error_type == error_type && message_matches(message.as_deref(), e.message.as_deref())
+            });
+            if matches {
+                return Ok(());
+            }
+            let wanted = match message {
+                Some(m) => format!("{error_type} with a message matching /{m}/"),
+                None => error_type.clone(),
+            };
+            Err(ctx
+                .fail(format!("expected {wanted}, got {}", describe(exchange)))
+                .expected(wanted)
+                .actual(describe(exchange)))
+        }
+        ExpectedOutcome::Mismatch { after_modification } => {
+            let rule = &ctx.profile.mismatch;
+            let is_mismatch = error.is_some_and(|e| {
+                e.error_type == rule.error && message_matches(rule.message.as_deref(), e.message.as_deref())
+            });
+            let conflict_ok = *after_modification
+                && ctx.profile.conflict_accepted_for_modified_mismatch
+                && error.is_some_and(|e| e.error_type == "ConflictException");
+            if is_mismatch || conflict_ok {
+                return Ok(());
+            }
+            let mut wanted = match &rule.message {
+                Some(m) => format!("{} with a message matching /{m}/ (IdempotentParameterMismatch)", rule.error),
+                None => format!("{} (IdempotentParameterMismatch)", rule.error),
+            };
+            if *after_modification && ctx.profile.conflict_accepted_for_modified_mismatch {
+                wanted.push_str(" or ConflictException");
+            }
+            Err(ctx
+                .fail(format!(
+                    "expected an idempotent parameter mismatch (profile {}), got {}",
+                    ctx.profile.name,
+                    describe(exchange)
+                ))
+                .expected(wanted)
+                .actual(describe(exchange)))
+        }
+    }
+}
+
+fn message_matches(pattern: Option<&str>, message: Option<&str>) -> bool {
+    match pattern {
+        None => true,
+        // Patterns were checked when the scenario or profile was loaded.
+        Some(p) => Regex::new(p).is_ok_and(|re| re.is_match(message.unwrap_or(""))),
+    }
+}
+
+/// Paths, differences, counts, emptiness, sameness: everything about the body.
+pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFailure> {
+    let expect = ctx.expect;
+    let Some(body) = exchange.body_json() else { return Ok(()) };
+    for (path, expected) in &expect.paths {
+        let path = &expand_path(ctx, path)?;
+        let expected = expand(ctx, &expected.to_json())?;
+        let actual = search(path, body).map_err(|e| ctx.fail(e))?;
+        if !values_equal(&expected, &actual) {
+            return Err(ctx
+                .fail(format!("`{path}` is {actual}, expected {expected}"))
+                .expected(expected.to_string())
+                .actual(actual.to_string()));
+        }
+    }
+    for (path, other) in &expect.differs {
+        let path = &expand_path(ctx, path)?;
+        let other = expand(ctx, &other.to_json())?;
+        let actual = search(path, body).map_err(|e| ctx.fail(e))?;
+        if values_equal(&other, &actual) {
+            return Err(ctx
+                .fail(format!("`{path}` is {actual}, expected a different value"))
+                .expected(format!("anything but {other}"))
+                .actual(actual.to_string()));
+        }
+    }
+    if let Some((path, n)) = &expect.count {
+        let path = &expand_path(ctx, path)?;
+        let found = search(path, body).map_err(|e| ctx.fail(e))?;
+        let len = found.as_array().map(Vec::len);
+        if len != Some(*n) {
+            let actual = len.map_or_else(|| format!("{found} (not a list)"), |l| l.to_string());
+            return Err(ctx
+                .fail(format!("`{path}` holds {actual} item(s), expected {n}"))
+                .expected(n.to_string())
+                .actual(actual));
+        }
+    }
+    if expect.empty && !is_empty_object(body) {
+        return Err(ctx
+            .fail("expected an empty answer `{}`")
+            .expected("{}")
+            .actual(body.to_string()));
+    }
+    if let Some((step, ignore)) = &expect.same_as {
+        let original = earlier_body(ctx, step)?;
+        same_resource(ctx, step, original, body, ignore)?;
+    }
+    if let Some(step) = &expect.deleted_metadata {
+        let original = earlier_body(ctx, step)?;
+        if is_empty_object(body) {
+            if ctx.profile.deleted_metadata == DeletedMetadata::Required {
+                return Err(ctx
+                    .fail(format!(
+                        "a repeated delete right after `{step}` answered `{{}}`; profile {} requires the deleted resource's metadata",
+                        ctx.profile.name
+                    ))
+                    .expected(format!("the metadata `{step}` returned"))
+                    .actual("{}"));
+            }
+        } else {
+            same_resource(ctx, step, original, body, &[])?;
+        }
+    }
+    Ok(())
+}
+
+fn same_resource(
+    ctx: &StepContext,
+    step: &str,
+    original: &Value,
+    body: &Value,
+    ignore: &[String],
+) -> Result<(), CheckFailure> {
+    let skip = |member: &str| ctx.profile.is_moving_member(member) || ignore.iter().any(|i| i == member);
+    let diffs = differences(original, body, &skip);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    Err(ctx
+        .fail(format!(
+            "the answer is not the same resource detail as `{step}`'s: {} member(s) differ, first {}",
+            diffs.len(),
+            diffs[0]
+        ))
+        .differences(diffs))
+}
+
+fn earlier_body<'a>(ctx: &StepContext<'a>, step: &str) -> Result<&'a Value, CheckFailure> {
+    let exchange = ctx
+        .earlier
+        .get(step)
+        .ok_or_else(|| ctx.fail(format!("step `{step}` has no recorded answer to compare with")))?;
+    exchange
+        .success_body()
+        .ok_or_else(|| ctx.fail(format!("step `{step}` did not succeed, so there is nothing to compare with")))
+}
+
+fn is_empty_object(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.is_empty())
+}
+
+fn expand(ctx: &StepContext, value: &Value) -> Result<Value, CheckFailure> {
+    ctx.bindings.expand_value(value).map_err(|e| ctx.fail(e))
+}
+
+/// Paths may hold templates (`templates[?name=='${tpl}']`).
+fn expand_path(ctx: &StepContext, path: &str) -> Result<String, CheckFailure> {
+    match ctx.bindings.expand_str(path).map_err(|e| ctx.fail(e))? {
+        Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}

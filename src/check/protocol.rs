@@ -1,0 +1,60 @@
+//! G3: the answer is valid awsJson1_0, and an error is one the operation may send.
+
+use super::failure::CheckFailure;
+use crate::client::{Body, Exchange, Outcome};
+use crate::model::{Model, PROTOCOL_ERRORS};
+
+pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
+    let Outcome::Response(response) = &exchange.outcome else {
+        return Ok(()); // transport problems are errors, handled by the runner
+    };
+    match &response.body {
+        Body::Malformed(reason) => Err(CheckFailure::new(
+            "G3",
+            format!("the answer (HTTP {}) is not valid awsJson1_0: {reason}", response.status),
+        )
+        .actual(truncate(&response.raw, 500))),
+        Body::Success(body) => {
+            if let Some(t) = body.get("__type").and_then(|t| t.as_str()) {
+                return Err(CheckFailure::new(
+                    "G3",
+                    format!("a {} answer carries an error body (__type {t:?})", response.status),
+                )
+                .actual(truncate(&response.raw, 500)));
+            }
+            Ok(())
+        }
+        Body::Error(error) => {
+            let name = error.error_type.as_str();
+            let declared = Model::get().declares_error(&exchange.operation, name);
+            if declared || PROTOCOL_ERRORS.contains(&name) {
+                Ok(())
+            } else {
+                Err(CheckFailure::new(
+                    "G3",
+                    format!("{} does not declare the error {name}", exchange.operation),
+                )
+                .expected(declared_errors(&exchange.operation))
+                .actual(format!("{name} (HTTP {}): {}", response.status, error.message.as_deref().unwrap_or(""))))
+            }
+        }
+    }
+}
+
+fn declared_errors(operation: &str) -> String {
+    Model::get()
+        .operation(operation)
+        .map(|op| {
+            let names: Vec<&str> = op.errors.iter().map(|e| e.shape.as_str()).collect();
+            format!("one of {} or a protocol-level error", names.join(", "))
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let cut = (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    format!("{}… ({} bytes)", &text[..cut], text.len())
+}

@@ -1,0 +1,54 @@
+//! G2: every response body conforms to the model's output or error shape.
+
+use serde_json::Value;
+
+use super::failure::CheckFailure;
+use crate::client::{Body, Exchange};
+use crate::model::{Direction, Model, Validators};
+
+pub fn check_schema(exchange: &Exchange) -> Result<(), CheckFailure> {
+    let Some(response) = exchange.response() else {
+        return Ok(());
+    };
+    let validators = Validators::global();
+    let result = match &response.body {
+        // An explicit null is an absent member to every SDK: drop nulls before validating.
+        Body::Success(body) => validators.check_output(&exchange.operation, &without_nulls(body)),
+        Body::Error(error) => {
+            if Model::get().shape(&error.error_type).is_some_and(|s| s.exception) {
+                validators.check(&error.error_type, Direction::Output, &without_nulls(&error.body))
+            } else {
+                Ok(Vec::new()) // protocol-level errors have no modelled shape
+            }
+        }
+        Body::Malformed(_) => Ok(Vec::new()),
+    };
+    let violations = result.map_err(|e| CheckFailure::new("G2", e))?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let shape = match &response.body {
+        Body::Error(e) => e.error_type.clone(),
+        _ => format!("{}Output", exchange.operation),
+    };
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(CheckFailure::new(
+        "G2",
+        format!("the answer does not conform to {shape}: {}", list[0]),
+    )
+    .expected(format!("a body valid against {shape}"))
+    .actual(list.join("\n")))
+}
+
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,113 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "proton-conform", version, about = "Contract-conformance harness for the AWS Proton API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run scenarios against an endpoint (default: the embedded emulator) and report verdicts.
+    Run(RunArgs),
+    /// List the scenarios a selection holds, without running them.
+    List(ListArgs),
+    /// Check scenario files against the format and the model, without running them.
+    Lint(LintArgs),
+    /// Serve the reference emulator.
+    Serve(ServeArgs),
+}
+
+/// Which scenarios a command works on.
+#[derive(Args, Clone)]
+pub struct Selection {
+    /// Scenario files or folders [default: scenarios]
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Only scenarios whose file or name contains this text
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Only scenarios with this tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave out scenarios with this tag (repeatable)
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    pub exclude_tags: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human output on stderr
+    Human,
+    /// One JSON event per line on stdout (human output stays on stderr)
+    Json,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL, else the embedded emulator]
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Allow a non-loopback endpoint host (repeatable)
+    #[arg(long = "allow-endpoint", value_name = "HOST")]
+    pub allow_endpoints: Vec<String>,
+    /// Contract profile: `strict`, `lenient`, or a profile file
+    #[arg(long, default_value = "strict", value_name = "NAME|PATH")]
+    pub contract_profile: String,
+    /// Where to write the JUnit report
+    #[arg(long, default_value = "reports/junit.xml", value_name = "PATH")]
+    pub junit: PathBuf,
+    /// Event stream format on stdout
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Scenarios run at once
+    #[arg(long, default_value_t = 8)]
+    pub jobs: usize,
+    /// Per-request timeout, in seconds
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Show every exchange
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+#[derive(Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+    /// Address to bind
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Virtual seconds a template version stays REGISTRATION_IN_PROGRESS
+    #[arg(long, default_value_t = 2)]
+    pub register_seconds: u64,
+    /// Virtual seconds environments and services take to deploy
+    #[arg(long, default_value_t = 10)]
+    pub deploy_seconds: u64,
+    /// Virtual seconds environments and services stay DELETE_IN_PROGRESS
+    #[arg(long, default_value_t = 10)]
+    pub delete_seconds: u64,
+}

@@ -1,0 +1,37 @@
+//! `proton-conform lint`: every problem of every file, without running anything.
+
+use std::io::Write;
+
+use super::args::LintArgs;
+use super::exit::Exit;
+use super::select;
+
+pub fn lint(args: LintArgs) -> Exit {
+    let loaded = match select::load(&args.selection) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    select::print_problems(&loaded.problems);
+    let bad_files = loaded
+        .problems
+        .iter()
+        .map(|(d, _)| d.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let mut err = anstream::stderr().lock();
+    if loaded.problems.is_empty() {
+        let _ = writeln!(err, "{} file(s) checked, no problems", loaded.files);
+        Exit::Success
+    } else {
+        let _ = writeln!(
+            err,
+            "{} problem(s) in {bad_files} of {} file(s)",
+            loaded.problems.len(),
+            loaded.files
+        );
+        Exit::BadInput
+    }
+}

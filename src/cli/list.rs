@@ -1,0 +1,36 @@
+//! `proton-conform list`: what a selection holds.
+
+use super::args::{Format, ListArgs};
+use super::exit::Exit;
+use super::select;
+
+pub fn list(args: ListArgs) -> Exit {
+    let loaded = match select::load(&args.selection) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    if !loaded.problems.is_empty() {
+        select::print_problems(&loaded.problems);
+        return Exit::BadInput;
+    }
+    for s in &loaded.scenarios {
+        match args.format {
+            Format::Human => println!("{}  {}  [{}]", s.file, s.name, s.contract.join(", ")),
+            Format::Json => println!(
+                "{}",
+                serde_json::json!({
+                    "file": s.file,
+                    "name": s.name,
+                    "contract": s.contract,
+                    "operations": s.operations,
+                    "tags": s.tags,
+                    "requires": s.requires.iter().map(|c| c.name()).collect::<Vec<_>>(),
+                })
+            ),
+        }
+    }
+    Exit::Success
+}

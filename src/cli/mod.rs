@@ -1,0 +1,23 @@
+//! Command-line parsing and wiring: each subcommand in its own file, exit codes in one place.
+
+mod args;
+mod exit;
+mod lint;
+mod list;
+mod run;
+mod select;
+mod serve;
+
+use clap::Parser;
+
+
+pub fn main() -> std::process::ExitCode {
+    let cli = args::Cli::parse();
+    let exit = match cli.command {
+        args::Command::Run(a) => run::run(a),
+        args::Command::List(a) => list::list(a),
+        args::Command::Lint(a) => lint::lint(a),
+        args::Command::Serve(a) => serve::serve(a),
+    };
+    exit.into()
+}

@@ -1,0 +1,149 @@
+//! `proton-conform run`: load, run against the target, report, exit with the verdict.
+
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use proton_conform::client::ClientConfig;
+use proton_conform::contract::Profile;
+use proton_conform::emulator;
+use proton_conform::event::Event;
+use proton_conform::report::{ConsoleReporter, JsonReporter, JunitReporter, Reporter};
+use proton_conform::runner::{self, RunConfig, Target};
+
+use super::args::{Format, RunArgs};
+use super::exit::Exit;
+use super::select;
+
+pub fn run(args: RunArgs) -> Exit {
+    let loaded = match select::load(&args.selection) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    if !loaded.problems.is_empty() {
+        select::print_problems(&loaded.problems);
+        eprintln!("error: {} problem(s) in the scenarios; nothing was run", loaded.problems.len());
+        return Exit::BadInput;
+    }
+    if loaded.scenarios.is_empty() {
+        eprintln!("error: no scenario matches the selection ({} file(s) found)", loaded.files);
+        return Exit::BadInput;
+    }
+    let profile = match Profile::load(&args.contract_profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    let target = match resolve_target(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    let config = RunConfig {
+        target,
+        profile,
+        client: ClientConfig {
+            timeout: Duration::from_secs(args.request_timeout.max(1)),
+            ..ClientConfig::default()
+        },
+        jobs: args.jobs,
+        run_id: new_run_id(),
+    };
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![
+        Box::new(ConsoleReporter::new(args.verbose)),
+        Box::new(JunitReporter::new(&args.junit)),
+    ];
+    if args.format == Format::Json {
+        reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::CouldNotRun;
+        }
+    };
+    runtime.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let consumer = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                for r in reporters.iter_mut() {
+                    r.event(&event);
+                }
+            }
+            let mut result = Ok(());
+            for r in reporters.iter_mut() {
+                if let Err(e) = r.finish() {
+                    result = Err(e);
+                }
+            }
+            result
+        });
+        let outcome = runner::run(loaded.scenarios, config, tx).await;
+        let written = consumer.await;
+        match (outcome, written) {
+            (Err(e), _) => {
+                eprintln!("error: the run could not take place: {e}");
+                Exit::CouldNotRun
+            }
+            (_, Ok(Err(e))) => {
+                eprintln!("error: cannot write the reports: {e}");
+                Exit::CouldNotRun
+            }
+            (_, Err(e)) => {
+                eprintln!("error: internal error in the reporters: {e}");
+                Exit::CouldNotRun
+            }
+            (Ok(summary), Ok(Ok(()))) if summary.all_good() => Exit::Success,
+            (Ok(_), Ok(Ok(()))) => Exit::Failures,
+        }
+    })
+}
+
+/// `--endpoint`, else `AWS_ENDPOINT_URL_PROTON`, else `AWS_ENDPOINT_URL`, else the embedded
+/// emulator. A host that is not loopback must be allowed explicitly.
+fn resolve_target(args: &RunArgs) -> Result<Target, String> {
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let endpoint = args
+        .endpoint
+        .clone()
+        .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
+        .or_else(|| from_env("AWS_ENDPOINT_URL"));
+    let Some(endpoint) = endpoint else {
+        return Ok(Target::Embedded(emulator::Config::default()));
+    };
+    let url = reqwest::Url::parse(&endpoint).map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("endpoint {endpoint:?} must be an http:// or https:// URL"));
+    }
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback && !args.allow_endpoints.iter().any(|h| h == &host) {
+        return Err(format!(
+            "{host} is not a loopback address; to run against it, pass --allow-endpoint {host}"
+        ));
+    }
+    Ok(Target::Endpoint(endpoint))
+}
+
+/// Eight base-36 characters from the clock and the process id: unique enough per run.
+fn new_run_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut n = (nanos as u64) ^ ((std::process::id() as u64) << 32);
+    let mut id = String::new();
+    for _ in 0..8 {
+        let digit = (n % 36) as u32;
+        id.push(std::char::from_digit(digit, 36).unwrap_or('0'));
+        n /= 36;
+    }
+    id
+}

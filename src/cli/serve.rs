@@ -1,0 +1,47 @@
+//! `proton-conform serve`: the reference emulator on a port, until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use proton_conform::emulator::{self, Config, Emulator};
+
+use super::args::ServeArgs;
+use super::exit::Exit;
+
+pub fn serve(args: ServeArgs) -> Exit {
+    let addr: SocketAddr = match format!("{}:{}", args.host, args.port).parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: invalid address {}:{}: {e}", args.host, args.port);
+            return Exit::BadInput;
+        }
+    };
+    let config = Config {
+        register_seconds: args.register_seconds,
+        deploy_seconds: args.deploy_seconds,
+        delete_seconds: args.delete_seconds,
+        ..Config::default()
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::CouldNotRun;
+        }
+    };
+    runtime.block_on(async {
+        let server = match emulator::start(Arc::new(Emulator::new(config)), addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return Exit::CouldNotRun;
+            }
+        };
+        // The URL on stdout, alone, so scripts can read it.
+        println!("{}", server.url());
+        eprintln!("proton-conform emulator listening on {} (Ctrl-C to stop)", server.url());
+        let _ = tokio::signal::ctrl_c().await;
+        drop(server);
+        Exit::Success
+    })
+}

@@ -1,0 +1,174 @@
+//! What the runner tells the reporters: scenario and step events, and each scenario's verdict.
+//! Reporters see only these, never the runner's internals.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::check::Difference;
+use crate::diagnostic::Pos;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    RunStarted {
+        run_id: String,
+        endpoint: String,
+        profile: String,
+        scenarios: usize,
+    },
+    ScenarioStarted {
+        index: usize,
+        file: String,
+        name: String,
+    },
+    StepFinished {
+        index: usize,
+        #[serde(flatten)]
+        step: StepRecord,
+    },
+    ScenarioFinished {
+        #[serde(flatten)]
+        result: ScenarioResult,
+    },
+    RunFinished {
+        #[serde(flatten)]
+        summary: Summary,
+    },
+}
+
+/// One executed step, as verbose output and the JSON stream show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRecord {
+    pub phase: &'static str,
+    pub step: String,
+    pub operation: Option<String>,
+    /// HTTP status, or none for a transport problem or a control call.
+    pub status: Option<u16>,
+    pub error_type: Option<String>,
+    #[serde(serialize_with = "millis")]
+    pub duration: Duration,
+    /// The exchange as text (request and answer), for `--verbose`.
+    #[serde(skip)]
+    pub exchange_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// Position in the input order.
+    pub index: usize,
+    pub file: String,
+    pub name: String,
+    pub contract: Vec<String>,
+    pub operations: Vec<String>,
+    pub verdict: Verdict,
+    #[serde(serialize_with = "millis")]
+    pub duration: Duration,
+    /// Problems that do not change the verdict (a teardown that could not clean up).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Passed,
+    /// The endpoint broke the contract (JUnit `<failure>`).
+    Failed { problem: Problem },
+    /// The step could not be judged: transport trouble, a scenario defect (JUnit `<error>`).
+    Errored { problem: Problem },
+    /// The endpoint cannot support the scenario (JUnit `<skipped>`).
+    Skipped { reason: String },
+}
+
+impl Verdict {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Verdict::Passed => "PASS",
+            Verdict::Failed { .. } => "FAIL",
+            Verdict::Errored { .. } => "ERROR",
+            Verdict::Skipped { .. } => "SKIP",
+        }
+    }
+}
+
+/// Where and why a scenario failed or errored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// The violated clause (failures only).
+    pub clause: Option<String>,
+    pub phase: &'static str,
+    pub step: String,
+    pub pos: Option<Pos>,
+    pub operation: Option<String>,
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    #[serde(serialize_with = "differences")]
+    pub differences: Vec<Difference>,
+    /// The request and answer as text.
+    pub exchange: Option<String>,
+    /// The scenario file's text, for the snippet under the location.
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<str>>,
+}
+
+impl Problem {
+    /// A problem of the scenario as a whole, not of one step.
+    pub fn scenario_level(message: String) -> Problem {
+        Problem {
+            clause: None,
+            phase: "scenario",
+            step: String::new(),
+            pos: None,
+            operation: None,
+            message,
+            expected: None,
+            actual: None,
+            differences: Vec::new(),
+            exchange: None,
+            source: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub errored: usize,
+    pub skipped: usize,
+    #[serde(serialize_with = "millis")]
+    pub duration: Duration,
+}
+
+impl Summary {
+    pub fn add(&mut self, verdict: &Verdict) {
+        match verdict {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed { .. } => self.failed += 1,
+            Verdict::Errored { .. } => self.errored += 1,
+            Verdict::Skipped { .. } => self.skipped += 1,
+        }
+    }
+
+    pub fn all_good(&self) -> bool {
+        self.failed == 0 && self.errored == 0
+    }
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
+}
+
+fn differences<S: serde::Serializer>(d: &[Difference], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(d.len()))?;
+    for diff in d {
+        seq.serialize_element(&serde_json::json!({
+            "path": diff.path,
+            "expected": diff.expected,
+            "actual": diff.actual,
+        }))?;
+    }
+    seq.end()
+}

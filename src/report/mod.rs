@@ -1,0 +1,23 @@
+//! Reporters: they consume [`Event`]s and write the console, JUnit and JSON lines. They never
+//! reach into the runner.
+
+mod console;
+mod json;
+mod junit;
+mod render;
+
+pub use console::ConsoleReporter;
+pub use json::JsonReporter;
+pub use junit::{JunitReporter, junit_report};
+pub use render::render_problem;
+
+use crate::event::Event;
+
+/// Something that consumes the run's events, one at a time, in the order they happen.
+pub trait Reporter: Send {
+    fn event(&mut self, event: &Event);
+    /// Called once after the last event; writes files.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! Runs scenarios concurrently against a target, each in its own namespace (run prefix), with
+//! setup and teardown that always run, and emits events for the reporters.
+//!
+//! Isolation: against the embedded emulator every scenario gets its own in-process instance
+//! (its own clock and store), so even clock-moving scenarios run in parallel. Against a shared
+//! endpoint, scenarios that change endpoint-wide state (the clock, faults) hold a write lock and
+//! run alone; the others share a read lock.
+
+mod execute;
+mod target;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{RwLock, Semaphore};
+use tokio::task::JoinSet;
+
+pub use execute::{ScenarioEnv, run_scenario};
+pub use target::{Capabilities, advance_clock};
+
+use crate::client::{Client, ClientConfig};
+use crate::contract::Profile;
+use crate::emulator;
+use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
+use crate::scenario::Scenario;
+
+/// Where requests go.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A fresh in-process emulator per scenario.
+    Embedded(emulator::Config),
+    /// An endpoint URL, shared by all scenarios.
+    Endpoint(String),
+}
+
+impl Target {
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Embedded(_) => "embedded emulator".into(),
+            Target::Endpoint(url) => url.clone(),
+        }
+    }
+}
+
+pub struct RunConfig {
+    pub target: Target,
+    pub profile: Profile,
+    pub client: ClientConfig,
+    pub jobs: usize,
+    pub run_id: String,
+}
+
+/// A run that could not take place at all (exit code 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RunError(pub String);
+
+/// Runs every scenario and returns the summary; results stream out as events.
+pub async fn run(
+    scenarios: Vec<Scenario>,
+    config: RunConfig,
+    events: UnboundedSender<Event>,
+) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    let config = Arc::new(config);
+    let shared = match &config.target {
+        Target::Endpoint(url) => {
+            let client = Client::new(url, config.client.clone()).map_err(RunError)?;
+            let capabilities = Capabilities::discover(&client).await.map_err(RunError)?;
+            Some(Arc::new((client, capabilities)))
+        }
+        Target::Embedded(_) => None,
+    };
+    let _ = events.send(Event::RunStarted {
+        run_id: config.run_id.clone(),
+        endpoint: config.target.describe(),
+        profile: config.profile.name.clone(),
+        scenarios: scenarios.len(),
+    });
+    let permits = Arc::new(Semaphore::new(config.jobs.max(1)));
+    let exclusive = Arc::new(RwLock::new(()));
+    let mut tasks = JoinSet::new();
+    for (index, scenario) in scenarios.into_iter().enumerate() {
+        let (config, shared, events) = (config.clone(), shared.clone(), events.clone());
+        let (permits, exclusive) = (permits.clone(), exclusive.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.ok();
+            let result = match shared {
+                Some(shared) => {
+                    let (client, capabilities) = &*shared;
+                    // Endpoint-wide changes (clock, faults) must not overlap other scenarios.
+                    if scenario.requires.iter().any(|c| c.is_exclusive()) {
+                        let _guard = exclusive.write().await;
+                        run_one(&config, client, capabilities, &scenario, index, &events).await
+                    } else {
+                        let _guard = exclusive.read().await;
+                        run_one(&config, client, capabilities, &scenario, index, &events).await
+                    }
+                }
+                None => run_embedded(&config, &scenario, index, &events).await,
+            };
+            let _ = events.send(Event::ScenarioFinished { result: result.clone() });
+            result
+        });
+    }
+    let mut summary = Summary::default();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(result) => summary.add(&result.verdict),
+            Err(e) => return Err(RunError(format!("internal error: a scenario task failed: {e}"))),
+        }
+    }
+    summary.duration = started.elapsed();
+    let _ = events.send(Event::RunFinished {
+        summary: summary.clone(),
+    });
+    Ok(summary)
+}
+
+async fn run_one(
+    config: &RunConfig,
+    client: &Client,
+    capabilities: &Capabilities,
+    scenario: &Scenario,
+    index: usize,
+    events: &UnboundedSender<Event>,
+) -> ScenarioResult {
+    let env = ScenarioEnv {
+        client,
+        capabilities,
+        profile: &config.profile,
+        run_id: &config.run_id,
+        events,
+    };
+    run_scenario(&env, scenario, index).await
+}
+
+/// Starts a private emulator for one scenario and talks to it over HTTP, as to any endpoint.
+async fn run_embedded(
+    config: &RunConfig,
+    scenario: &Scenario,
+    index: usize,
+    events: &UnboundedSender<Event>,
+) -> ScenarioResult {
+    let Target::Embedded(emulator_config) = &config.target else {
+        unreachable!("run_embedded is only called for the embedded target")
+    };
+    let instance = Arc::new(emulator::Emulator::new(emulator_config.clone()));
+    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let setup = async {
+        let server = emulator::start(instance, addr)
+            .await
+            .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+        let client = Client::new(&server.url(), config.client.clone())?;
+        let capabilities = Capabilities::discover(&client).await?;
+        Ok::<_, String>((server, client, capabilities))
+    };
+    match setup.await {
+        Ok((_server, client, capabilities)) => {
+            run_one(config, &client, &capabilities, scenario, index, events).await
+        }
+        Err(message) => ScenarioResult {
+            index,
+            file: scenario.file.clone(),
+            name: scenario.name.clone(),
+            contract: scenario.contract.clone(),
+            operations: scenario.operations.clone(),
+            verdict: Verdict::Errored {
+                problem: Problem::scenario_level(message),
+            },
+            duration: Default::default(),
+            warnings: Vec::new(),
+        },
+    }
+}
