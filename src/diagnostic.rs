@@ -88,10 +88,11 @@ impl Diagnostic {
     /// The full text with a snippet of `source` (when given), in one style for every output.
     pub fn render(&self, source: Option<&str>) -> String {
         let mut out = format!("error: {}\n  --> {}\n", self.message, self.location());
-        let line_text = self
-            .pos
-            .zip(source)
-            .and_then(|(p, src)| src.lines().nth(p.line.saturating_sub(1) as usize).map(|l| (p, l)));
+        let line_text = self.pos.zip(source).and_then(|(p, src)| {
+            src.lines()
+                .nth(p.line.saturating_sub(1) as usize)
+                .map(|l| (p, l))
+        });
         if let Some((pos, text)) = line_text {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
@@ -120,10 +121,14 @@ mod tests {
     #[test]
     fn renders_location_snippet_carets_and_help() {
         let src = "name: x\nsteps:\n  - call: CreateEnviromentTemplate\n";
-        let d = Diagnostic::new("s.yaml", Some(Pos::new(3, 11)), "unknown operation `CreateEnviromentTemplate`")
-            .label("not in the Proton model")
-            .help("did you mean `CreateEnvironmentTemplate`?")
-            .width(24);
+        let d = Diagnostic::new(
+            "s.yaml",
+            Some(Pos::new(3, 11)),
+            "unknown operation `CreateEnviromentTemplate`",
+        )
+        .label("not in the Proton model")
+        .help("did you mean `CreateEnvironmentTemplate`?")
+        .width(24);
         let text = d.render(Some(src));
         assert_eq!(
             text,

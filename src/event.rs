@@ -73,11 +73,17 @@ pub struct ScenarioResult {
 pub enum Verdict {
     Passed,
     /// The endpoint broke the contract (JUnit `<failure>`).
-    Failed { problem: Problem },
+    Failed {
+        problem: Problem,
+    },
     /// The step could not be judged: transport trouble, a scenario defect (JUnit `<error>`).
-    Errored { problem: Problem },
+    Errored {
+        problem: Problem,
+    },
     /// The endpoint cannot support the scenario (JUnit `<skipped>`).
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl Verdict {

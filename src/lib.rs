@@ -3,10 +3,10 @@
 pub mod check;
 pub mod client;
 pub mod contract;
+pub mod diagnostic;
 pub mod emulator;
 pub mod event;
 pub mod model;
-pub mod diagnostic;
 pub mod redact;
 pub mod report;
 pub mod runner;

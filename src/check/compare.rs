@@ -13,22 +13,41 @@ pub struct Difference {
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let show = |v: &Option<Value>| v.as_ref().map_or("(absent)".to_string(), Value::to_string);
-        write!(f, "{}: expected {}, got {}", self.path, show(&self.expected), show(&self.actual))
+        write!(
+            f,
+            "{}: expected {}, got {}",
+            self.path,
+            show(&self.expected),
+            show(&self.actual)
+        )
     }
 }
 
 /// The differences between `expected` and `actual`, skipping object members whose name
 /// `skip` accepts (at any depth). Numbers compare by value (`1` equals `1.0`).
-pub fn differences(expected: &Value, actual: &Value, skip: &dyn Fn(&str) -> bool) -> Vec<Difference> {
+pub fn differences(
+    expected: &Value,
+    actual: &Value,
+    skip: &dyn Fn(&str) -> bool,
+) -> Vec<Difference> {
     let mut out = Vec::new();
     walk("$", expected, actual, skip, &mut out);
     out
 }
 
-fn walk(path: &str, expected: &Value, actual: &Value, skip: &dyn Fn(&str) -> bool, out: &mut Vec<Difference>) {
+fn walk(
+    path: &str,
+    expected: &Value,
+    actual: &Value,
+    skip: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Difference>,
+) {
     match (expected, actual) {
         (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))).collect();
+            let mut keys: Vec<&String> = a
+                .keys()
+                .chain(b.keys().filter(|k| !a.contains_key(*k)))
+                .collect();
             keys.sort();
             for key in keys {
                 if skip(key) {
@@ -63,9 +82,13 @@ fn walk(path: &str, expected: &Value, actual: &Value, skip: &dyn Fn(&str) -> boo
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
         }
         _ => a == b,
     }

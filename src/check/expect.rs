@@ -54,7 +54,9 @@ fn describe(exchange: &Exchange) -> String {
 
 /// The outcome kind and status: success, the named error, or the profile's mismatch.
 pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFailure> {
-    let Some(response) = exchange.response() else { return Ok(()) };
+    let Some(response) = exchange.response() else {
+        return Ok(());
+    };
     if let Some(status) = ctx.expect.status {
         if response.status != status {
             return Err(ctx
@@ -75,9 +77,13 @@ pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), Check
                 .expected("a 2xx answer")
                 .actual(describe(exchange))),
         },
-        ExpectedOutcome::Error { error_type, message } => {
+        ExpectedOutcome::Error {
+            error_type,
+            message,
+        } => {
             let matches = error.is_some_and(|e| {
-                &e.error_type == error_type && message_matches(message.as_deref(), e.message.as_deref())
+                &e.error_type == error_type
+                    && message_matches(message.as_deref(), e.message.as_deref())
             });
             if matches {
                 return Ok(());
@@ -94,7 +100,8 @@ pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), Check
         ExpectedOutcome::Mismatch { after_modification } => {
             let rule = &ctx.profile.mismatch;
             let is_mismatch = error.is_some_and(|e| {
-                e.error_type == rule.error && message_matches(rule.message.as_deref(), e.message.as_deref())
+                e.error_type == rule.error
+                    && message_matches(rule.message.as_deref(), e.message.as_deref())
             });
             let conflict_ok = *after_modification
                 && ctx.profile.conflict_accepted_for_modified_mismatch
@@ -103,7 +110,10 @@ pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), Check
                 return Ok(());
             }
             let mut wanted = match &rule.message {
-                Some(m) => format!("{} with a message matching /{m}/ (IdempotentParameterMismatch)", rule.error),
+                Some(m) => format!(
+                    "{} with a message matching /{m}/ (IdempotentParameterMismatch)",
+                    rule.error
+                ),
                 None => format!("{} (IdempotentParameterMismatch)", rule.error),
             };
             if *after_modification && ctx.profile.conflict_accepted_for_modified_mismatch {
@@ -132,7 +142,9 @@ fn message_matches(pattern: Option<&str>, message: Option<&str>) -> bool {
 /// Paths, differences, counts, emptiness, sameness: everything about the body.
 pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFailure> {
     let expect = ctx.expect;
-    let Some(body) = exchange.body_json() else { return Ok(()) };
+    let Some(body) = exchange.body_json() else {
+        return Ok(());
+    };
     for (path, expected) in &expect.paths {
         let path = &expand_path(ctx, path)?;
         let expected = expand(ctx, &expected.to_json())?;
@@ -203,7 +215,8 @@ fn same_resource(
     body: &Value,
     ignore: &[String],
 ) -> Result<(), CheckFailure> {
-    let skip = |member: &str| ctx.profile.is_moving_member(member) || ignore.iter().any(|i| i == member);
+    let skip =
+        |member: &str| ctx.profile.is_moving_member(member) || ignore.iter().any(|i| i == member);
     let diffs = differences(original, body, &skip);
     if diffs.is_empty() {
         return Ok(());
@@ -218,13 +231,16 @@ fn same_resource(
 }
 
 fn earlier_body<'a>(ctx: &StepContext<'a>, step: &str) -> Result<&'a Value, CheckFailure> {
-    let exchange = ctx
-        .earlier
-        .get(step)
-        .ok_or_else(|| ctx.fail(format!("step `{step}` has no recorded answer to compare with")))?;
-    exchange
-        .success_body()
-        .ok_or_else(|| ctx.fail(format!("step `{step}` did not succeed, so there is nothing to compare with")))
+    let exchange = ctx.earlier.get(step).ok_or_else(|| {
+        ctx.fail(format!(
+            "step `{step}` has no recorded answer to compare with"
+        ))
+    })?;
+    exchange.success_body().ok_or_else(|| {
+        ctx.fail(format!(
+            "step `{step}` did not succeed, so there is nothing to compare with"
+        ))
+    })
 }
 
 fn is_empty_object(v: &Value) -> bool {

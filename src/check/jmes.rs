@@ -4,7 +4,8 @@ use serde_json::Value;
 
 /// Evaluates `path` against `document`; `Null` when nothing matches.
 pub fn search(path: &str, document: &Value) -> Result<Value, String> {
-    let expression = jmespath::compile(path).map_err(|e| format!("invalid JMESPath `{path}`: {}", e.reason))?;
+    let expression =
+        jmespath::compile(path).map_err(|e| format!("invalid JMESPath `{path}`: {}", e.reason))?;
     let data = jmespath::Variable::from_serializable(document)
         .map_err(|e| format!("cannot evaluate `{path}`: {e}"))?;
     let result = expression

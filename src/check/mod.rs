@@ -25,3 +25,135 @@ pub fn check_step(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFai
     check_schema(exchange)?;
     check_expectations(ctx, exchange)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::client::{Outcome, Response, decode_response};
+
+    fn exchange(operation: &str, status: u16, header: Option<&str>, body: &str) -> Exchange {
+        Exchange {
+            operation: operation.into(),
+            request: json!({}),
+            outcome: Outcome::Response(Response {
+                status,
+                headers: header
+                    .map(|h| vec![("x-amzn-errortype".to_string(), h.to_string())])
+                    .unwrap_or_default(),
+                raw: body.into(),
+                body: decode_response(status, header, body.as_bytes()),
+            }),
+            duration: Duration::ZERO,
+        }
+    }
+
+    const TEMPLATE: &str = r#"{"environmentTemplate":{"arn":"arn:aws:proton:us-east-1:123456789012:environment-template/t","name":"t","createdAt":1.5,"lastModifiedAt":1.5}}"#;
+
+    #[test]
+    fn a_conforming_answer_passes_protocol_and_schema() {
+        let e = exchange("GetEnvironmentTemplate", 200, None, TEMPLATE);
+        assert_eq!(check_protocol(&e), Ok(()));
+        assert_eq!(check_schema(&e), Ok(()));
+        let err = exchange(
+            "GetEnvironmentTemplate",
+            404,
+            Some("ResourceNotFoundException"),
+            r#"{"message":"gone"}"#,
+        );
+        assert_eq!(check_protocol(&err), Ok(()));
+        assert_eq!(check_schema(&err), Ok(()));
+    }
+
+    #[test]
+    fn garbage_and_untyped_errors_break_g3() {
+        let e = exchange("GetEnvironmentTemplate", 200, None, "<html>oops</html>");
+        assert_eq!(check_protocol(&e).unwrap_err().clause, "G3");
+        let e = exchange(
+            "GetEnvironmentTemplate",
+            500,
+            None,
+            r#"{"message":"no type"}"#,
+        );
+        let f = check_protocol(&e).unwrap_err();
+        assert!(f.message.contains("carries no type"), "{f:?}");
+    }
+
+    #[test]
+    fn a_success_carrying_an_error_body_breaks_g3() {
+        let e = exchange(
+            "GetEnvironmentTemplate",
+            200,
+            None,
+            r#"{"__type":"ConflictException","message":"x"}"#,
+        );
+        let f = check_protocol(&e).unwrap_err();
+        assert_eq!(f.clause, "G3");
+        assert!(f.message.contains("carries an error body"), "{f:?}");
+    }
+
+    #[test]
+    fn an_undeclared_error_breaks_g3_but_protocol_errors_pass() {
+        let e = exchange(
+            "ListEnvironmentTemplates",
+            409,
+            Some("ConflictException"),
+            r#"{"message":"x"}"#,
+        );
+        let f = check_protocol(&e).unwrap_err();
+        assert_eq!(f.clause, "G3");
+        assert!(
+            f.message
+                .contains("does not declare the error ConflictException"),
+            "{f:?}"
+        );
+        let e = exchange(
+            "ListEnvironmentTemplates",
+            400,
+            Some("SerializationException"),
+            r#"{"message":"x"}"#,
+        );
+        assert_eq!(check_protocol(&e), Ok(()));
+    }
+
+    #[test]
+    fn schema_violations_break_g2_with_the_path() {
+        let missing = r#"{"environmentTemplate":{"arn":"a","name":"t","createdAt":1}}"#;
+        let f = check_schema(&exchange("GetEnvironmentTemplate", 200, None, missing)).unwrap_err();
+        assert_eq!(f.clause, "G2");
+        assert!(
+            f.message.contains("/environmentTemplate") && f.message.contains("lastModifiedAt"),
+            "{f:?}"
+        );
+        let bad_time = TEMPLATE.replace("1.5}}", "\"yesterday\"}}");
+        let f =
+            check_schema(&exchange("GetEnvironmentTemplate", 200, None, &bad_time)).unwrap_err();
+        assert!(
+            f.actual
+                .unwrap()
+                .contains("/environmentTemplate/lastModifiedAt")
+        );
+        let no_message = exchange(
+            "GetEnvironmentTemplate",
+            404,
+            Some("ResourceNotFoundException"),
+            "{}",
+        );
+        assert_eq!(check_schema(&no_message).unwrap_err().clause, "G2");
+    }
+
+    #[test]
+    fn unknown_members_and_nulls_in_output_are_accepted() {
+        let extra = TEMPLATE.replace(
+            "\"name\":\"t\"",
+            "\"name\":\"t\",\"futureMember\":{\"x\":1},\"description\":null",
+        );
+        assert_eq!(
+            check_schema(&exchange("GetEnvironmentTemplate", 200, None, &extra)),
+            Ok(())
+        );
+    }
+}

@@ -11,14 +11,20 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
     match &response.body {
         Body::Malformed(reason) => Err(CheckFailure::new(
             "G3",
-            format!("the answer (HTTP {}) is not valid awsJson1_0: {reason}", response.status),
+            format!(
+                "the answer (HTTP {}) is not valid awsJson1_0: {reason}",
+                response.status
+            ),
         )
         .actual(truncate(&response.raw, 500))),
         Body::Success(body) => {
             if let Some(t) = body.get("__type").and_then(|t| t.as_str()) {
                 return Err(CheckFailure::new(
                     "G3",
-                    format!("a {} answer carries an error body (__type {t:?})", response.status),
+                    format!(
+                        "a {} answer carries an error body (__type {t:?})",
+                        response.status
+                    ),
                 )
                 .actual(truncate(&response.raw, 500)));
             }
@@ -35,7 +41,11 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
                     format!("{} does not declare the error {name}", exchange.operation),
                 )
                 .expected(declared_errors(&exchange.operation))
-                .actual(format!("{name} (HTTP {}): {}", response.status, error.message.as_deref().unwrap_or(""))))
+                .actual(format!(
+                    "{name} (HTTP {}): {}",
+                    response.status,
+                    error.message.as_deref().unwrap_or("")
+                )))
             }
         }
     }
@@ -55,6 +65,9 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
-    let cut = (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let cut = (0..=max)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     format!("{}… ({} bytes)", &text[..cut], text.len())
 }

@@ -15,8 +15,15 @@ pub fn check_schema(exchange: &Exchange) -> Result<(), CheckFailure> {
         // An explicit null is an absent member to every SDK: drop nulls before validating.
         Body::Success(body) => validators.check_output(&exchange.operation, &without_nulls(body)),
         Body::Error(error) => {
-            if Model::get().shape(&error.error_type).is_some_and(|s| s.exception) {
-                validators.check(&error.error_type, Direction::Output, &without_nulls(&error.body))
+            if Model::get()
+                .shape(&error.error_type)
+                .is_some_and(|s| s.exception)
+            {
+                validators.check(
+                    &error.error_type,
+                    Direction::Output,
+                    &without_nulls(&error.body),
+                )
             } else {
                 Ok(Vec::new()) // protocol-level errors have no modelled shape
             }

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "proton-conform", version, about = "Contract-conformance harness for the AWS Proton API")]
+#[command(
+    name = "proton-conform",
+    version,
+    about = "Contract-conformance harness for the AWS Proton API"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

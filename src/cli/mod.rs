@@ -10,7 +10,6 @@ mod serve;
 
 use clap::Parser;
 
-
 pub fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     let exit = match cli.command {

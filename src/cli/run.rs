@@ -24,11 +24,17 @@ pub fn run(args: RunArgs) -> Exit {
     };
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
-        eprintln!("error: {} problem(s) in the scenarios; nothing was run", loaded.problems.len());
+        eprintln!(
+            "error: {} problem(s) in the scenarios; nothing was run",
+            loaded.problems.len()
+        );
         return Exit::BadInput;
     }
     if loaded.scenarios.is_empty() {
-        eprintln!("error: no scenario matches the selection ({} file(s) found)", loaded.files);
+        eprintln!(
+            "error: no scenario matches the selection ({} file(s) found)",
+            loaded.files
+        );
         return Exit::BadInput;
     }
     let profile = match Profile::load(&args.contract_profile) {
@@ -118,11 +124,18 @@ fn resolve_target(args: &RunArgs) -> Result<Target, String> {
     let Some(endpoint) = endpoint else {
         return Ok(Target::Embedded(emulator::Config::default()));
     };
-    let url = reqwest::Url::parse(&endpoint).map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
+    let url = reqwest::Url::parse(&endpoint)
+        .map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("endpoint {endpoint:?} must be an http:// or https:// URL"));
+        return Err(format!(
+            "endpoint {endpoint:?} must be an http:// or https:// URL"
+        ));
     }
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_string();
     let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
     if !loopback && !args.allow_endpoints.iter().any(|h| h == &host) {
         return Err(format!(

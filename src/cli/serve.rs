@@ -39,7 +39,10 @@ pub fn serve(args: ServeArgs) -> Exit {
         };
         // The URL on stdout, alone, so scripts can read it.
         println!("{}", server.url());
-        eprintln!("proton-conform emulator listening on {} (Ctrl-C to stop)", server.url());
+        eprintln!(
+            "proton-conform emulator listening on {} (Ctrl-C to stop)",
+            server.url()
+        );
         let _ = tokio::signal::ctrl_c().await;
         drop(server);
         Exit::Success

@@ -111,19 +111,36 @@ mod tests {
             "{}",
         );
         assert_eq!(e.error_type, "ConflictException");
-        let e = error(400, None, r#"{"__type":"com.amazonaws.proton#ValidationException","Message":"bad"}"#);
+        let e = error(
+            400,
+            None,
+            r#"{"__type":"com.amazonaws.proton#ValidationException","Message":"bad"}"#,
+        );
         assert_eq!(e.error_type, "ValidationException");
         assert_eq!(e.message.as_deref(), Some("bad"));
         assert_eq!(e.body, json!({"message": "bad"}));
-        let e = error(400, None, r#"{"code":"ThrottlingException","message":"slow"}"#);
+        let e = error(
+            400,
+            None,
+            r#"{"code":"ThrottlingException","message":"slow"}"#,
+        );
         assert_eq!(e.error_type, "ThrottlingException");
     }
 
     #[test]
     fn malformed_answers_are_named() {
-        assert!(matches!(decode_response(200, None, b"<html>"), Body::Malformed(_)));
-        assert!(matches!(decode_response(200, None, b"[1]"), Body::Malformed(_)));
-        assert!(matches!(decode_response(500, None, b"{\"message\":\"x\"}"), Body::Malformed(_)));
+        assert!(matches!(
+            decode_response(200, None, b"<html>"),
+            Body::Malformed(_)
+        ));
+        assert!(matches!(
+            decode_response(200, None, b"[1]"),
+            Body::Malformed(_)
+        ));
+        assert!(matches!(
+            decode_response(500, None, b"{\"message\":\"x\"}"),
+            Body::Malformed(_)
+        ));
         assert!(matches!(decode_response(200, None, b""), Body::Success(v) if v == json!({})));
     }
 }

@@ -109,10 +109,12 @@ impl Client {
         let headers: Vec<(String, String)> = KEPT_HEADERS
             .iter()
             .filter_map(|name| {
-                response
-                    .headers()
-                    .get(*name)
-                    .map(|v| (name.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                response.headers().get(*name).map(|v| {
+                    (
+                        name.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
             })
             .collect();
         let mut bytes = Vec::new();

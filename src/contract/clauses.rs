@@ -75,23 +75,91 @@ pub const OPERATIONS: &[&str] = &[
 ];
 
 pub const CLAUSES: &[Clause] = &[
-    Clause { id: "CT1", summary: "a client token is up to 64 printable ASCII characters, case-sensitive", operations: ALL_TOKEN_OPERATIONS },
-    Clause { id: "CT2", summary: "same token, same parameters: the original resource, nothing more", operations: ALL_TOKEN_OPERATIONS },
-    Clause { id: "CT3", summary: "same token, different parameters: ValidationException (IdempotentParameterMismatch)", operations: ALL_TOKEN_OPERATIONS },
-    Clause { id: "CT4", summary: "tokens expire eight hours after the request", operations: TOKEN_CREATES },
-    Clause { id: "CT5", summary: "original deleted: a retry with the same token creates a new resource", operations: TOKEN_CREATES },
-    Clause { id: "CT6", summary: "without a token, each request creates its own resource", operations: TOKEN_CREATES },
-    Clause { id: "IC1", summary: "retry of an unmodified resource: the original resource, nothing more", operations: NAMED_CREATES },
-    Clause { id: "IC2", summary: "retry after a modification: ConflictException", operations: NAMED_CREATES },
-    Clause { id: "IC3", summary: "retry with different parameters: ValidationException (IdempotentParameterMismatch)", operations: NAMED_CREATES },
-    Clause { id: "ID1", summary: "retry after the delete: succeeds with the deleted resource's metadata", operations: DELETES },
-    Clause { id: "ID2", summary: "retry when the resource does not exist: succeeds with an empty response", operations: DELETES },
-    Clause { id: "ID3", summary: "a retried delete never answers ResourceNotFoundException", operations: DELETES },
-    Clause { id: "AD1", summary: "retry while DELETE_IN_PROGRESS: the resource detail, nothing more", operations: ASYNC_DELETES },
-    Clause { id: "AD2", summary: "retry after the delete completed: an empty response", operations: ASYNC_DELETES },
-    Clause { id: "G1", summary: "asynchronous work is observed through Get calls and waiters", operations: &[] },
-    Clause { id: "G2", summary: "every response body conforms to the model", operations: &[] },
-    Clause { id: "G3", summary: "errors are awsJson1_0 errors of a declared or protocol-level type", operations: &[] },
+    Clause {
+        id: "CT1",
+        summary: "a client token is up to 64 printable ASCII characters, case-sensitive",
+        operations: ALL_TOKEN_OPERATIONS,
+    },
+    Clause {
+        id: "CT2",
+        summary: "same token, same parameters: the original resource, nothing more",
+        operations: ALL_TOKEN_OPERATIONS,
+    },
+    Clause {
+        id: "CT3",
+        summary: "same token, different parameters: ValidationException (IdempotentParameterMismatch)",
+        operations: ALL_TOKEN_OPERATIONS,
+    },
+    Clause {
+        id: "CT4",
+        summary: "tokens expire eight hours after the request",
+        operations: TOKEN_CREATES,
+    },
+    Clause {
+        id: "CT5",
+        summary: "original deleted: a retry with the same token creates a new resource",
+        operations: TOKEN_CREATES,
+    },
+    Clause {
+        id: "CT6",
+        summary: "without a token, each request creates its own resource",
+        operations: TOKEN_CREATES,
+    },
+    Clause {
+        id: "IC1",
+        summary: "retry of an unmodified resource: the original resource, nothing more",
+        operations: NAMED_CREATES,
+    },
+    Clause {
+        id: "IC2",
+        summary: "retry after a modification: ConflictException",
+        operations: NAMED_CREATES,
+    },
+    Clause {
+        id: "IC3",
+        summary: "retry with different parameters: ValidationException (IdempotentParameterMismatch)",
+        operations: NAMED_CREATES,
+    },
+    Clause {
+        id: "ID1",
+        summary: "retry after the delete: succeeds with the deleted resource's metadata",
+        operations: DELETES,
+    },
+    Clause {
+        id: "ID2",
+        summary: "retry when the resource does not exist: succeeds with an empty response",
+        operations: DELETES,
+    },
+    Clause {
+        id: "ID3",
+        summary: "a retried delete never answers ResourceNotFoundException",
+        operations: DELETES,
+    },
+    Clause {
+        id: "AD1",
+        summary: "retry while DELETE_IN_PROGRESS: the resource detail, nothing more",
+        operations: ASYNC_DELETES,
+    },
+    Clause {
+        id: "AD2",
+        summary: "retry after the delete completed: an empty response",
+        operations: ASYNC_DELETES,
+    },
+    Clause {
+        id: "G1",
+        summary: "asynchronous work is observed through Get calls and waiters",
+        operations: &[],
+    },
+    Clause {
+        id: "G2",
+        summary: "every response body conforms to the model",
+        operations: &[],
+    },
+    Clause {
+        id: "G3",
+        summary: "errors are awsJson1_0 errors of a declared or protocol-level type",
+        operations: &[],
+    },
 ];
 
 pub fn clause(id: &str) -> Option<&'static Clause> {
@@ -112,7 +180,10 @@ mod tests {
         assert_eq!(CLAUSES.len(), 17);
         assert_eq!(OPERATIONS.len(), 18);
         assert!(applies("CT2", "UpdateComponent"));
-        assert!(!applies("CT4", "UpdateComponent"), "n/a: an update creates nothing");
+        assert!(
+            !applies("CT4", "UpdateComponent"),
+            "n/a: an update creates nothing"
+        );
         assert!(applies("CT4", "CreateServiceTemplateVersion"));
         assert!(!applies("IC1", "CreateEnvironmentTemplateVersion"));
         assert!(applies("G2", "ListEnvironmentTemplates"));

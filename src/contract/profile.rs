@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn a_profile_with_an_unknown_key_is_refused() {
-        let err = Profile::parse("name: x\nmismatch: {error: V}\ncolour: red\n", "p.yaml").unwrap_err();
+        let err =
+            Profile::parse("name: x\nmismatch: {error: V}\ncolour: red\n", "p.yaml").unwrap_err();
         assert!(err.to_string().contains("colour"), "{err}");
     }
 }

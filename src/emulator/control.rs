@@ -13,7 +13,12 @@ use super::clock::{SECOND, epoch_seconds};
 use super::state::Emulator;
 
 fn json_response(status: StatusCode, body: Value) -> Response {
-    (status, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 pub async fn capabilities() -> Response {
@@ -30,7 +35,10 @@ pub async fn clock(State(emulator): State<Arc<Emulator>>, body: Bytes) -> Respon
     match seconds {
         Some(s) if s >= 0.0 && s.is_finite() => {
             emulator.clock.advance((s * SECOND as f64) as i64);
-            json_response(StatusCode::OK, json!({ "now": epoch_seconds(emulator.clock.now()) }))
+            json_response(
+                StatusCode::OK,
+                json!({ "now": epoch_seconds(emulator.clock.now()) }),
+            )
         }
         _ => json_response(
             StatusCode::BAD_REQUEST,

@@ -56,7 +56,10 @@ impl IntoResponse for ApiError {
             "content-type",
             HeaderValue::from_static("application/x-amz-json-1.0"),
         );
-        headers.insert("x-amzn-errortype", HeaderValue::from_static(self.error_type));
+        headers.insert(
+            "x-amzn-errortype",
+            HeaderValue::from_static(self.error_type),
+        );
         response
     }
 }

@@ -15,7 +15,11 @@ use crate::model::{Model, Validators};
 
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-pub async fn handle(State(emulator): State<Arc<Emulator>>, headers: HeaderMap, body: Body) -> Response {
+pub async fn handle(
+    State(emulator): State<Arc<Emulator>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     match answer(&emulator, &headers, body).await {
         Ok(value) => {
             let mut response = (StatusCode::OK, value.to_string()).into_response();
@@ -85,7 +89,11 @@ fn parse_input(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::serialization("request body must be a JSON object")),
-        Err(e) => Err(ApiError::serialization(format!("request body is not valid JSON: {e}"))),
+        Ok(_) => Err(ApiError::serialization(
+            "request body must be a JSON object",
+        )),
+        Err(e) => Err(ApiError::serialization(format!(
+            "request body is not valid JSON: {e}"
+        ))),
     }
 }

@@ -91,7 +91,12 @@ pub struct Store {
 
 impl Store {
     /// The metadata a repeated delete returns: the tombstone if recent enough, else nothing.
-    pub fn recent_tombstone(&self, key: &ResourceKey, now: Millis, retention: Millis) -> Option<&Value> {
+    pub fn recent_tombstone(
+        &self,
+        key: &ResourceKey,
+        now: Millis,
+        retention: Millis,
+    ) -> Option<&Value> {
         self.tombstones
             .get(key)
             .filter(|t| now - t.deleted_at < retention)
@@ -101,9 +106,16 @@ impl Store {
     pub fn bury(&mut self, key: ResourceKey, detail: Value, now: Millis) {
         // Old tombstones are dropped as new ones arrive, so memory stays bounded.
         if self.tombstones.len() > 10_000 {
-            self.tombstones.retain(|_, t| now - t.deleted_at < 24 * HOUR);
+            self.tombstones
+                .retain(|_, t| now - t.deleted_at < 24 * HOUR);
         }
-        self.tombstones.insert(key, Tombstone { detail, deleted_at: now });
+        self.tombstones.insert(
+            key,
+            Tombstone {
+                detail,
+                deleted_at: now,
+            },
+        );
     }
 }
 

@@ -48,7 +48,10 @@ fn reference(shape: &str) -> String {
 
 fn referenced_shapes(shape: &Shape) -> Vec<String> {
     let mut out: Vec<String> = shape.members.values().map(|m| m.shape.clone()).collect();
-    for r in [&shape.member, &shape.key, &shape.value].into_iter().flatten() {
+    for r in [&shape.member, &shape.key, &shape.value]
+        .into_iter()
+        .flatten()
+    {
         out.push(r.shape.clone());
     }
     out
@@ -100,7 +103,10 @@ fn shape_definition(shape: &Shape, direction: Direction) -> Value {
         ShapeKind::Map => {
             def.insert("type".into(), "object".into());
             if let Some(key) = &shape.key {
-                def.insert("propertyNames".into(), json!({ "$ref": reference(&key.shape) }));
+                def.insert(
+                    "propertyNames".into(),
+                    json!({ "$ref": reference(&key.shape) }),
+                );
             }
             if let Some(value) = &shape.value {
                 def.insert(

@@ -229,6 +229,9 @@ mod tests {
         let m = Model::get();
         assert!(m.declares_error("CreateEnvironmentTemplate", "ConflictException"));
         assert!(!m.declares_error("ListEnvironmentTemplates", "ConflictException"));
-        assert_eq!(m.target("GetEnvironment"), "AwsProton20200720.GetEnvironment");
+        assert_eq!(
+            m.target("GetEnvironment"),
+            "AwsProton20200720.GetEnvironment"
+        );
     }
 }

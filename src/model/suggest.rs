@@ -17,7 +17,11 @@ mod tests {
 
     #[test]
     fn suggests_a_near_miss_and_nothing_for_noise() {
-        let ops = ["CreateEnvironmentTemplate", "CreateEnvironment", "DeleteService"];
+        let ops = [
+            "CreateEnvironmentTemplate",
+            "CreateEnvironment",
+            "DeleteService",
+        ];
         assert_eq!(
             closest("CreateEnviromentTemplate", ops),
             Some("CreateEnvironmentTemplate")

@@ -20,7 +20,11 @@ pub struct SchemaViolation {
 
 impl std::fmt::Display for SchemaViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         write!(f, "{path}: {}", self.message)
     }
 }
@@ -81,7 +85,11 @@ impl Validators {
     }
 
     /// Validates an operation's request body against its input shape.
-    pub fn check_input(&self, operation: &str, body: &Value) -> Result<Vec<SchemaViolation>, String> {
+    pub fn check_input(
+        &self,
+        operation: &str,
+        body: &Value,
+    ) -> Result<Vec<SchemaViolation>, String> {
         let op = Model::get()
             .operation(operation)
             .ok_or_else(|| format!("unknown operation {operation}"))?;
@@ -92,7 +100,11 @@ impl Validators {
     }
 
     /// Validates an operation's success body against its output shape.
-    pub fn check_output(&self, operation: &str, body: &Value) -> Result<Vec<SchemaViolation>, String> {
+    pub fn check_output(
+        &self,
+        operation: &str,
+        body: &Value,
+    ) -> Result<Vec<SchemaViolation>, String> {
         let op = Model::get()
             .operation(operation)
             .ok_or_else(|| format!("unknown operation {operation}"))?;
@@ -114,7 +126,10 @@ mod tests {
         let v = Validators::default();
         let mut compiled = 0;
         for op in m.operations.values() {
-            for (shape, dir) in [(&op.input, Direction::Input), (&op.output, Direction::Output)] {
+            for (shape, dir) in [
+                (&op.input, Direction::Input),
+                (&op.output, Direction::Output),
+            ] {
                 if let Some(shape) = shape {
                     v.for_shape(&shape.shape, dir).unwrap();
                     compiled += 1;
@@ -131,10 +146,14 @@ mod tests {
     #[test]
     fn output_violations_name_the_path() {
         let v = Validators::default();
-        let bad = json!({"environmentTemplate": {"arn": "x", "createdAt": "yesterday", "name": "t"}});
+        let bad =
+            json!({"environmentTemplate": {"arn": "x", "createdAt": "yesterday", "name": "t"}});
         let violations = v.check_output("GetEnvironmentTemplate", &bad).unwrap();
         let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
-        assert!(paths.contains(&"/environmentTemplate/createdAt"), "{violations:?}");
+        assert!(
+            paths.contains(&"/environmentTemplate/createdAt"),
+            "{violations:?}"
+        );
         // lastModifiedAt is required and missing: reported at the object that lacks it.
         assert!(paths.contains(&"/environmentTemplate"), "{violations:?}");
     }
@@ -142,15 +161,27 @@ mod tests {
     #[test]
     fn input_rejects_unknown_members_and_long_tokens() {
         let v = Validators::default();
-        let good = json!({"templateName": "t", "source": {"s3": {"bucket": "my-bundles", "key": "k"}}});
-        assert!(v.check_input("CreateEnvironmentTemplateVersion", &good).unwrap().is_empty());
+        let good =
+            json!({"templateName": "t", "source": {"s3": {"bucket": "my-bundles", "key": "k"}}});
+        assert!(
+            v.check_input("CreateEnvironmentTemplateVersion", &good)
+                .unwrap()
+                .is_empty()
+        );
         let mut bad = good.clone();
         bad["clientToken"] = json!("x".repeat(65));
         bad["colour"] = json!("blue");
-        let violations = v.check_input("CreateEnvironmentTemplateVersion", &bad).unwrap();
+        let violations = v
+            .check_input("CreateEnvironmentTemplateVersion", &bad)
+            .unwrap();
         assert_eq!(violations.len(), 2, "{violations:?}");
         let mut spaced = good;
         spaced["clientToken"] = json!("has space");
-        assert_eq!(v.check_input("CreateEnvironmentTemplateVersion", &spaced).unwrap().len(), 1);
+        assert_eq!(
+            v.check_input("CreateEnvironmentTemplateVersion", &spaced)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

@@ -17,7 +17,11 @@ pub fn exchange_text(exchange: &Exchange) -> String {
                 .header("x-amzn-errortype")
                 .map(|t| format!(" [x-amzn-errortype: {t}]"))
                 .unwrap_or_default();
-            text.push_str(&format!("<- HTTP {}{error_type} {}\n", r.status, cap(r.raw.trim())));
+            text.push_str(&format!(
+                "<- HTTP {}{error_type} {}\n",
+                r.status,
+                cap(r.raw.trim())
+            ));
         }
     }
     text.push_str(&format!("   ({} ms)", exchange.duration.as_millis()));

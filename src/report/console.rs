@@ -34,7 +34,10 @@ impl ConsoleReporter {
         while let Some(result) = self.pending.remove(&self.next) {
             self.next += 1;
             print_line(&result);
-            if matches!(result.verdict, Verdict::Failed { .. } | Verdict::Errored { .. }) {
+            if matches!(
+                result.verdict,
+                Verdict::Failed { .. } | Verdict::Errored { .. }
+            ) {
                 self.failures.push(result);
             }
         }
@@ -55,13 +58,21 @@ fn print_line(result: &ScenarioResult) {
     let s = style(&result.verdict);
     let label = result.verdict.label();
     let ms = result.duration.as_millis();
-    let _ = write!(err, "{s}{label:>5}{s:#} {} ({ms} ms) {}", result.file, result.name);
+    let _ = write!(
+        err,
+        "{s}{label:>5}{s:#} {} ({ms} ms) {}",
+        result.file, result.name
+    );
     match &result.verdict {
         Verdict::Skipped { reason } => {
             let _ = write!(err, "\n      skipped: {reason}");
         }
         Verdict::Failed { problem } | Verdict::Errored { problem } => {
-            let clause = problem.clause.as_deref().map(|c| format!("[{c}] ")).unwrap_or_default();
+            let clause = problem
+                .clause
+                .as_deref()
+                .map(|c| format!("[{c}] "))
+                .unwrap_or_default();
             let _ = write!(err, "\n      {clause}{}", problem.message);
         }
         Verdict::Passed => {}
@@ -94,7 +105,12 @@ fn print_summary(summary: &Summary) {
 impl Reporter for ConsoleReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted { run_id, endpoint, profile, scenarios } => {
+            Event::RunStarted {
+                run_id,
+                endpoint,
+                profile,
+                scenarios,
+            } => {
                 let mut err = anstream::stderr().lock();
                 let _ = writeln!(
                     err,
@@ -129,9 +145,17 @@ impl Reporter for ConsoleReporter {
                     let mut err = anstream::stderr().lock();
                     let _ = writeln!(err, "\nfailures:\n");
                     for r in &self.failures {
-                        if let Verdict::Failed { problem } | Verdict::Errored { problem } = &r.verdict {
+                        if let Verdict::Failed { problem } | Verdict::Errored { problem } =
+                            &r.verdict
+                        {
                             let s = style(&r.verdict);
-                            let _ = writeln!(err, "{s}{}{s:#} {} — {}", r.verdict.label(), r.file, r.name);
+                            let _ = writeln!(
+                                err,
+                                "{s}{}{s:#} {} — {}",
+                                r.verdict.label(),
+                                r.file,
+                                r.name
+                            );
                             let _ = writeln!(err, "{}", render_problem(&r.file, problem));
                         }
                     }

@@ -30,7 +30,12 @@ impl JunitReporter {
 impl Reporter for JunitReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted { run_id, endpoint, profile, .. } => {
+            Event::RunStarted {
+                run_id,
+                endpoint,
+                profile,
+                ..
+            } => {
                 self.run = Some((run_id.clone(), endpoint.clone(), profile.clone()));
             }
             Event::ScenarioFinished { result } => self.results.push(result.clone()),
@@ -52,7 +57,12 @@ impl Reporter for JunitReporter {
 }
 
 /// The JUnit report for a set of results.
-pub fn junit_report(results: &[ScenarioResult], run_id: &str, endpoint: &str, profile: &str) -> Report {
+pub fn junit_report(
+    results: &[ScenarioResult],
+    run_id: &str,
+    endpoint: &str,
+    profile: &str,
+) -> Report {
     let mut by_folder: BTreeMap<String, Vec<&ScenarioResult>> = BTreeMap::new();
     for r in results {
         let folder = Path::new(&r.file)

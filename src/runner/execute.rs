@@ -44,7 +44,11 @@ enum StepOutcome {
     Errored(Problem),
 }
 
-pub async fn run_scenario(env: &ScenarioEnv<'_>, scenario: &Scenario, index: usize) -> ScenarioResult {
+pub async fn run_scenario(
+    env: &ScenarioEnv<'_>,
+    scenario: &Scenario,
+    index: usize,
+) -> ScenarioResult {
     let started = Instant::now();
     let _ = env.events.send(Event::ScenarioStarted {
         index,
@@ -76,7 +80,9 @@ pub async fn run_scenario(env: &ScenarioEnv<'_>, scenario: &Scenario, index: usi
             // Teardown runs whatever happened before, with its own time budget.
             match tokio::time::timeout(scenario.timeout, execution.teardown()).await {
                 Ok(w) => warnings.extend(w),
-                Err(_) => warnings.push("teardown did not finish within the scenario timeout".into()),
+                Err(_) => {
+                    warnings.push("teardown did not finish within the scenario timeout".into())
+                }
             }
             verdict
         }
@@ -116,7 +122,10 @@ impl Execution<'_> {
             };
         }
         let scenario = self.scenario;
-        for (phase, steps) in [(Phase::Setup, &scenario.setup), (Phase::Steps, &scenario.steps)] {
+        for (phase, steps) in [
+            (Phase::Setup, &scenario.setup),
+            (Phase::Steps, &scenario.steps),
+        ] {
             for step in steps {
                 match self.step(phase, step).await {
                     Ok(()) => {}
@@ -155,7 +164,13 @@ impl Execution<'_> {
         Ok(())
     }
 
-    fn problem(&self, phase: Phase, step: &Step, operation: Option<&str>, message: String) -> Problem {
+    fn problem(
+        &self,
+        phase: Phase,
+        step: &Step,
+        operation: Option<&str>,
+        message: String,
+    ) -> Problem {
         Problem {
             clause: None,
             phase: phase.name(),
@@ -175,7 +190,13 @@ impl Execution<'_> {
         let started = Instant::now();
         if let Action::Advance { seconds } = &step.action {
             let result = advance_clock(self.env.client, *seconds).await;
-            self.record(phase, step, None, started.elapsed(), format!("advance {seconds}s: {result:?}"));
+            self.record(
+                phase,
+                step,
+                None,
+                started.elapsed(),
+                format!("advance {seconds}s: {result:?}"),
+            );
             return result
                 .map(|_| ())
                 .map_err(|e| StepOutcome::Errored(self.problem(phase, step, None, e)));
@@ -190,14 +211,25 @@ impl Execution<'_> {
             .call(&operation, &body, &RequestOptions::default())
             .await;
         let text = redact::exchange_text(&exchange);
-        self.record(phase, step, Some(&exchange), started.elapsed(), text.clone());
+        self.record(
+            phase,
+            step,
+            Some(&exchange),
+            started.elapsed(),
+            text.clone(),
+        );
         let with_exchange = |mut p: Problem| {
             p.exchange = Some(text.clone());
             p
         };
         if let Outcome::Transport(error) = &exchange.outcome {
             let message = format!("{operation}: {error}");
-            return Err(StepOutcome::Errored(with_exchange(self.problem(phase, step, Some(&operation), message))));
+            return Err(StepOutcome::Errored(with_exchange(self.problem(
+                phase,
+                step,
+                Some(&operation),
+                message,
+            ))));
         }
         let ctx = StepContext {
             expect: &step.expect,
@@ -216,11 +248,22 @@ impl Execution<'_> {
         }
         for (name, path) in &step.capture {
             let body = exchange.body_json().cloned().unwrap_or(Value::Null);
-            let value = check::search(path, &body)
-                .map_err(|e| StepOutcome::Errored(with_exchange(self.problem(phase, step, Some(&operation), e))))?;
+            let value = check::search(path, &body).map_err(|e| {
+                StepOutcome::Errored(with_exchange(self.problem(
+                    phase,
+                    step,
+                    Some(&operation),
+                    e,
+                )))
+            })?;
             if value.is_null() {
                 let message = format!("capture `{name}`: nothing at `{path}` in the answer");
-                return Err(StepOutcome::Errored(with_exchange(self.problem(phase, step, Some(&operation), message))));
+                return Err(StepOutcome::Errored(with_exchange(self.problem(
+                    phase,
+                    step,
+                    Some(&operation),
+                    message,
+                ))));
             }
             self.bindings.values.insert(name.clone(), value);
         }
@@ -264,7 +307,13 @@ impl Execution<'_> {
     }
 
     /// A request must match the input schema unless the step says it breaks it on purpose.
-    fn validate_request(&self, phase: Phase, step: &Step, operation: &str, body: &Value) -> Result<(), StepOutcome> {
+    fn validate_request(
+        &self,
+        phase: Phase,
+        step: &Step,
+        operation: &str,
+        body: &Value,
+    ) -> Result<(), StepOutcome> {
         let violations = Validators::global()
             .check_input(operation, body)
             .map_err(|e| StepOutcome::Errored(self.problem(phase, step, Some(operation), e)))?;
@@ -272,7 +321,10 @@ impl Execution<'_> {
             (Some(first), false) => format!(
                 "the request does not conform to {operation}'s input ({first}); if that is the point, mark the step `invalid_request: true`"
             ),
-            (None, true) => "the step is marked `invalid_request: true` but its request conforms to the model".to_string(),
+            (None, true) => {
+                "the step is marked `invalid_request: true` but its request conforms to the model"
+                    .to_string()
+            }
             _ => return Ok(()),
         };
         let mut problem = self.problem(phase, step, Some(operation), message);
@@ -280,7 +332,14 @@ impl Execution<'_> {
         Err(StepOutcome::Errored(problem))
     }
 
-    fn record(&self, phase: Phase, step: &Step, exchange: Option<&Exchange>, duration: Duration, text: String) {
+    fn record(
+        &self,
+        phase: Phase,
+        step: &Step,
+        exchange: Option<&Exchange>,
+        duration: Duration,
+        text: String,
+    ) {
         let response = exchange.and_then(Exchange::response);
         let error_type = response.and_then(|r| match &r.body {
             crate::client::Body::Error(e) => Some(e.error_type.clone()),

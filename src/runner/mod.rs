@@ -101,7 +101,9 @@ pub async fn run(
                 }
                 None => run_embedded(&config, &scenario, index, &events).await,
             };
-            let _ = events.send(Event::ScenarioFinished { result: result.clone() });
+            let _ = events.send(Event::ScenarioFinished {
+                result: result.clone(),
+            });
             result
         });
     }
@@ -109,7 +111,11 @@ pub async fn run(
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok(result) => summary.add(&result.verdict),
-            Err(e) => return Err(RunError(format!("internal error: a scenario task failed: {e}"))),
+            Err(e) => {
+                return Err(RunError(format!(
+                    "internal error: a scenario task failed: {e}"
+                )));
+            }
         }
     }
     summary.duration = started.elapsed();
@@ -117,6 +123,30 @@ pub async fn run(
         summary: summary.clone(),
     });
     Ok(summary)
+}
+
+/// Runs scenarios and returns every result in input order, without reporters: for tests and
+/// tools that want the verdicts themselves.
+pub async fn run_collect(
+    scenarios: Vec<Scenario>,
+    config: RunConfig,
+) -> Result<Vec<ScenarioResult>, RunError> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let collector = tokio::spawn(async move {
+        let mut results = Vec::new();
+        while let Some(event) = rx.recv().await {
+            if let Event::ScenarioFinished { result } = event {
+                results.push(result);
+            }
+        }
+        results
+    });
+    run(scenarios, config, tx).await?;
+    let mut results = collector
+        .await
+        .map_err(|e| RunError(format!("internal error: {e}")))?;
+    results.sort_by_key(|r| r.index);
+    Ok(results)
 }
 
 async fn run_one(

@@ -49,7 +49,11 @@ impl Capabilities {
             requests: body["requests"].as_bool().unwrap_or(false),
             faults: body["faults"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|f| f.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
     }

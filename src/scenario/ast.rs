@@ -44,7 +44,10 @@ impl Capability {
     ];
 
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, c)| *c == self).map_or("?", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("?", |(n, _)| n)
     }
 
     /// Whether a scenario needing it changes endpoint-wide state, and so must run alone on a
@@ -105,7 +108,10 @@ impl Step {
 
 #[derive(Debug, Clone)]
 pub enum Action {
-    Call { operation: String, params: Option<Node> },
+    Call {
+        operation: String,
+        params: Option<Node>,
+    },
     /// The request of an earlier step again, with members of `with` replaced.
     Repeat { step: String, with: Option<Node> },
     /// Move the endpoint's virtual clock forward.
@@ -140,7 +146,10 @@ pub enum ExpectedOutcome {
     #[default]
     Success,
     /// An error of this type, its message matching the regex if one is given.
-    Error { error_type: String, message: Option<String> },
+    Error {
+        error_type: String,
+        message: Option<String>,
+    },
     /// The profile's spelling of IdempotentParameterMismatch; `after_modification` when the
     /// resource was also modified (the profile may then accept a ConflictException).
     Mismatch { after_modification: bool },

@@ -46,7 +46,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
     let name = path.display().to_string();
     let fail = |message: String| vec![Diagnostic::new(&name, None, message)];
-    let size = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read: {e}")))?
+        .len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(fail(format!(
             "file is {size} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes"

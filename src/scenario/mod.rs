@@ -2,8 +2,8 @@
 //! positions kept down to every member, then checked against the model.
 
 pub mod ast;
-pub mod node;
 pub mod files;
+pub mod node;
 mod parse;
 mod raw;
 pub mod template;

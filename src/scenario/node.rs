@@ -55,7 +55,9 @@ impl Node {
             NodeValue::Null => Value::Null,
             NodeValue::Bool(b) => Value::Bool(*b),
             NodeValue::Int(i) => Value::from(*i),
-            NodeValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            NodeValue::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+            }
             NodeValue::Str(s) => Value::String(s.clone()),
             NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeValue::Map(entries) => Value::Object(
@@ -185,11 +187,22 @@ mod tests {
         assert_eq!(entries[0].0.name, "a");
         let inner = entries[0].1.entries().unwrap();
         assert_eq!(inner[0].0.pos, Pos { line: 2, column: 3 });
-        let NodeValue::Seq(items) = &inner[0].1.value else { panic!() };
+        let NodeValue::Seq(items) = &inner[0].1.value else {
+            panic!()
+        };
         assert_eq!(items[1].as_str(), Some("two"));
-        assert_eq!(items[1].pos, Pos { line: 2, column: 10 });
+        assert_eq!(
+            items[1].pos,
+            Pos {
+                line: 2,
+                column: 10
+            }
+        );
         let d = &inner[1].1.entries().unwrap()[0];
         assert_eq!((d.0.name.as_str(), d.0.pos.line), ("d", 3));
-        assert_eq!(node.to_json(), serde_json::json!({"a": {"b": [1, "two"], "c": {"d": true}}}));
+        assert_eq!(
+            node.to_json(),
+            serde_json::json!({"a": {"b": [1, "two"], "c": {"d": true}}})
+        );
     }
 }

@@ -80,7 +80,10 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
     // serde-saphyr words it "unknown field `cal`, expected one of id, call, repeat".
     let rest = message.split("unknown field `").nth(1)?;
     let (field, expected) = rest.split_once('`')?;
-    let list = expected.split("expected one of").nth(1).or_else(|| expected.split("expected").nth(1))?;
+    let list = expected
+        .split("expected one of")
+        .nth(1)
+        .or_else(|| expected.split("expected").nth(1))?;
     let candidates: Vec<&str> = list
         .split(',')
         .map(|c| c.trim().trim_matches('`'))
@@ -191,7 +194,10 @@ impl<'f> Converter<'f> {
             let help = model::closest(&c.value, contract::CLAUSES.iter().map(|c| c.id));
             let d = self.error(pos(c), format!("unknown contract clause `{}`", c.value));
             d.width = c.value.len();
-            d.label = Some("not a clause of CONTRACT.md (CT1..CT6, IC1..IC3, ID1..ID3, AD1, AD2, G1..G3)".into());
+            d.label = Some(
+                "not a clause of CONTRACT.md (CT1..CT6, IC1..IC3, ID1..ID3, AD1, AD2, G1..G3)"
+                    .into(),
+            );
             d.help = help.map(|h| format!("did you mean `{h}`?"));
         }
     }
@@ -212,7 +218,10 @@ impl<'f> Converter<'f> {
     fn vars(&mut self, vars: Option<&Node>) -> Vec<(String, Node)> {
         let Some(node) = vars else { return Vec::new() };
         let Some(entries) = node.entries() else {
-            self.error(node.pos, format!("`vars` must be a mapping, found {}", node.kind()));
+            self.error(
+                node.pos,
+                format!("`vars` must be a mapping, found {}", node.kind()),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -231,10 +240,14 @@ impl<'f> Converter<'f> {
     fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
         let at = pos(&raw);
         let step = raw.value;
-        let actions = [step.call.is_some(), step.repeat.is_some(), step.advance.is_some()];
+        let actions = [
+            step.call.is_some(),
+            step.repeat.is_some(),
+            step.advance.is_some(),
+        ];
         if actions.iter().filter(|a| **a).count() != 1 {
-            self.error(at, "a step needs exactly one action")
-                .help = Some("use one of `call: Operation`, `repeat: step-id` or `advance: 10m`".into());
+            self.error(at, "a step needs exactly one action").help =
+                Some("use one of `call: Operation`, `repeat: step-id` or `advance: 10m`".into());
             return None;
         }
         let id = step.id.as_ref().map(|id| id.value.clone());
@@ -246,7 +259,10 @@ impl<'f> Converter<'f> {
         let (action, operation) = if let Some(call) = &step.call {
             let known = self.operation(&call.value, pos(call));
             if step.with.is_some() {
-                self.error(at, "`with` only applies to `repeat`; put the members in `params`");
+                self.error(
+                    at,
+                    "`with` only applies to `repeat`; put the members in `params`",
+                );
             }
             if let (true, Some(params)) = (known, &step.params) {
                 self.members(params, &input_shape(&call.value), &call.value);
@@ -265,8 +281,8 @@ impl<'f> Converter<'f> {
         } else if let Some(repeat) = &step.repeat {
             let operation = self.step_ref(repeat).flatten();
             if step.params.is_some() {
-                self.error(at, "`params` does not apply to `repeat`")
-                    .help = Some("use `with:` to change members of the repeated request".into());
+                self.error(at, "`params` does not apply to `repeat`").help =
+                    Some("use `with:` to change members of the repeated request".into());
             }
             if let Some(with) = &step.with {
                 if let Some(op) = &operation {
@@ -297,8 +313,11 @@ impl<'f> Converter<'f> {
             let seconds = match parse_duration(&advance.value) {
                 Ok(s) => s,
                 Err(e) => {
-                    self.error(pos(advance), format!("invalid duration `{}`: {e}", advance.value))
-                        .help = Some("write e.g. `10m`, `7h59m`, `8h1s` or `30s`".into());
+                    self.error(
+                        pos(advance),
+                        format!("invalid duration `{}`: {e}", advance.value),
+                    )
+                    .help = Some("write e.g. `10m`, `7h59m`, `8h1s` or `30s`".into());
                     0
                 }
             };
@@ -327,8 +346,12 @@ impl<'f> Converter<'f> {
         if let Some(op) = self.steps.get(&id.value) {
             return Some(op.clone());
         }
-        let help = model::closest(&id.value, self.steps.keys().map(String::as_str)).map(str::to_string);
-        let d = self.error(pos(id), format!("no earlier step has the id `{}`", id.value));
+        let help =
+            model::closest(&id.value, self.steps.keys().map(String::as_str)).map(str::to_string);
+        let d = self.error(
+            pos(id),
+            format!("no earlier step has the id `{}`", id.value),
+        );
         d.width = id.value.len();
         d.help = help.map(|h| format!("did you mean `{h}`?"));
         None
@@ -349,7 +372,10 @@ impl<'f> Converter<'f> {
                     out.push((key.name.clone(), path.to_string()));
                 }
                 None => {
-                    self.error(value.pos, format!("capture `{}` needs a JMESPath string", key.name));
+                    self.error(
+                        value.pos,
+                        format!("capture `{}` needs a JMESPath string", key.name),
+                    );
                 }
             }
         }
@@ -362,7 +388,8 @@ impl<'f> Converter<'f> {
             pos: at,
         });
         // Templates expand to plain text; compile with a stand-in to check the syntax.
-        let stand_in = regex::Regex::new(r"\$\{[^}]*\}").map(|re| re.replace_all(path, "x").into_owned());
+        let stand_in =
+            regex::Regex::new(r"\$\{[^}]*\}").map(|re| re.replace_all(path, "x").into_owned());
         let path = stand_in.as_deref().unwrap_or(path);
         if let Err(e) = jmespath::compile(path) {
             self.error(at, format!("invalid JMESPath `{path}`: {}", e.reason));
@@ -403,7 +430,8 @@ impl<'f> Converter<'f> {
             };
             if e.error.is_some() {
                 self.error(mismatch.pos, "`mismatch` and `error` exclude each other")
-                    .help = Some("`mismatch: true` already means the profile's ValidationException".into());
+                    .help =
+                    Some("`mismatch: true` already means the profile's ValidationException".into());
             }
             expect.outcome = ExpectedOutcome::Mismatch { after_modification };
         }
@@ -439,9 +467,12 @@ impl<'f> Converter<'f> {
     fn error_type(&mut self, error: &Spanned<String>, operation: Option<&str>) {
         let model = Model::get();
         let name = error.value.as_str();
-        let known = model.error_shapes().any(|e| e == name) || model::PROTOCOL_ERRORS.contains(&name);
+        let known =
+            model.error_shapes().any(|e| e == name) || model::PROTOCOL_ERRORS.contains(&name);
         if !known {
-            let candidates = model.error_shapes().chain(model::PROTOCOL_ERRORS.iter().copied());
+            let candidates = model
+                .error_shapes()
+                .chain(model::PROTOCOL_ERRORS.iter().copied());
             let help = model::closest(name, candidates);
             let d = self.error(pos(error), format!("unknown error type `{name}`"));
             d.width = name.len();
@@ -450,7 +481,8 @@ impl<'f> Converter<'f> {
             if !model.declares_error(op, name) && !model::PROTOCOL_ERRORS.contains(&name) {
                 let d = self.error(pos(error), format!("{op} does not declare `{name}`"));
                 d.width = name.len();
-                d.help = Some("an endpoint answering it would break G3; expect a declared error".into());
+                d.help =
+                    Some("an endpoint answering it would break G3; expect a declared error".into());
             }
         }
     }
@@ -458,7 +490,10 @@ impl<'f> Converter<'f> {
     fn path_map(&mut self, node: Option<&Node>, key: &str) -> Vec<(String, Node)> {
         let Some(node) = node else { return Vec::new() };
         let Some(entries) = node.entries() else {
-            self.error(node.pos, format!("`{key}` must map JMESPath expressions to values"));
+            self.error(
+                node.pos,
+                format!("`{key}` must map JMESPath expressions to values"),
+            );
             return Vec::new();
         };
         entries
@@ -482,9 +517,13 @@ impl<'f> Converter<'f> {
                     for expr in t.exprs() {
                         if let Reference::Name(name) = &expr.reference {
                             if !self.defined.contains(name) {
-                                let help = model::closest(name, self.defined.iter().map(String::as_str)).map(str::to_string);
-                                let d = self.error(node.pos, format!("`${{{name}}}` is not defined here"));
-                                d.label = Some("no variable or earlier capture has this name".into());
+                                let help =
+                                    model::closest(name, self.defined.iter().map(String::as_str))
+                                        .map(str::to_string);
+                                let d = self
+                                    .error(node.pos, format!("`${{{name}}}` is not defined here"));
+                                d.label =
+                                    Some("no variable or earlier capture has this name".into());
                                 d.help = help.map(|h| format!("did you mean `{h}`?"));
                             }
                         }
@@ -508,28 +547,46 @@ impl<'f> Converter<'f> {
     }
 
     fn members_of(&mut self, node: &Node, shape_name: &str, context: &str, complete: bool) {
-        let Some(shape) = Model::get().shape(shape_name) else { return };
+        let Some(shape) = Model::get().shape(shape_name) else {
+            return;
+        };
         if node.as_str().is_some_and(|s| s.contains("${")) {
             return; // a templated value is checked once expanded, before sending
         }
         match shape.kind {
             ShapeKind::Structure => {
                 let Some(entries) = node.entries() else {
-                    self.error(node.pos, format!("{context} expects a mapping ({shape_name}), found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!(
+                            "{context} expects a mapping ({shape_name}), found {}",
+                            node.kind()
+                        ),
+                    );
                     return;
                 };
                 for required in shape.required.iter().filter(|_| complete) {
                     if !entries.iter().any(|(k, _)| &k.name == required) {
-                        self.error(node.pos, format!("{context}: missing required member `{required}` of {shape_name}"));
+                        self.error(
+                            node.pos,
+                            format!(
+                                "{context}: missing required member `{required}` of {shape_name}"
+                            ),
+                        );
                     }
                 }
                 for (key, value) in entries {
                     match shape.members.get(&key.name) {
                         Some(member) => self.members(value, &member.shape, &key.name),
                         None => {
-                            let help = model::closest(&key.name, shape.members.keys().map(String::as_str));
-                            let known: Vec<&str> = shape.members.keys().map(String::as_str).collect();
-                            let d = self.error(key.pos, format!("unknown member `{}` in {shape_name}", key.name));
+                            let help =
+                                model::closest(&key.name, shape.members.keys().map(String::as_str));
+                            let known: Vec<&str> =
+                                shape.members.keys().map(String::as_str).collect();
+                            let d = self.error(
+                                key.pos,
+                                format!("unknown member `{}` in {shape_name}", key.name),
+                            );
                             d.width = key.name.len();
                             d.label = Some(format!("expected one of {}", known.join(", ")));
                             d.help = help.map(|h| format!("did you mean `{h}`?"));
@@ -540,42 +597,68 @@ impl<'f> Converter<'f> {
             ShapeKind::List => match &node.value {
                 NodeValue::Seq(items) => {
                     if let Some(member) = &shape.member {
-                        items.iter().for_each(|i| self.members(i, &member.shape, context));
+                        items
+                            .iter()
+                            .for_each(|i| self.members(i, &member.shape, context));
                     }
                 }
                 _ => {
-                    self.error(node.pos, format!("{context} expects a list, found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!("{context} expects a list, found {}", node.kind()),
+                    );
                 }
             },
             ShapeKind::Map => match (&node.value, &shape.value) {
                 (NodeValue::Map(entries), Some(value)) => {
-                    entries.iter().for_each(|(_, v)| self.members(v, &value.shape, context));
+                    entries
+                        .iter()
+                        .for_each(|(_, v)| self.members(v, &value.shape, context));
                 }
                 _ => {
-                    self.error(node.pos, format!("{context} expects a mapping, found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!("{context} expects a mapping, found {}", node.kind()),
+                    );
                 }
             },
             ShapeKind::String | ShapeKind::Blob => {
                 if !matches!(node.value, NodeValue::Str(_)) {
-                    let d = self.error(node.pos, format!("{context} expects a string, found {}", node.kind()));
-                    if matches!(node.value, NodeValue::Int(_) | NodeValue::Float(_) | NodeValue::Bool(_)) {
-                        d.help = Some("quote the value: the model types this member as a string".into());
+                    let d = self.error(
+                        node.pos,
+                        format!("{context} expects a string, found {}", node.kind()),
+                    );
+                    if matches!(
+                        node.value,
+                        NodeValue::Int(_) | NodeValue::Float(_) | NodeValue::Bool(_)
+                    ) {
+                        d.help =
+                            Some("quote the value: the model types this member as a string".into());
                     }
                 }
             }
             ShapeKind::Integer | ShapeKind::Long => {
                 if !matches!(node.value, NodeValue::Int(_)) {
-                    self.error(node.pos, format!("{context} expects an integer, found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!("{context} expects an integer, found {}", node.kind()),
+                    );
                 }
             }
             ShapeKind::Boolean => {
                 if !matches!(node.value, NodeValue::Bool(_)) {
-                    self.error(node.pos, format!("{context} expects a boolean, found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!("{context} expects a boolean, found {}", node.kind()),
+                    );
                 }
             }
             ShapeKind::Timestamp | ShapeKind::Double | ShapeKind::Float => {
                 if !matches!(node.value, NodeValue::Int(_) | NodeValue::Float(_)) {
-                    self.error(node.pos, format!("{context} expects a number, found {}", node.kind()));
+                    self.error(
+                        node.pos,
+                        format!("{context} expects a number, found {}", node.kind()),
+                    );
                 }
             }
         }
@@ -611,7 +694,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             's' => 1,
             _ => return Err(format!("unexpected `{c}`")),
         };
-        let n: u64 = number.parse().map_err(|_| format!("a number must come before `{c}`"))?;
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("a number must come before `{c}`"))?;
         total = total
             .checked_add(n.checked_mul(unit).ok_or("too large")?)
             .ok_or("too large")?;
@@ -664,11 +749,36 @@ mod diagnostics_tests {
         let src = "name: x\ncontract: [CT9]\nsteps:\n  - call: CreateEnviromentTemplate\n  - call: CreateEnvironmentTemplate\n    params: { nme: a, description: 3 }\n  - repeat: frist\n";
         let e = errors(src);
         assert_eq!(e.len(), 6, "{e:#?}");
-        assert!(e[0].contains("s.yaml:2:12") && e[0].contains("did you mean `CT"), "{}", e[0]);
-        assert!(e[1].contains("s.yaml:4:11") && e[1].contains("did you mean `CreateEnvironmentTemplate`?"), "{}", e[1]);
-        assert!(e[2].contains("s.yaml:6:13") && e[2].contains("missing required member `name`"), "{}", e[2]);
-        assert!(e[3].contains("s.yaml:6:15") && e[3].contains("did you mean `name`?"), "{}", e[3]);
-        assert!(e[4].contains("s.yaml:6:36") && e[4].contains("quote the value"), "{}", e[4]);
-        assert!(e[5].contains("s.yaml:7:13") && e[5].contains("no earlier step"), "{}", e[5]);
+        assert!(
+            e[0].contains("s.yaml:2:12") && e[0].contains("did you mean `CT"),
+            "{}",
+            e[0]
+        );
+        assert!(
+            e[1].contains("s.yaml:4:11")
+                && e[1].contains("did you mean `CreateEnvironmentTemplate`?"),
+            "{}",
+            e[1]
+        );
+        assert!(
+            e[2].contains("s.yaml:6:13") && e[2].contains("missing required member `name`"),
+            "{}",
+            e[2]
+        );
+        assert!(
+            e[3].contains("s.yaml:6:15") && e[3].contains("did you mean `name`?"),
+            "{}",
+            e[3]
+        );
+        assert!(
+            e[4].contains("s.yaml:6:36") && e[4].contains("quote the value"),
+            "{}",
+            e[4]
+        );
+        assert!(
+            e[5].contains("s.yaml:7:13") && e[5].contains("no earlier step"),
+            "{}",
+            e[5]
+        );
     }
 }

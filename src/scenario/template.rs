@@ -116,7 +116,9 @@ fn parse_expr(inner: &str) -> Result<Expr, String> {
         Some(("run", "prefix")) => Reference::RunPrefix,
         Some(("run", "id")) => Reference::RunId,
         Some(("run", other)) => {
-            return Err(format!("unknown `run.{other}`; expected `run.prefix` or `run.id`"));
+            return Err(format!(
+                "unknown `run.{other}`; expected `run.prefix` or `run.id`"
+            ));
         }
         Some(("token", name)) if is_identifier(name) => Reference::Token(name.to_string()),
         Some(("token", name)) => return Err(format!("token name `{name}` is not an identifier")),
@@ -140,7 +142,9 @@ fn parse_filter(text: &str) -> Result<Filter, String> {
                 .strip_prefix("len(")
                 .and_then(|r| r.strip_suffix(')'))
                 .and_then(|n| n.trim().parse::<usize>().ok())
-                .ok_or_else(|| format!("unknown filter `{text}`; expected `upper`, `lower` or `len(N)`"))?;
+                .ok_or_else(|| {
+                    format!("unknown filter `{text}`; expected `upper`, `lower` or `len(N)`")
+                })?;
             if n > 4096 {
                 return Err(format!("len({n}) is larger than 4096"));
             }
@@ -151,7 +155,8 @@ fn parse_filter(text: &str) -> Result<Filter, String> {
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
@@ -181,7 +186,10 @@ impl Bindings {
         let mut out = String::with_capacity(len.max(32));
         let mut round = 0u64;
         while out.len() < len.max(32) {
-            out.push_str(&format!("{:016x}", hash_of(&(self.token_seed, name, round))));
+            out.push_str(&format!(
+                "{:016x}",
+                hash_of(&(self.token_seed, name, round))
+            ));
             round += 1;
         }
         out
@@ -221,7 +229,11 @@ impl Bindings {
     pub fn expand_value(&self, value: &Value) -> Result<Value, String> {
         match value {
             Value::String(s) => self.expand_str(s),
-            Value::Array(items) => items.iter().map(|i| self.expand_value(i)).collect::<Result<_, _>>().map(Value::Array),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| self.expand_value(i))
+                .collect::<Result<_, _>>()
+                .map(Value::Array),
             Value::Object(map) => map
                 .iter()
                 .map(|(k, v)| self.expand_value(v).map(|v| (k.clone(), v)))
@@ -232,9 +244,9 @@ impl Bindings {
     }
 
     fn lookup(&self, name: &str) -> Result<&Value, String> {
-        self.values
-            .get(name)
-            .ok_or_else(|| format!("`{name}` is not defined (no variable or earlier capture has this name)"))
+        self.values.get(name).ok_or_else(|| {
+            format!("`{name}` is not defined (no variable or earlier capture has this name)")
+        })
     }
 
     fn expand_expr(&self, expr: &Expr) -> Result<String, String> {
@@ -289,11 +301,34 @@ mod tests {
         assert_eq!(b.expand_str("$${literal}").unwrap(), json!("${literal}"));
         let token = b.expand_str("${token.a}").unwrap();
         assert_eq!(token.as_str().unwrap().len(), 32);
-        assert_eq!(b.expand_str("${token.a | len(64)}").unwrap().as_str().unwrap().len(), 64);
-        assert_eq!(b.expand_str("${token.a | len(65)}").unwrap().as_str().unwrap().len(), 65);
+        assert_eq!(
+            b.expand_str("${token.a | len(64)}")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .len(),
+            64
+        );
+        assert_eq!(
+            b.expand_str("${token.a | len(65)}")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .len(),
+            65
+        );
         let upper = b.expand_str("${token.a | upper}").unwrap();
-        assert_eq!(upper.as_str().unwrap(), token.as_str().unwrap().to_ascii_uppercase());
-        assert!(b.expand_str("${run.prefix}").unwrap().as_str().unwrap().starts_with("pcabc123-"));
+        assert_eq!(
+            upper.as_str().unwrap(),
+            token.as_str().unwrap().to_ascii_uppercase()
+        );
+        assert!(
+            b.expand_str("${run.prefix}")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .starts_with("pcabc123-")
+        );
     }
 
     #[test]
@@ -307,9 +342,29 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_what_was_expected() {
-        assert!(Template::parse("${tpl").unwrap_err().message.contains("never closed"));
-        assert!(Template::parse("${run.nope}").unwrap_err().message.contains("run.prefix"));
-        assert!(Template::parse("${x | shout}").unwrap_err().message.contains("unknown filter"));
-        assert!(bindings().expand_str("${missing}").unwrap_err().contains("not defined"));
+        assert!(
+            Template::parse("${tpl")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
+        assert!(
+            Template::parse("${run.nope}")
+                .unwrap_err()
+                .message
+                .contains("run.prefix")
+        );
+        assert!(
+            Template::parse("${x | shout}")
+                .unwrap_err()
+                .message
+                .contains("unknown filter")
+        );
+        assert!(
+            bindings()
+                .expand_str("${missing}")
+                .unwrap_err()
+                .contains("not defined")
+        );
     }
 }

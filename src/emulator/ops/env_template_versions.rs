@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::input::{first_difference, idempotency_params, optional_str, required_str, version_part};
+use super::input::{
+    first_difference, idempotency_params, optional_str, required_str, version_part,
+};
 use super::paging::listing;
 use super::{Ctx, OpResult};
 use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
@@ -80,7 +82,10 @@ pub fn recommended_version(store: &Store, template: &str) -> Option<String> {
         .map(|(major, minor)| format!("{major}.{minor}"))
 }
 
-fn versions_of<'a>(store: &'a Store, template: &'a str) -> impl Iterator<Item = &'a EnvironmentTemplateVersion> {
+fn versions_of<'a>(
+    store: &'a Store,
+    template: &'a str,
+) -> impl Iterator<Item = &'a EnvironmentTemplateVersion> {
     store
         .env_template_versions
         .range((template.to_string(), 0, 0)..=(template.to_string(), u32::MAX, u32::MAX))
@@ -99,7 +104,9 @@ fn key_of(input: &Map<String, Value>) -> Result<(String, u32, u32), ApiError> {
 pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
     let template = required_str(input, "templateName")?;
     if !store.env_templates.contains_key(template) {
-        return Err(ApiError::not_found(format!("environment template {template} not found")));
+        return Err(ApiError::not_found(format!(
+            "environment template {template} not found"
+        )));
     }
     let params = idempotency_params(input, Some("clientToken"));
     let token = optional_str(input, "clientToken");
@@ -117,7 +124,9 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
                         &params,
                     )));
                 }
-                return Ok(json!({ "environmentTemplateVersion": existing.detail(store, ctx.now) }));
+                return Ok(
+                    json!({ "environmentTemplateVersion": existing.detail(store, ctx.now) }),
+                );
             }
             // CT5: the original was deleted, so the token no longer binds a resource.
             store.tokens.forget(OPERATION, token);
@@ -148,7 +157,11 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             TokenRecord {
                 params,
                 issued_at: ctx.now,
-                resource: ResourceKey::EnvironmentTemplateVersion(template.to_string(), major, minor),
+                resource: ResourceKey::EnvironmentTemplateVersion(
+                    template.to_string(),
+                    major,
+                    minor,
+                ),
             },
         );
     }
@@ -167,14 +180,19 @@ fn next_version_number(store: &mut Store, template: &str, major: Option<u32>) ->
         Some(m) => m + 1,
         None => 0,
     };
-    store.highest_minor.insert((template.to_string(), major), minor);
+    store
+        .highest_minor
+        .insert((template.to_string(), major), minor);
     (major, minor)
 }
 
 pub fn get(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
     let key = key_of(input)?;
     let version = store.env_template_versions.get(&key).ok_or_else(|| {
-        ApiError::not_found(format!("environment template version {}:{}.{} not found", key.0, key.1, key.2))
+        ApiError::not_found(format!(
+            "environment template version {}:{}.{} not found",
+            key.0, key.1, key.2
+        ))
     })?;
     Ok(json!({ "environmentTemplateVersion": version.detail(store, ctx.now) }))
 }
@@ -183,10 +201,12 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     let key = key_of(input)?;
     let resource = ResourceKey::EnvironmentTemplateVersion(key.0.clone(), key.1, key.2);
     let Some(version) = store.env_template_versions.get(&key) else {
-        return Ok(match store.recent_tombstone(&resource, ctx.now, ctx.config.deleted_retention()) {
-            Some(detail) => json!({ "environmentTemplateVersion": detail }),
-            None => json!({}),
-        });
+        return Ok(
+            match store.recent_tombstone(&resource, ctx.now, ctx.config.deleted_retention()) {
+                Some(detail) => json!({ "environmentTemplateVersion": detail }),
+                None => json!({}),
+            },
+        );
     };
     let detail = version.detail(store, ctx.now);
     store.env_template_versions.remove(&key);
@@ -197,7 +217,9 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
 pub fn list(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
     let template = required_str(input, "templateName")?;
     if !store.env_templates.contains_key(template) {
-        return Err(ApiError::not_found(format!("environment template {template} not found")));
+        return Err(ApiError::not_found(format!(
+            "environment template {template} not found"
+        )));
     }
     let major = version_part(input, "majorVersion")?;
     let summaries: Vec<Value> = versions_of(store, template)

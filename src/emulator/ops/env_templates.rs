@@ -122,12 +122,18 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     let key = ResourceKey::EnvironmentTemplate(name.to_string());
     let Some(template) = store.env_templates.get(name) else {
         // ID1/ID2: a repeated delete succeeds, with the metadata while it is retained.
-        return Ok(match store.recent_tombstone(&key, ctx.now, ctx.config.deleted_retention()) {
-            Some(detail) => json!({ "environmentTemplate": detail }),
-            None => json!({}),
-        });
+        return Ok(
+            match store.recent_tombstone(&key, ctx.now, ctx.config.deleted_retention()) {
+                Some(detail) => json!({ "environmentTemplate": detail }),
+                None => json!({}),
+            },
+        );
     };
-    if store.env_template_versions.keys().any(|(t, _, _)| t == name) {
+    if store
+        .env_template_versions
+        .keys()
+        .any(|(t, _, _)| t == name)
+    {
         return Err(ApiError::conflict(format!(
             "environment template {name} still has versions; delete them first"
         )));

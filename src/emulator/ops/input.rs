@@ -17,10 +17,9 @@ pub fn optional_str<'a>(input: &'a Map<String, Value>, member: &str) -> Option<&
 pub fn version_part(input: &Map<String, Value>, member: &str) -> Result<Option<u32>, ApiError> {
     match optional_str(input, member) {
         None => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::validation(format!("{member} {text:?} is not a version number"))),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            ApiError::validation(format!("{member} {text:?} is not a version number"))
+        }),
     }
 }
 

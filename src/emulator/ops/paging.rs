@@ -7,7 +7,10 @@ use crate::emulator::error::ApiError;
 const DEFAULT_PAGE: usize = 100;
 
 /// Cuts `items` into the page the input asks for; returns the page and the next token.
-pub fn page(items: Vec<Value>, input: &Map<String, Value>) -> Result<(Vec<Value>, Option<String>), ApiError> {
+pub fn page(
+    items: Vec<Value>,
+    input: &Map<String, Value>,
+) -> Result<(Vec<Value>, Option<String>), ApiError> {
     let size = input
         .get("maxResults")
         .and_then(Value::as_u64)
@@ -25,7 +28,11 @@ pub fn page(items: Vec<Value>, input: &Map<String, Value>) -> Result<(Vec<Value>
 }
 
 /// `{ key: page, nextToken?: ... }`
-pub fn listing(key: &str, items: Vec<Value>, input: &Map<String, Value>) -> Result<Value, ApiError> {
+pub fn listing(
+    key: &str,
+    items: Vec<Value>,
+    input: &Map<String, Value>,
+) -> Result<Value, ApiError> {
     let (page, next) = page(items, input)?;
     let mut out = json!({ key: page });
     if let Some(next) = next {

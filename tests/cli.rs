@@ -1,0 +1,219 @@
+//! The real binary, end to end: exit codes, output streams, reports.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_proton-conform"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_PROTON")
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("proton-conform-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn run_passes_the_corpus_and_writes_junit() {
+    let dir = temp_dir("junit");
+    let junit = dir.join("junit.xml");
+    let o = run(&["run", "--junit", junit.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            " PASS scenarios/environment-template-version/ct2-same-token-returns-original.yaml"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("summary: ") && err.contains(" 0 failed, 0 errors, 0 skipped"),
+        "{err}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"scenarios/environment-template-version\""),
+        "{xml}"
+    );
+    assert!(xml.contains("failures=\"0\" errors=\"0\""), "{xml}");
+}
+
+#[test]
+fn a_failing_scenario_exits_1_with_a_junit_failure() {
+    let dir = temp_dir("fail");
+    let junit = dir.join("junit.xml");
+    let o = run(&[
+        "run",
+        "tests/fixtures/failing/same-as.yaml",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(" FAIL tests/fixtures/failing/same-as.yaml"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> tests/fixtures/failing/same-as.yaml:8:5"),
+        "{err}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<failure message=\"[CT2] the answer is not the same resource detail"),
+        "{xml}"
+    );
+    assert!(xml.contains("type=\"CT2\""), "{xml}");
+}
+
+#[test]
+fn a_harness_error_is_a_junit_error() {
+    let dir = temp_dir("error");
+    let junit = dir.join("junit.xml");
+    let o = run(&[
+        "run",
+        "tests/fixtures/failing/capture-finds-nothing.yaml",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<error message=\"capture `colour`"), "{xml}");
+}
+
+#[test]
+fn a_typo_is_reported_with_position_and_suggestion_and_exits_2() {
+    for (file, location, suggestion) in [
+        (
+            "typo-operation.yaml",
+            "typo-operation.yaml:4:11",
+            "did you mean `CreateEnvironmentTemplate`?",
+        ),
+        ("typo-key.yaml", "typo-key.yaml:4:5", "did you mean `call`?"),
+        (
+            "typo-member.yaml",
+            "typo-member.yaml:5:24",
+            "did you mean `displayName`?",
+        ),
+    ] {
+        let path = format!("tests/fixtures/invalid/{file}");
+        for command in ["lint", "run"] {
+            let o = run(&[command, &path]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{command} {file}: {err}");
+            assert!(err.contains(location), "{command} {file}: {err}");
+            assert!(err.contains(suggestion), "{command} {file}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn lint_reports_every_file_at_once() {
+    let o = run(&["lint", "tests/fixtures/invalid"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for file in [
+        "typo-operation.yaml",
+        "typo-key.yaml",
+        "typo-member.yaml",
+        "not-utf8.yaml",
+    ] {
+        assert!(err.contains(file), "{file} missing from: {err}");
+    }
+    assert!(err.contains("not valid UTF-8"), "{err}");
+    assert!(err.contains("4 problem(s) in 4 of 4 file(s)"), "{err}");
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_3() {
+    // Port 9 (discard) on loopback: nothing listens there in a test sandbox.
+    let o = run(&["run", "--endpoint", "http://127.0.0.1:9"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("the run could not take place: cannot reach http://127.0.0.1:9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_remote_endpoint_needs_to_be_allowed() {
+    let o = run(&["run", "--endpoint", "https://proton.example.com"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--allow-endpoint proton.example.com"), "{err}");
+}
+
+#[test]
+fn an_empty_selection_and_bad_usage_exit_2() {
+    assert_eq!(
+        run(&["run", "--filter", "no-such-scenario-anywhere"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["run", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["run", "--contract-profile", "missing.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn json_events_go_to_stdout_one_per_line() {
+    let dir = temp_dir("json");
+    let junit = dir.join("junit.xml");
+    let o = run(&[
+        "run",
+        "scenarios/environment-template",
+        "--format",
+        "json",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.first().unwrap()["event"], "run_started");
+    assert_eq!(events.last().unwrap()["event"], "run_finished");
+    let finished = events
+        .iter()
+        .filter(|e| e["event"] == "scenario_finished")
+        .count();
+    assert_eq!(finished as u64, events[0]["scenarios"].as_u64().unwrap());
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "step_finished" && e["status"] == 200)
+    );
+}
+
+#[test]
+fn list_shows_the_selection() {
+    let o = run(&["list", "--tag", "expiry"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.lines().all(|l| l.contains("ct4-")), "{out}");
+}
