@@ -8,6 +8,8 @@ use serde::Serialize;
 use crate::check::Difference;
 use crate::diagnostic::Pos;
 
+// Events are short-lived messages on a channel; boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {

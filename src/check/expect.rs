@@ -57,13 +57,13 @@ pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), Check
     let Some(response) = exchange.response() else {
         return Ok(());
     };
-    if let Some(status) = ctx.expect.status {
-        if response.status != status {
-            return Err(ctx
-                .fail(format!("expected HTTP {status}, got {}", response.status))
-                .expected(status.to_string())
-                .actual(describe(exchange)));
-        }
+    if let Some(status) = ctx.expect.status
+        && response.status != status
+    {
+        return Err(ctx
+            .fail(format!("expected HTTP {status}, got {}", response.status))
+            .expected(status.to_string())
+            .actual(describe(exchange)));
     }
     let error = match &response.body {
         Body::Error(e) => Some(e),

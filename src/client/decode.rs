@@ -65,10 +65,10 @@ fn decode_error(header: Option<&str>, mut object: Map<String, Value>) -> Body {
     }
     object.remove("__type");
     object.remove("code");
-    if !object.contains_key("message") {
-        if let Some(m) = object.remove("Message") {
-            object.insert("message".into(), m);
-        }
+    if !object.contains_key("message")
+        && let Some(m) = object.remove("Message")
+    {
+        object.insert("message".into(), m);
     }
     let message = object
         .get("message")

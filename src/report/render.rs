@@ -16,10 +16,10 @@ pub fn render_problem(file: &str, problem: &Problem) -> String {
     if !problem.step.is_empty() {
         let _ = write!(where_, " › {}", problem.step);
     }
-    if let Some(op) = &problem.operation {
-        if !problem.step.contains(op.as_str()) {
-            let _ = write!(where_, " ({op})");
-        }
+    if let Some(op) = &problem.operation
+        && !problem.step.contains(op.as_str())
+    {
+        let _ = write!(where_, " ({op})");
     }
     let diagnostic = Diagnostic::new(file, problem.pos, head).label(where_);
     let mut out = diagnostic.render(problem.source.as_deref());

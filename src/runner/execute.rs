@@ -40,8 +40,8 @@ struct Execution<'a> {
 
 /// Why a step did not pass.
 enum StepOutcome {
-    Failed(Problem),
-    Errored(Problem),
+    Failed(Box<Problem>),
+    Errored(Box<Problem>),
 }
 
 pub async fn run_scenario(
@@ -114,6 +114,14 @@ fn missing_capability(capabilities: &Capabilities, scenario: &Scenario) -> Optio
     })
 }
 
+fn failed(problem: Problem) -> StepOutcome {
+    StepOutcome::Failed(Box::new(problem))
+}
+
+fn errored(problem: Problem) -> StepOutcome {
+    StepOutcome::Errored(Box::new(problem))
+}
+
 impl Execution<'_> {
     async fn main(&mut self) -> Verdict {
         if let Err(message) = self.bind_vars() {
@@ -129,8 +137,12 @@ impl Execution<'_> {
             for step in steps {
                 match self.step(phase, step).await {
                     Ok(()) => {}
-                    Err(StepOutcome::Failed(problem)) => return Verdict::Failed { problem },
-                    Err(StepOutcome::Errored(problem)) => return Verdict::Errored { problem },
+                    Err(StepOutcome::Failed(problem)) => {
+                        return Verdict::Failed { problem: *problem };
+                    }
+                    Err(StepOutcome::Errored(problem)) => {
+                        return Verdict::Errored { problem: *problem };
+                    }
                 }
             }
         }
@@ -199,11 +211,11 @@ impl Execution<'_> {
             );
             return result
                 .map(|_| ())
-                .map_err(|e| StepOutcome::Errored(self.problem(phase, step, None, e)));
+                .map_err(|e| errored(self.problem(phase, step, None, e)));
         }
         let (operation, body) = self
             .request(step)
-            .map_err(|e| StepOutcome::Errored(self.problem(phase, step, None, e)))?;
+            .map_err(|e| errored(self.problem(phase, step, None, e)))?;
         self.validate_request(phase, step, &operation, &body)?;
         let exchange = self
             .env
@@ -224,7 +236,7 @@ impl Execution<'_> {
         };
         if let Outcome::Transport(error) = &exchange.outcome {
             let message = format!("{operation}: {error}");
-            return Err(StepOutcome::Errored(with_exchange(self.problem(
+            return Err(errored(with_exchange(self.problem(
                 phase,
                 step,
                 Some(&operation),
@@ -244,12 +256,12 @@ impl Execution<'_> {
             p.expected = failure.expected;
             p.actual = failure.actual;
             p.differences = failure.differences;
-            return Err(StepOutcome::Failed(p));
+            return Err(failed(p));
         }
         for (name, path) in &step.capture {
             let body = exchange.body_json().cloned().unwrap_or(Value::Null);
             let value = check::search(path, &body).map_err(|e| {
-                StepOutcome::Errored(with_exchange(self.problem(
+                errored(with_exchange(self.problem(
                     phase,
                     step,
                     Some(&operation),
@@ -258,7 +270,7 @@ impl Execution<'_> {
             })?;
             if value.is_null() {
                 let message = format!("capture `{name}`: nothing at `{path}` in the answer");
-                return Err(StepOutcome::Errored(with_exchange(self.problem(
+                return Err(errored(with_exchange(self.problem(
                     phase,
                     step,
                     Some(&operation),
@@ -316,7 +328,7 @@ impl Execution<'_> {
     ) -> Result<(), StepOutcome> {
         let violations = Validators::global()
             .check_input(operation, body)
-            .map_err(|e| StepOutcome::Errored(self.problem(phase, step, Some(operation), e)))?;
+            .map_err(|e| errored(self.problem(phase, step, Some(operation), e)))?;
         let message = match (violations.first(), step.invalid_request) {
             (Some(first), false) => format!(
                 "the request does not conform to {operation}'s input ({first}); if that is the point, mark the step `invalid_request: true`"
@@ -329,7 +341,7 @@ impl Execution<'_> {
         };
         let mut problem = self.problem(phase, step, Some(operation), message);
         problem.actual = Some(body.to_string());
-        Err(StepOutcome::Errored(problem))
+        Err(errored(problem))
     }
 
     fn record(

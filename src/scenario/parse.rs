@@ -251,10 +251,10 @@ impl<'f> Converter<'f> {
             return None;
         }
         let id = step.id.as_ref().map(|id| id.value.clone());
-        if let Some(id) = &step.id {
-            if self.steps.contains_key(&id.value) {
-                self.error(pos(id), format!("step id `{}` is used twice", id.value));
-            }
+        if let Some(id) = &step.id
+            && self.steps.contains_key(&id.value)
+        {
+            self.error(pos(id), format!("step id `{}` is used twice", id.value));
         }
         let (action, operation) = if let Some(call) = &step.call {
             let known = self.operation(&call.value, pos(call));
@@ -407,10 +407,10 @@ impl<'f> Converter<'f> {
         expect.status = e.status.as_ref().map(|s| s.value);
         if let Some(error) = &e.error {
             self.error_type(error, operation);
-            if let Some(m) = &e.message {
-                if let Err(err) = regex::Regex::new(&m.value) {
-                    self.error(pos(m), format!("`message` is not a valid regex: {err}"));
-                }
+            if let Some(m) = &e.message
+                && let Err(err) = regex::Regex::new(&m.value)
+            {
+                self.error(pos(m), format!("`message` is not a valid regex: {err}"));
             }
             expect.outcome = ExpectedOutcome::Error {
                 error_type: error.value.clone(),
@@ -477,13 +477,14 @@ impl<'f> Converter<'f> {
             let d = self.error(pos(error), format!("unknown error type `{name}`"));
             d.width = name.len();
             d.help = help.map(|h| format!("did you mean `{h}`?"));
-        } else if let Some(op) = operation {
-            if !model.declares_error(op, name) && !model::PROTOCOL_ERRORS.contains(&name) {
-                let d = self.error(pos(error), format!("{op} does not declare `{name}`"));
-                d.width = name.len();
-                d.help =
-                    Some("an endpoint answering it would break G3; expect a declared error".into());
-            }
+        } else if let Some(op) = operation
+            && !model.declares_error(op, name)
+            && !model::PROTOCOL_ERRORS.contains(&name)
+        {
+            let d = self.error(pos(error), format!("{op} does not declare `{name}`"));
+            d.width = name.len();
+            d.help =
+                Some("an endpoint answering it would break G3; expect a declared error".into());
         }
     }
 
@@ -515,17 +516,16 @@ impl<'f> Converter<'f> {
                 }
                 Ok(t) => {
                     for expr in t.exprs() {
-                        if let Reference::Name(name) = &expr.reference {
-                            if !self.defined.contains(name) {
-                                let help =
-                                    model::closest(name, self.defined.iter().map(String::as_str))
-                                        .map(str::to_string);
-                                let d = self
-                                    .error(node.pos, format!("`${{{name}}}` is not defined here"));
-                                d.label =
-                                    Some("no variable or earlier capture has this name".into());
-                                d.help = help.map(|h| format!("did you mean `{h}`?"));
-                            }
+                        if let Reference::Name(name) = &expr.reference
+                            && !self.defined.contains(name)
+                        {
+                            let help =
+                                model::closest(name, self.defined.iter().map(String::as_str))
+                                    .map(str::to_string);
+                            let d =
+                                self.error(node.pos, format!("`${{{name}}}` is not defined here"));
+                            d.label = Some("no variable or earlier capture has this name".into());
+                            d.help = help.map(|h| format!("did you mean `{h}`?"));
                         }
                     }
                 }

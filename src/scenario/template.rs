@@ -64,9 +64,9 @@ impl Template {
         while let Some(start) = rest.find('$') {
             literal.push_str(&rest[..start]);
             let after = &rest[start..];
-            if after.starts_with("$${") {
+            if let Some(stripped) = after.strip_prefix("$${") {
                 literal.push_str("${");
-                rest = &after[3..];
+                rest = stripped;
                 offset += start + 3;
             } else if after.starts_with("${") {
                 let end = after.find('}').ok_or_else(|| TemplateError {
@@ -198,12 +198,12 @@ impl Bindings {
     /// Expands a parsed template. A template that is exactly one reference to a captured
     /// non-string value keeps the value's JSON type.
     pub fn expand(&self, template: &Template) -> Result<Value, String> {
-        if let [Part::Expr(expr)] = template.parts.as_slice() {
-            if let (Reference::Name(name), []) = (&expr.reference, expr.filters.as_slice()) {
-                let value = self.lookup(name)?;
-                if !value.is_string() {
-                    return Ok(value.clone());
-                }
+        if let [Part::Expr(expr)] = template.parts.as_slice()
+            && let (Reference::Name(name), []) = (&expr.reference, expr.filters.as_slice())
+        {
+            let value = self.lookup(name)?;
+            if !value.is_string() {
+                return Ok(value.clone());
             }
         }
         let mut out = String::new();
