@@ -24,7 +24,12 @@ async fn two_runs_share_one_endpoint_without_interfering() {
     .unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let paths = files::discover(&[root]).unwrap();
-    let load = || paths.iter().map(|p| files::load(p).unwrap()).collect::<Vec<_>>();
+    let load = || {
+        paths
+            .iter()
+            .map(|p| files::load(p).unwrap())
+            .collect::<Vec<_>>()
+    };
     let config = |run_id: &str| RunConfig {
         target: Target::Endpoint(server.url()),
         profile: Profile::strict(),
