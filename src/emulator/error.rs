@@ -45,6 +45,15 @@ impl ApiError {
     pub fn unknown_operation(message: impl Into<String>) -> Self {
         Self::new("UnknownOperationException", 400, message)
     }
+
+    pub fn throttling(message: impl Into<String>) -> Self {
+        Self::new("ThrottlingException", 429, message)
+    }
+
+    /// An InternalServerException with the given 5xx status.
+    pub fn internal(status: u16, message: impl Into<String>) -> Self {
+        Self::new("InternalServerException", status.clamp(500, 599), message)
+    }
 }
 
 impl IntoResponse for ApiError {

@@ -7,8 +7,11 @@
 mod clock;
 mod control;
 mod error;
+mod faults;
+mod lifecycle;
 mod ops;
 mod protocol;
+mod request_log;
 mod state;
 mod tokens;
 
@@ -21,6 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use faults::{CATALOGUE as FAULTS, Fault, FaultSet, InjectedAction, Injection};
 pub use ops::IMPLEMENTED;
 pub use state::{Config, Emulator};
 
@@ -31,6 +35,11 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/_conformance/capabilities", get(control::capabilities))
         .route("/_conformance/clock", post(control::clock))
         .route("/_conformance/reset", post(control::reset))
+        .route(
+            "/_conformance/faults",
+            get(control::get_faults).post(control::set_faults),
+        )
+        .route("/_conformance/requests", get(control::requests))
         .with_state(emulator)
 }
 

@@ -1,38 +1,152 @@
-//! The awsJson1_0 front door: `POST /` with `X-Amz-Target`, JSON in, JSON out.
+//! The awsJson1_0 front door: `POST /` with `X-Amz-Target`, JSON in, JSON out. Injected
+//! one-shot faults and the response-level fault switches act here.
 
 use std::sync::Arc;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
+use super::faults::{Fault, FaultSet, InjectedAction, Injection};
 use super::ops::{self, Ctx};
 use super::state::Emulator;
 use crate::model::{Model, Validators};
 
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
+/// What became of a request.
+enum Handled {
+    Answered(Result<Value, ApiError>),
+    /// An injection answers instead, before or after the request took effect.
+    Injected(Injection),
+}
+
 pub async fn handle(
     State(emulator): State<Arc<Emulator>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match answer(&emulator, &headers, body).await {
-        Ok(value) => {
-            let mut response = (StatusCode::OK, value.to_string()).into_response();
-            response
-                .headers_mut()
-                .insert("content-type", HeaderValue::from_static(CONTENT_TYPE));
-            response
-        }
-        Err(error) => error.into_response(),
+    let faults = emulator.faults.current();
+    match answer(&emulator, &headers, body, faults).await {
+        Handled::Answered(Ok(value)) => success(value, faults),
+        Handled::Answered(Err(error)) => failure(error, faults),
+        Handled::Injected(injection) => injected(&injection, faults),
     }
 }
 
-async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
+fn success(mut value: Value, faults: FaultSet) -> Response {
+    if faults.has(Fault::MissingRequiredMember) {
+        strip_created_at(&mut value);
+    }
+    let mut response = (StatusCode::OK, value.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static(CONTENT_TYPE));
+    response
+}
+
+fn failure(error: ApiError, faults: FaultSet) -> Response {
+    if faults.has(Fault::UntypedErrors) {
+        let body = json!({ "message": error.message }).to_string();
+        return (error.status, [("content-type", CONTENT_TYPE)], body).into_response();
+    }
+    error.into_response()
+}
+
+/// The missing-required-member fault: resource details lose `createdAt`.
+fn strip_created_at(value: &mut Value) {
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    for member in object.values_mut() {
+        match member {
+            Value::Object(resource) => {
+                resource.remove("createdAt");
+            }
+            Value::Array(items) => {
+                items
+                    .iter_mut()
+                    .filter_map(Value::as_object_mut)
+                    .for_each(|r| {
+                        r.remove("createdAt");
+                    })
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An injected answer: an error of the scripted status, or a connection dropped mid-answer.
+fn injected(injection: &Injection, faults: FaultSet) -> Response {
+    match injection.action {
+        InjectedAction::Drop => {
+            // A body that fails before its first byte: the server aborts the connection and the
+            // client sees no answer.
+            let stream = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "connection dropped by injection",
+                ))
+            });
+            (StatusCode::OK, Body::from_stream(stream)).into_response()
+        }
+        InjectedAction::Error => {
+            let error = match injection.status {
+                429 => ApiError::throttling("rate exceeded (injected)"),
+                status => ApiError::internal(status, "internal error (injected)"),
+            };
+            failure(error, faults)
+        }
+    }
+}
+
+async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body, faults: FaultSet) -> Handled {
+    let bytes = match to_bytes(body, emulator.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            let message = format!(
+                "request body exceeds {} bytes or could not be read",
+                emulator.config.max_body_bytes
+            );
+            return Handled::Answered(Err(ApiError::serialization(message)));
+        }
+    };
+    emulator.requests.record("POST", headers, &bytes);
+    let (operation, input) = match parse_request(headers, &bytes) {
+        Ok(r) => r,
+        Err(e) => return Handled::Answered(Err(e)),
+    };
+    let injection = emulator.faults.take(operation);
+    if let Some(i) = injection.clone().filter(|i| !i.after_apply) {
+        return Handled::Injected(i);
+    }
+    let ctx = Ctx {
+        now: emulator.clock.now(),
+        config: &emulator.config,
+        faults,
+    };
+    let result = {
+        let mut store = emulator.store();
+        store.sweep(ctx.now);
+        ops::dispatch(operation, &mut store, &ctx, &input).unwrap_or_else(|| {
+            Err(ApiError::unknown_operation(format!(
+                "{operation} is in the Proton model but not implemented by this emulator"
+            )))
+        })
+    };
+    match injection {
+        Some(i) => Handled::Injected(i),
+        None => Handled::Answered(result),
+    }
+}
+
+/// The operation and input of a request, checked against the protocol and the model.
+fn parse_request<'a>(
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<(&'static str, Map<String, Value>), ApiError> {
     let model = Model::get();
     let target = headers
         .get("x-amz-target")
@@ -41,7 +155,8 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body) -> Result<
     let operation = target
         .strip_prefix(model.metadata.target_prefix.as_str())
         .and_then(|rest| rest.strip_prefix('.'))
-        .filter(|op| model.operation(op).is_some())
+        .and_then(|op| model.operations.get_key_value(op))
+        .map(|(name, _)| name.as_str())
         .ok_or_else(|| ApiError::unknown_operation(format!("unknown operation {target}")))?;
     let content_type = headers
         .get("content-type")
@@ -52,15 +167,7 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body) -> Result<
             "expected content type {CONTENT_TYPE}, got {content_type:?}"
         )));
     }
-    let bytes = to_bytes(body, emulator.config.max_body_bytes)
-        .await
-        .map_err(|_| {
-            ApiError::serialization(format!(
-                "request body exceeds {} bytes or could not be read",
-                emulator.config.max_body_bytes
-            ))
-        })?;
-    let input = parse_input(&bytes)?;
+    let input = parse_input(bytes)?;
     let violations = Validators::global()
         .check_input(operation, &Value::Object(input.clone()))
         .map_err(ApiError::validation)?;
@@ -70,17 +177,7 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body) -> Result<
             violations.len()
         )));
     }
-    let handler = ops::handler(operation).ok_or_else(|| {
-        ApiError::unknown_operation(format!(
-            "{operation} is in the Proton model but not implemented by this emulator"
-        ))
-    })?;
-    let ctx = Ctx {
-        now: emulator.clock.now(),
-        config: &emulator.config,
-    };
-    let mut store = emulator.store();
-    handler(&mut store, &ctx, &input)
+    Ok((operation, input))
 }
 
 fn parse_input(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {

@@ -1,4 +1,5 @@
-//! The emulator's state: configuration, clock, and the store of resources behind one lock.
+//! The emulator's state: configuration, clock, faults, and the store of resources behind one
+//! lock.
 //!
 //! Every operation runs entirely under the store's lock, so identical concurrent requests are
 //! serialised and a named or tokenised create makes exactly one resource.
@@ -9,8 +10,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 
 use super::clock::{Clock, HOUR, Millis, SECOND, SystemClock};
-use super::ops::env_template_versions::EnvironmentTemplateVersion;
-use super::ops::env_templates::EnvironmentTemplate;
+use super::faults::{FaultSet, Faults};
+use super::ops::account_connections::Connection;
+use super::ops::components::Component;
+use super::ops::deployments::DeploymentRecord;
+use super::ops::environments::Environment;
+use super::ops::services::{Service, ServiceInstance};
+use super::ops::template_versions::TemplateVersion;
+use super::ops::templates::Template;
+use super::request_log::RequestLog;
 use super::tokens::TokenRegistry;
 
 /// Settings of one emulator instance. Durations are in virtual seconds.
@@ -20,9 +28,9 @@ pub struct Config {
     pub account: String,
     /// How long a template version stays REGISTRATION_IN_PROGRESS.
     pub register_seconds: u64,
-    /// How long environments and services deploy.
+    /// How long deployments of environments, services, instances and components take.
     pub deploy_seconds: u64,
-    /// How long environments and services stay DELETE_IN_PROGRESS.
+    /// How long environments, services and components stay DELETE_IN_PROGRESS.
     pub delete_seconds: u64,
     /// How long a client token is remembered (CONTRACT.md CT4: eight hours from the request).
     pub token_ttl_seconds: u64,
@@ -31,6 +39,8 @@ pub struct Config {
     pub deleted_retention_seconds: u64,
     /// The largest request body accepted.
     pub max_body_bytes: usize,
+    /// Fault switches on from the start.
+    pub faults: FaultSet,
 }
 
 impl Default for Config {
@@ -44,6 +54,7 @@ impl Default for Config {
             token_ttl_seconds: 8 * 3600,
             deleted_retention_seconds: 3600,
             max_body_bytes: 1024 * 1024,
+            faults: FaultSet::default(),
         }
     }
 }
@@ -62,34 +73,65 @@ impl Config {
     }
 }
 
+/// Environment and service templates behave alike; the kind says which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateKind {
+    Environment,
+    Service,
+}
+
 /// Identifies a resource across kinds, for tokens and tombstones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResourceKey {
-    EnvironmentTemplate(String),
-    EnvironmentTemplateVersion(String, u32, u32),
+    Template(TemplateKind, String),
+    TemplateVersion(TemplateKind, String, u32, u32),
+    Environment(String),
+    Service(String),
+    ServiceInstance(String, String),
+    Connection(String),
+    Component(String),
 }
 
-/// A deleted resource's last detail, returned by a repeated delete within the retention window.
+/// A deleted resource's delete answer, returned again by a repeated delete within the retention
+/// window.
 #[derive(Debug, Clone)]
 pub struct Tombstone {
-    pub detail: Value,
+    pub answer: Value,
     pub deleted_at: Millis,
 }
 
 /// All resources and tokens.
 #[derive(Default)]
 pub struct Store {
-    pub env_templates: BTreeMap<String, EnvironmentTemplate>,
-    pub env_template_versions: BTreeMap<(String, u32, u32), EnvironmentTemplateVersion>,
+    pub templates: BTreeMap<(TemplateKind, String), Template>,
+    pub template_versions: BTreeMap<(TemplateKind, String, u32, u32), TemplateVersion>,
     /// Highest major version ever created per template: numbers are never reused.
-    pub highest_major: HashMap<String, u32>,
+    pub highest_major: HashMap<(TemplateKind, String), u32>,
     /// Highest minor version ever created per template and major version.
-    pub highest_minor: HashMap<(String, u32), u32>,
+    pub highest_minor: HashMap<(TemplateKind, String, u32), u32>,
+    pub environments: BTreeMap<String, Environment>,
+    pub services: BTreeMap<String, Service>,
+    pub service_instances: BTreeMap<(String, String), ServiceInstance>,
+    pub connections: BTreeMap<String, Connection>,
+    pub components: BTreeMap<String, Component>,
+    pub deployments: BTreeMap<String, DeploymentRecord>,
+    /// Tags by ARN; every live taggable resource has an entry, so it doubles as the ARN index.
+    pub tags: HashMap<String, Vec<(String, String)>>,
+    pub account_settings: serde_json::Map<String, Value>,
     pub tombstones: HashMap<ResourceKey, Tombstone>,
     pub tokens: TokenRegistry,
+    /// State of the id generator.
+    pub seed: u64,
 }
 
 impl Store {
+    fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            ..Self::default()
+        }
+    }
+
     /// The metadata a repeated delete returns: the tombstone if recent enough, else nothing.
     pub fn recent_tombstone(
         &self,
@@ -100,10 +142,10 @@ impl Store {
         self.tombstones
             .get(key)
             .filter(|t| now - t.deleted_at < retention)
-            .map(|t| &t.detail)
+            .map(|t| &t.answer)
     }
 
-    pub fn bury(&mut self, key: ResourceKey, detail: Value, now: Millis) {
+    pub fn bury(&mut self, key: ResourceKey, answer: Value, now: Millis) {
         // Old tombstones are dropped as new ones arrive, so memory stays bounded.
         if self.tombstones.len() > 10_000 {
             self.tombstones
@@ -112,10 +154,79 @@ impl Store {
         self.tombstones.insert(
             key,
             Tombstone {
-                detail,
+                answer,
                 deleted_at: now,
             },
         );
+    }
+
+    /// A random-looking UUID (v4 layout) from a splitmix64 sequence.
+    pub fn new_uuid(&mut self) -> String {
+        let mut next = || {
+            self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.seed;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let (a, b) = (next(), next());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Finishes deletions whose time has come: the resources disappear.
+    pub fn sweep(&mut self, now: Millis) {
+        let done = |d: &Option<super::lifecycle::Deletion>| d.is_some_and(|d| d.finished(now));
+        let gone: Vec<String> = self
+            .environments
+            .iter()
+            .filter(|(_, e)| done(&e.deletion))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in gone {
+            if let Some(e) = self.environments.remove(&name) {
+                self.tags.remove(&e.arn);
+            }
+        }
+        let gone: Vec<String> = self
+            .services
+            .iter()
+            .filter(|(_, s)| done(&s.deletion))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in gone {
+            if let Some(s) = self.services.remove(&name) {
+                self.tags.remove(&s.arn);
+            }
+            let instances: Vec<(String, String)> = self
+                .service_instances
+                .keys()
+                .filter(|(svc, _)| *svc == name)
+                .cloned()
+                .collect();
+            for key in instances {
+                if let Some(i) = self.service_instances.remove(&key) {
+                    self.tags.remove(&i.arn);
+                }
+            }
+        }
+        let gone: Vec<String> = self
+            .components
+            .iter()
+            .filter(|(_, c)| done(&c.deletion))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in gone {
+            if let Some(c) = self.components.remove(&name) {
+                self.tags.remove(&c.arn);
+            }
+        }
     }
 }
 
@@ -123,6 +234,8 @@ impl Store {
 pub struct Emulator {
     pub config: Config,
     pub clock: Arc<dyn Clock>,
+    pub faults: Faults,
+    pub requests: RequestLog,
     store: Mutex<Store>,
 }
 
@@ -132,10 +245,13 @@ impl Emulator {
     }
 
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Self {
+        let seed = clock.now() as u64;
         Self {
+            faults: Faults::new(config.faults),
             config,
             clock,
-            store: Mutex::new(Store::default()),
+            requests: RequestLog::default(),
+            store: Mutex::new(Store::new(seed)),
         }
     }
 
@@ -146,6 +262,7 @@ impl Emulator {
     }
 
     pub fn reset(&self) {
-        *self.store() = Store::default();
+        let seed = self.clock.now() as u64;
+        *self.store() = Store::new(seed);
     }
 }

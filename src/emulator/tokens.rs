@@ -1,11 +1,13 @@
 //! The emulator's client-token registry: which request a token first came with, when, and
-//! which resource it produced.
+//! which resource it produced. Fault switches that bend token handling act here.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::clock::Millis;
+use super::clock::{HOUR, Millis};
+use super::faults::{Fault, FaultSet};
 use super::state::ResourceKey;
 
 /// What the first successful request with a token left behind.
@@ -16,6 +18,8 @@ pub struct TokenRecord {
     /// When the first request was made: the eight hours run from here.
     pub issued_at: Millis,
     pub resource: ResourceKey,
+    /// Wall-clock time of the write, for the duplicates-under-concurrency fault.
+    pub written: Instant,
 }
 
 /// Tokens are scoped per operation: one token on two operations is two unrelated requests.
@@ -24,15 +28,19 @@ pub struct TokenRegistry {
     records: HashMap<(&'static str, String), TokenRecord>,
 }
 
-/// What a request with a token should do.
-pub enum TokenLookup<'a> {
-    /// No live record: perform the request and remember the token.
-    Fresh,
-    /// A live record for the same token.
-    Known(&'a TokenRecord),
-}
+/// How long a fresh write stays invisible under the duplicates-under-concurrency fault: long
+/// enough for requests in flight together, short enough that a sequential retry sees it.
+const RACE_WINDOW: Duration = Duration::from_millis(50);
 
 impl TokenRegistry {
+    fn key(operation: &'static str, token: &str, faults: FaultSet) -> (&'static str, String) {
+        if faults.has(Fault::CaseInsensitiveTokens) {
+            (operation, token.to_ascii_lowercase())
+        } else {
+            (operation, token.to_string())
+        }
+    }
+
     /// The live record for a token, forgetting it if it expired.
     pub fn lookup(
         &mut self,
@@ -40,30 +48,62 @@ impl TokenRegistry {
         token: &str,
         now: Millis,
         ttl: Millis,
-    ) -> TokenLookup<'_> {
-        let key = (operation, token.to_string());
-        let expired = self
-            .records
-            .get(&key)
-            .is_some_and(|r| now - r.issued_at >= ttl);
-        if expired {
+        faults: FaultSet,
+    ) -> Option<TokenRecord> {
+        if faults.has(Fault::IgnoreClientTokens) {
+            return None;
+        }
+        let ttl = if faults.has(Fault::ShortTokenExpiry) {
+            HOUR
+        } else {
+            ttl
+        };
+        let key = Self::key(operation, token, faults);
+        let record = self.records.get(&key)?;
+        if now - record.issued_at >= ttl {
             self.records.remove(&key);
+            return None;
         }
-        match self.records.get(&key) {
-            Some(record) => TokenLookup::Known(record),
-            None => TokenLookup::Fresh,
+        if faults.has(Fault::DuplicatesUnderConcurrency) && record.written.elapsed() < RACE_WINDOW {
+            return None;
+        }
+        Some(record.clone())
+    }
+
+    pub fn remember(
+        &mut self,
+        operation: &'static str,
+        token: &str,
+        params: Value,
+        issued_at: Millis,
+        resource: ResourceKey,
+        faults: FaultSet,
+    ) {
+        let record = TokenRecord {
+            params,
+            issued_at,
+            resource,
+            written: Instant::now(),
+        };
+        self.records
+            .insert(Self::key(operation, token, faults), record);
+    }
+
+    /// Restarts the eight hours (the retries-extend-expiry reading).
+    pub fn touch(&mut self, operation: &'static str, token: &str, now: Millis, faults: FaultSet) {
+        if let Some(r) = self.records.get_mut(&Self::key(operation, token, faults)) {
+            r.issued_at = now;
         }
     }
 
-    pub fn remember(&mut self, operation: &'static str, token: &str, record: TokenRecord) {
-        self.records.insert((operation, token.to_string()), record);
+    pub fn forget(&mut self, operation: &'static str, token: &str, faults: FaultSet) {
+        self.records.remove(&Self::key(operation, token, faults));
     }
 
-    pub fn forget(&mut self, operation: &'static str, token: &str) {
-        self.records.remove(&(operation, token.to_string()));
-    }
-
-    pub fn clear(&mut self) {
-        self.records.clear();
+    /// Drops expired records so memory stays bounded under a long-running `serve`.
+    pub fn prune(&mut self, now: Millis, ttl: Millis) {
+        if self.records.len() > 10_000 {
+            self.records.retain(|_, r| now - r.issued_at < ttl);
+        }
     }
 }

@@ -5,8 +5,7 @@ use serde_json::{Map, Value};
 use crate::emulator::error::ApiError;
 
 pub fn required_str<'a>(input: &'a Map<String, Value>, member: &str) -> Result<&'a str, ApiError> {
-    optional_str(input, member)
-        .ok_or_else(|| ApiError::validation(format!("1 validation error: {member} is required")))
+    optional_str(input, member).ok_or_else(|| ApiError::validation(format!("{member} is required")))
 }
 
 pub fn optional_str<'a>(input: &'a Map<String, Value>, member: &str) -> Option<&'a str> {
@@ -35,14 +34,18 @@ pub fn idempotency_params(input: &Map<String, Value>, token_member: Option<&str>
     )
 }
 
-/// The first member whose value differs between two parameter sets, for the mismatch message.
-pub fn first_difference(original: &Value, retry: &Value) -> String {
-    let (Some(a), Some(b)) = (original.as_object(), retry.as_object()) else {
-        return "parameters".into();
-    };
-    a.keys()
-        .chain(b.keys())
-        .find(|k| a.get(*k) != b.get(*k))
-        .map(|k| format!("{k} differs from the original request"))
-        .unwrap_or_else(|| "parameters differ".into())
+/// The `tags` member as key/value pairs.
+pub fn tags_of(input: &Map<String, Value>) -> Vec<(String, String)> {
+    input
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t["key"].as_str()?.to_string(),
+                t["value"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
 }

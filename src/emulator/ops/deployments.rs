@@ -1,0 +1,143 @@
+//! Deployments: every deploy of an environment, service instance, pipeline or component is a
+//! record here; resources point at their latest one. Get/ListDeployments and the Cancel*
+//! operations read and change these records.
+
+use serde_json::{Map, Value, json};
+
+use super::input::{optional_str, required_str};
+use super::paging::listing;
+use super::{Ctx, OpResult};
+use crate::emulator::clock::{Millis, epoch_seconds};
+use crate::emulator::error::ApiError;
+use crate::emulator::lifecycle::Rollout;
+use crate::emulator::state::Store;
+
+/// What a deployment deploys.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub resource_type: &'static str,
+    pub arn: String,
+    pub created_at: Millis,
+    pub environment_name: String,
+    pub service_name: Option<String>,
+    pub service_instance_name: Option<String>,
+    pub component_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeploymentRecord {
+    pub arn: String,
+    pub rollout: Rollout,
+    pub target: Target,
+}
+
+/// Starts a deployment of `target`; `previous` is the target's current deployment, if any.
+pub fn start(store: &mut Store, ctx: &Ctx, target: Target, previous: Option<&str>) -> String {
+    let id = store.new_uuid();
+    let previous_success = previous
+        .and_then(|p| store.deployments.get(p))
+        .and_then(|d| d.rollout.last_success(ctx.now));
+    let rollout = Rollout::new(
+        id.clone(),
+        ctx.now,
+        ctx.config.deploy_seconds,
+        previous_success,
+    );
+    let arn = ctx.config.arn(&format!("deployment/{id}"));
+    store.deployments.insert(
+        id.clone(),
+        DeploymentRecord {
+            arn,
+            rollout,
+            target,
+        },
+    );
+    id
+}
+
+/// Writes a resource's deployment members from its latest deployment.
+pub fn describe(
+    store: &Store,
+    deployment: &str,
+    detail: &mut Value,
+    now: Millis,
+    created_at: Millis,
+) {
+    if let Some(d) = store.deployments.get(deployment) {
+        d.rollout.describe(detail, now, created_at);
+    }
+}
+
+pub fn status(store: &Store, deployment: &str, now: Millis) -> &'static str {
+    store
+        .deployments
+        .get(deployment)
+        .map_or("SUCCEEDED", |d| d.rollout.status(now))
+}
+
+/// Cancels a deployment in progress (ConflictException otherwise).
+pub fn cancel(store: &mut Store, deployment: &str, now: Millis) -> Result<(), ApiError> {
+    let record = store
+        .deployments
+        .get_mut(deployment)
+        .ok_or_else(|| ApiError::not_found("deployment not found"))?;
+    if record.rollout.status(now) != "IN_PROGRESS" {
+        return Err(ApiError::conflict("no deployment in progress to cancel"));
+    }
+    record.rollout.cancelled_at = Some(now);
+    Ok(())
+}
+
+fn summary(d: &DeploymentRecord, now: Millis) -> Value {
+    let mut v = json!({
+        "id": d.rollout.id,
+        "arn": d.arn,
+        "createdAt": epoch_seconds(d.rollout.started_at),
+        "lastModifiedAt": epoch_seconds(d.rollout.cancelled_at.unwrap_or(d.rollout.started_at)),
+        "deploymentStatus": d.rollout.status(now),
+        "environmentName": d.target.environment_name,
+        "targetArn": d.target.arn,
+        "targetResourceCreatedAt": epoch_seconds(d.target.created_at),
+        "targetResourceType": d.target.resource_type,
+        "lastAttemptedDeploymentId": d.rollout.id,
+    });
+    if d.rollout.status(now) == "SUCCEEDED" {
+        v["completedAt"] = epoch_seconds(d.rollout.done_at);
+        v["lastSucceededDeploymentId"] = json!(d.rollout.id);
+    }
+    for (member, value) in [
+        ("serviceName", &d.target.service_name),
+        ("serviceInstanceName", &d.target.service_instance_name),
+        ("componentName", &d.target.component_name),
+    ] {
+        if let Some(v2) = value {
+            v[member] = json!(v2);
+        }
+    }
+    v
+}
+
+pub fn get(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let id = required_str(input, "id")?;
+    let d = store
+        .deployments
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("deployment {id} not found")))?;
+    Ok(json!({ "deployment": summary(d, ctx.now) }))
+}
+
+pub fn list(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let matches = |d: &&DeploymentRecord| {
+        optional_str(input, "environmentName").is_none_or(|e| d.target.environment_name == e)
+            && optional_str(input, "serviceName")
+                .is_none_or(|s| d.target.service_name.as_deref() == Some(s))
+            && optional_str(input, "serviceInstanceName")
+                .is_none_or(|s| d.target.service_instance_name.as_deref() == Some(s))
+            && optional_str(input, "componentName")
+                .is_none_or(|c| d.target.component_name.as_deref() == Some(c))
+    };
+    let mut found: Vec<&DeploymentRecord> = store.deployments.values().filter(matches).collect();
+    found.sort_by_key(|d| std::cmp::Reverse(d.rollout.started_at));
+    let items = found.into_iter().map(|d| summary(d, ctx.now)).collect();
+    listing("deployments", items, input)
+}

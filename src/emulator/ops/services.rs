@@ -1,0 +1,701 @@
+//! Services, their instances and pipelines. CreateService is an idempotent create without a
+//! token (CONTRACT.md IC), DeleteService an asynchronous idempotent delete (AD);
+//! CreateServiceInstance and UpdateServiceInstance take a client token (the model marks it;
+//! the documentation does not list them: "model-only").
+//!
+//! A service is CREATE_IN_PROGRESS for `deploy_seconds`, then ACTIVE; DELETE_IN_PROGRESS for
+//! `delete_seconds`, then gone with its instances.
+//!
+//! Preconditions of the real service that the contract does not state, enforced here:
+//! - the service template version must exist and be PUBLISHED (ValidationException);
+//! - every instance's environment must exist and use a template the version declares
+//!   compatible (ValidationException);
+//! - an instance's spec names its environment (`environment:` at the top, or the service
+//!   spec's `instances` entry of the same name) (ValidationException);
+//! - a service with components attached cannot be deleted (ConflictException).
+
+use serde_json::{Map, Value, json};
+
+use super::deployments::{self, Target};
+use super::idempotency::{TokenCheck, check_token, named_retry, remember_token};
+use super::input::{idempotency_params, optional_str, required_str, tags_of, version_part};
+use super::paging::listing;
+use super::template_versions::published_version;
+use super::{Ctx, OpResult, finished_async_delete};
+use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
+use crate::emulator::error::ApiError;
+use crate::emulator::faults::Fault;
+use crate::emulator::lifecycle::Deletion;
+use crate::emulator::state::{ResourceKey, Store, TemplateKind};
+
+const COPIED: &[&str] = &[
+    "description",
+    "spec",
+    "branchName",
+    "repositoryConnectionArn",
+    "repositoryId",
+];
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub arn: String,
+    pub created_at: Millis,
+    pub last_modified_at: Millis,
+    pub template_name: String,
+    pub major: u32,
+    pub minor: u32,
+    pub fields: Map<String, Value>,
+    pub active_at: Millis,
+    pub updated_at: Option<Millis>,
+    pub pipeline_deployment: Option<String>,
+    pub deletion: Option<Deletion>,
+    pub request: Value,
+    pub modified: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceInstance {
+    pub service_name: String,
+    pub name: String,
+    pub arn: String,
+    pub created_at: Millis,
+    pub environment_name: String,
+    pub template_name: String,
+    pub major: u32,
+    pub minor: u32,
+    pub spec: Option<String>,
+    pub deployment: String,
+    pub last_client_request_token: Option<String>,
+}
+
+impl Service {
+    fn status(&self, now: Millis) -> &'static str {
+        if self.deletion.is_some() {
+            "DELETE_IN_PROGRESS"
+        } else if now < self.active_at {
+            "CREATE_IN_PROGRESS"
+        } else if self.updated_at.is_some_and(|t| now < t) {
+            "UPDATE_IN_PROGRESS"
+        } else {
+            "ACTIVE"
+        }
+    }
+
+    fn detail(&self, store: &Store, now: Millis) -> Value {
+        let mut d = json!({
+            "name": self.name,
+            "arn": self.arn,
+            "createdAt": epoch_seconds(self.created_at),
+            "lastModifiedAt": epoch_seconds(self.last_modified_at),
+            "templateName": self.template_name,
+            "status": self.status(now),
+        });
+        for (k, v) in &self.fields {
+            d[k] = v.clone();
+        }
+        if let Some(deployment) = &self.pipeline_deployment {
+            let mut p = json!({
+                "arn": format!("{}/pipeline", self.arn),
+                "createdAt": epoch_seconds(self.created_at),
+                "templateName": self.template_name,
+                "templateMajorVersion": self.major.to_string(),
+                "templateMinorVersion": self.minor.to_string(),
+            });
+            deployments::describe(store, deployment, &mut p, now, self.created_at);
+            d["pipeline"] = p;
+        }
+        d
+    }
+
+    fn answer(&self, store: &Store, now: Millis) -> Value {
+        json!({ "service": self.detail(store, now) })
+    }
+}
+
+impl ServiceInstance {
+    fn detail(&self, store: &Store, now: Millis) -> Value {
+        let mut d = json!({
+            "name": self.name,
+            "serviceName": self.service_name,
+            "arn": self.arn,
+            "createdAt": epoch_seconds(self.created_at),
+            "environmentName": self.environment_name,
+            "templateName": self.template_name,
+            "templateMajorVersion": self.major.to_string(),
+            "templateMinorVersion": self.minor.to_string(),
+        });
+        if let Some(spec) = &self.spec {
+            d["spec"] = json!(spec);
+        }
+        if let Some(t) = &self.last_client_request_token {
+            d["lastClientRequestToken"] = json!(t);
+        }
+        deployments::describe(store, &self.deployment, &mut d, now, self.created_at);
+        d
+    }
+
+    fn answer(&self, store: &Store, now: Millis) -> Value {
+        json!({ "serviceInstance": self.detail(store, now) })
+    }
+}
+
+fn live<'a>(store: &'a Store, name: &str) -> Result<&'a Service, ApiError> {
+    store
+        .services
+        .get(name)
+        .ok_or_else(|| ApiError::not_found(format!("service {name} not found")))
+}
+
+pub fn live_instance<'a>(
+    store: &'a Store,
+    service: &str,
+    name: &str,
+) -> Result<&'a ServiceInstance, ApiError> {
+    store
+        .service_instances
+        .get(&(service.to_string(), name.to_string()))
+        .ok_or_else(|| ApiError::not_found(format!("service instance {service}/{name} not found")))
+}
+
+/// `instances: [{name, environment}]` from a service spec; a spec that is not YAML is refused.
+fn spec_instances(spec: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let parsed: Value = serde_saphyr::from_str(spec).map_err(|e| {
+        ApiError::validation(format!("spec is not valid YAML: {}", e.without_snippet()))
+    })?;
+    Ok(parsed["instances"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| {
+            Some((
+                i["name"].as_str()?.to_string(),
+                i["environment"].as_str()?.to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// The environment named for an instance: its own spec's `environment:`, else the service
+/// spec's entry for it.
+fn instance_environment(
+    spec: Option<&str>,
+    service_spec: Option<&str>,
+    name: &str,
+) -> Result<String, ApiError> {
+    if let Some(spec) = spec {
+        let parsed: Value = serde_saphyr::from_str(spec).map_err(|e| {
+            ApiError::validation(format!("spec is not valid YAML: {}", e.without_snippet()))
+        })?;
+        if let Some(env) = parsed["environment"].as_str() {
+            return Ok(env.to_string());
+        }
+        if let Some((_, env)) = spec_instances(spec)?.into_iter().find(|(n, _)| n == name) {
+            return Ok(env);
+        }
+    }
+    if let Some(spec) = service_spec {
+        if let Some((_, env)) = spec_instances(spec)?.into_iter().find(|(n, _)| n == name) {
+            return Ok(env);
+        }
+    }
+    Err(ApiError::validation(format!(
+        "the spec names no environment for instance {name} (`environment:` or an `instances` entry)"
+    )))
+}
+
+/// The environment must exist and use a template the service template version accepts.
+fn check_compatible(store: &Store, environment: &str, compatible: &Value) -> Result<(), ApiError> {
+    let env = store
+        .environments
+        .get(environment)
+        .filter(|e| e.deletion.is_none())
+        .ok_or_else(|| ApiError::validation(format!("environment {environment} does not exist")))?;
+    let ok = compatible.as_array().into_iter().flatten().any(|c| {
+        c["templateName"].as_str() == Some(&env.template_name)
+            && c["majorVersion"].as_str() == Some(&env.major.to_string())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "environment {environment} uses {}:{}, which the service template version does not list as compatible",
+            env.template_name, env.major
+        )))
+    }
+}
+
+pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let name = required_str(input, "name")?;
+    let params = idempotency_params(input, None);
+    if let Some(existing) = store.services.get(name) {
+        if existing.deletion.is_some() {
+            return Err(ApiError::conflict(format!(
+                "service {name} is being deleted"
+            )));
+        }
+        return named_retry(
+            ctx,
+            &existing.request,
+            existing.modified,
+            &params,
+            existing.answer(store, ctx.now),
+        );
+    }
+    let template = required_str(input, "templateName")?;
+    let major = version_part(input, "templateMajorVersion")?.unwrap_or(1);
+    let version = published_version(
+        store,
+        TemplateKind::Service,
+        template,
+        major,
+        version_part(input, "templateMinorVersion")?,
+        ctx.now,
+    )?;
+    let minor = version.minor;
+    let compatible = version
+        .extra
+        .get("compatibleEnvironmentTemplates")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let spec = required_str(input, "spec")?;
+    let instances = spec_instances(spec)?;
+    for (_, environment) in &instances {
+        check_compatible(store, environment, &compatible)?;
+    }
+    let with_pipeline = store
+        .templates
+        .get(&(TemplateKind::Service, template.to_string()))
+        .is_some_and(|t| t.provisioning.is_some());
+    let arn = ctx.config.arn(&format!("service/{name}"));
+    let pipeline_deployment = with_pipeline.then(|| {
+        deployments::start(
+            store,
+            ctx,
+            Target {
+                resource_type: "SERVICE_PIPELINE",
+                arn: format!("{arn}/pipeline"),
+                created_at: ctx.now,
+                // Deployments name an environment; a pipeline's is its first instance's.
+                environment_name: instances
+                    .first()
+                    .map_or_else(|| name.to_string(), |(_, e)| e.clone()),
+                service_name: Some(name.to_string()),
+                ..Target::default()
+            },
+            None,
+        )
+    });
+    for (instance, environment) in instances {
+        let instance = new_instance(
+            store,
+            ctx,
+            name,
+            &instance,
+            &environment,
+            (template, major, minor),
+            None,
+        );
+        store.tags.insert(instance.arn.clone(), Vec::new());
+        store
+            .service_instances
+            .insert((name.to_string(), instance.name.clone()), instance);
+    }
+    let service = Service {
+        name: name.to_string(),
+        arn: arn.clone(),
+        created_at: ctx.now,
+        last_modified_at: ctx.now,
+        template_name: template.to_string(),
+        major,
+        minor,
+        fields: COPIED
+            .iter()
+            .filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone())))
+            .collect(),
+        active_at: ctx.now + ctx.config.deploy_seconds as Millis * SECOND,
+        updated_at: None,
+        pipeline_deployment,
+        deletion: None,
+        request: params,
+        modified: false,
+    };
+    let answer = service.answer(store, ctx.now);
+    store.services.insert(name.to_string(), service);
+    store.tags.insert(arn, tags_of(input));
+    Ok(answer)
+}
+
+fn new_instance(
+    store: &mut Store,
+    ctx: &Ctx,
+    service: &str,
+    name: &str,
+    environment: &str,
+    (template, major, minor): (&str, u32, u32),
+    spec: Option<String>,
+) -> ServiceInstance {
+    let arn = ctx
+        .config
+        .arn(&format!("service/{service}/service-instance/{name}"));
+    let deployment = deployments::start(
+        store,
+        ctx,
+        Target {
+            resource_type: "SERVICE_INSTANCE",
+            arn: arn.clone(),
+            created_at: ctx.now,
+            environment_name: environment.to_string(),
+            service_name: Some(service.to_string()),
+            service_instance_name: Some(name.to_string()),
+            ..Target::default()
+        },
+        None,
+    );
+    ServiceInstance {
+        service_name: service.to_string(),
+        name: name.to_string(),
+        arn,
+        created_at: ctx.now,
+        environment_name: environment.to_string(),
+        template_name: template.to_string(),
+        major,
+        minor,
+        spec,
+        deployment,
+        last_client_request_token: None,
+    }
+}
+
+pub fn get(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    Ok(live(store, required_str(input, "name")?)?.answer(store, ctx.now))
+}
+
+pub fn update(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let name = required_str(input, "name")?;
+    let service = live(store, name)?;
+    if service.deletion.is_some() {
+        return Err(ApiError::conflict(format!(
+            "service {name} is being deleted"
+        )));
+    }
+    let service = store.services.get_mut(name).expect("checked above");
+    for m in ["description", "spec"] {
+        if let Some(v) = input.get(m) {
+            service.fields.insert(m.to_string(), v.clone());
+        }
+    }
+    if input.contains_key("spec") {
+        service.updated_at = Some(ctx.now + ctx.config.deploy_seconds as Millis * SECOND);
+    }
+    service.last_modified_at = ctx.now;
+    service.modified = true;
+    Ok(live(store, name)?.answer(store, ctx.now))
+}
+
+pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let name = required_str(input, "name")?;
+    let Some(service) = store.services.get(name) else {
+        return finished_async_delete(ctx, "service");
+    };
+    if service.deletion.is_some() {
+        if ctx.faults.has(Fault::ConflictOnDeleteInProgress) {
+            return Err(ApiError::conflict(format!(
+                "service {name} is already being deleted"
+            )));
+        }
+        return Ok(service.answer(store, ctx.now));
+    }
+    if store
+        .components
+        .values()
+        .any(|c| c.service_name.as_deref() == Some(name))
+    {
+        return Err(ApiError::conflict(format!(
+            "service {name} still has components attached"
+        )));
+    }
+    let done_at = ctx.now + ctx.config.delete_seconds as Millis * SECOND;
+    store
+        .services
+        .get_mut(name)
+        .expect("checked above")
+        .deletion = Some(Deletion { done_at });
+    Ok(live(store, name)?.answer(store, ctx.now))
+}
+
+pub fn list(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let items = store
+        .services
+        .values()
+        .map(|s| {
+            let mut d = s.detail(store, ctx.now);
+            if let Some(o) = d.as_object_mut() {
+                for m in [
+                    "spec",
+                    "pipeline",
+                    "branchName",
+                    "repositoryConnectionArn",
+                    "repositoryId",
+                ] {
+                    o.remove(m);
+                }
+            }
+            d
+        })
+        .collect();
+    listing("services", items, input)
+}
+
+fn instance_answer(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
+    let ResourceKey::ServiceInstance(service, name) = key else {
+        return None;
+    };
+    store
+        .service_instances
+        .get(&(service.clone(), name.clone()))
+        .map(|i| i.answer(store, now))
+}
+
+pub fn create_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    const OPERATION: &str = "CreateServiceInstance";
+    let service_name = required_str(input, "serviceName")?;
+    let name = required_str(input, "name")?;
+    let params = idempotency_params(input, Some("clientToken"));
+    let token = optional_str(input, "clientToken");
+    let now = ctx.now;
+    if let TokenCheck::Answer(answer) =
+        check_token(store, ctx, OPERATION, token, &params, |s, k| {
+            instance_answer(s, k, now)
+        })
+    {
+        return answer;
+    }
+    let service = live(store, service_name)?;
+    if service.deletion.is_some() {
+        return Err(ApiError::conflict(format!(
+            "service {service_name} is being deleted"
+        )));
+    }
+    if store
+        .service_instances
+        .contains_key(&(service_name.to_string(), name.to_string()))
+    {
+        return Err(ApiError::conflict(format!(
+            "service instance {service_name}/{name} already exists"
+        )));
+    }
+    let spec = required_str(input, "spec")?;
+    let service_spec = service.fields.get("spec").and_then(Value::as_str);
+    let environment = instance_environment(Some(spec), service_spec, name)?;
+    let template = service.template_name.clone();
+    let major = version_part(input, "templateMajorVersion")?.unwrap_or(service.major);
+    let version = published_version(
+        store,
+        TemplateKind::Service,
+        &template,
+        major,
+        version_part(input, "templateMinorVersion")?,
+        now,
+    )?;
+    let minor = version.minor;
+    let compatible = version
+        .extra
+        .get("compatibleEnvironmentTemplates")
+        .cloned()
+        .unwrap_or(Value::Null);
+    check_compatible(store, &environment, &compatible)?;
+    let mut instance = new_instance(
+        store,
+        ctx,
+        service_name,
+        name,
+        &environment,
+        (&template, major, minor),
+        Some(spec.to_string()),
+    );
+    instance.last_client_request_token = token.map(str::to_string);
+    let answer = instance.answer(store, now);
+    store.tags.insert(instance.arn.clone(), tags_of(input));
+    store
+        .service_instances
+        .insert((service_name.to_string(), name.to_string()), instance);
+    let resource = ResourceKey::ServiceInstance(service_name.to_string(), name.to_string());
+    remember_token(store, ctx, OPERATION, token, params, resource);
+    Ok(answer)
+}
+
+pub fn get_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let instance = live_instance(
+        store,
+        required_str(input, "serviceName")?,
+        required_str(input, "name")?,
+    )?;
+    Ok(instance.answer(store, ctx.now))
+}
+
+pub fn update_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    const OPERATION: &str = "UpdateServiceInstance";
+    let service_name = required_str(input, "serviceName")?;
+    let name = required_str(input, "name")?;
+    let params = idempotency_params(input, Some("clientToken"));
+    let token = optional_str(input, "clientToken");
+    let now = ctx.now;
+    if let TokenCheck::Answer(answer) =
+        check_token(store, ctx, OPERATION, token, &params, |s, k| {
+            instance_answer(s, k, now)
+        })
+    {
+        return answer;
+    }
+    let instance = live_instance(store, service_name, name)?;
+    let deployment_type = required_str(input, "deploymentType")?;
+    if deployment_type != "NONE"
+        && deployments::status(store, &instance.deployment, now) == "IN_PROGRESS"
+    {
+        return Err(ApiError::conflict(format!(
+            "service instance {service_name}/{name} is already deploying"
+        )));
+    }
+    let (mut major, mut minor) = (instance.major, instance.minor);
+    if matches!(deployment_type, "MINOR_VERSION" | "MAJOR_VERSION") {
+        major = version_part(input, "templateMajorVersion")?.unwrap_or(major);
+        let template = instance.template_name.clone();
+        minor = published_version(
+            store,
+            TemplateKind::Service,
+            &template,
+            major,
+            version_part(input, "templateMinorVersion")?,
+            now,
+        )?
+        .minor;
+    }
+    let instance = live_instance(store, service_name, name)?;
+    let previous = instance.deployment.clone();
+    let target = Target {
+        resource_type: "SERVICE_INSTANCE",
+        arn: instance.arn.clone(),
+        created_at: instance.created_at,
+        environment_name: instance.environment_name.clone(),
+        service_name: Some(service_name.to_string()),
+        service_instance_name: Some(name.to_string()),
+        ..Target::default()
+    };
+    let deployment = if deployment_type == "NONE" {
+        previous
+    } else {
+        deployments::start(store, ctx, target, Some(&previous))
+    };
+    let instance = store
+        .service_instances
+        .get_mut(&(service_name.to_string(), name.to_string()))
+        .expect("checked above");
+    if let Some(spec) = optional_str(input, "spec") {
+        instance.spec = Some(spec.to_string());
+    }
+    instance.major = major;
+    instance.minor = minor;
+    instance.deployment = deployment;
+    instance.last_client_request_token = token.map(str::to_string);
+    let answer = live_instance(store, service_name, name)?.answer(store, now);
+    let resource = ResourceKey::ServiceInstance(service_name.to_string(), name.to_string());
+    remember_token(store, ctx, OPERATION, token, params, resource);
+    Ok(answer)
+}
+
+pub fn list_instances(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let service = optional_str(input, "serviceName");
+    if let Some(s) = service {
+        live(store, s)?;
+    }
+    let items = store
+        .service_instances
+        .values()
+        .filter(|i| service.is_none_or(|s| i.service_name == s))
+        .map(|i| {
+            let mut d = i.detail(store, ctx.now);
+            if let Some(o) = d.as_object_mut() {
+                o.remove("spec");
+                o.remove("lastClientRequestToken");
+            }
+            d
+        })
+        .collect();
+    listing("serviceInstances", items, input)
+}
+
+pub fn cancel_instance_deployment(
+    store: &mut Store,
+    ctx: &Ctx,
+    input: &Map<String, Value>,
+) -> OpResult {
+    let (service, name) = (
+        required_str(input, "serviceName")?,
+        required_str(input, "serviceInstanceName")?,
+    );
+    let deployment = live_instance(store, service, name)?.deployment.clone();
+    deployments::cancel(store, &deployment, ctx.now)?;
+    Ok(live_instance(store, service, name)?.answer(store, ctx.now))
+}
+
+fn pipeline_of(store: &Store, service: &str, now: Millis) -> Result<Value, ApiError> {
+    let s = live(store, service)?;
+    let detail = s.detail(store, now);
+    detail
+        .get("pipeline")
+        .cloned()
+        .map(|p| json!({ "pipeline": p }))
+        .ok_or_else(|| ApiError::not_found(format!("service {service} has no pipeline")))
+}
+
+pub fn update_pipeline(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
+    let name = required_str(input, "serviceName")?;
+    pipeline_of(store, name, ctx.now)?;
+    let service = live(store, name)?;
+    let previous = service.pipeline_deployment.clone();
+    let environment_name = store
+        .service_instances
+        .values()
+        .find(|i| i.service_name == name)
+        .map_or_else(|| name.to_string(), |i| i.environment_name.clone());
+    let target = Target {
+        resource_type: "SERVICE_PIPELINE",
+        arn: format!("{}/pipeline", service.arn),
+        created_at: service.created_at,
+        environment_name,
+        service_name: Some(name.to_string()),
+        ..Target::default()
+    };
+    if required_str(input, "deploymentType")? != "NONE" {
+        if previous
+            .as_deref()
+            .is_some_and(|p| deployments::status(store, p, ctx.now) == "IN_PROGRESS")
+        {
+            return Err(ApiError::conflict(format!(
+                "the pipeline of {name} is already deploying"
+            )));
+        }
+        let id = deployments::start(store, ctx, target, previous.as_deref());
+        store
+            .services
+            .get_mut(name)
+            .expect("checked above")
+            .pipeline_deployment = Some(id);
+    }
+    pipeline_of(store, name, ctx.now)
+}
+
+pub fn cancel_pipeline_deployment(
+    store: &mut Store,
+    ctx: &Ctx,
+    input: &Map<String, Value>,
+) -> OpResult {
+    let name = required_str(input, "serviceName")?;
+    let deployment = live(store, name)?
+        .pipeline_deployment
+        .clone()
+        .ok_or_else(|| ApiError::not_found(format!("service {name} has no pipeline")))?;
+    deployments::cancel(store, &deployment, ctx.now)?;
+    pipeline_of(store, name, ctx.now)
+}
