@@ -143,7 +143,7 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body, faults: Fa
 }
 
 /// The operation and input of a request, checked against the protocol and the model.
-fn parse_request<'a>(
+fn parse_request(
     headers: &HeaderMap,
     bytes: &[u8],
 ) -> Result<(&'static str, Map<String, Value>), ApiError> {

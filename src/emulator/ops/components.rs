@@ -130,10 +130,10 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             ));
         }
     };
-    if !store
+    if store
         .environments
         .get(&environment)
-        .is_some_and(|e| e.deletion.is_none())
+        .is_none_or(|e| e.deletion.is_some())
     {
         return Err(ApiError::validation(format!(
             "environment {environment} does not exist"

@@ -54,10 +54,10 @@ pub fn named_retry(
 
 /// What a retry answers: the original resource, unless a fault restamps it.
 pub fn retry_answer(ctx: &Ctx, mut answer: Value) -> Value {
-    if ctx.faults.has(Fault::FreshResourceOnRetry) {
-        if let Some(resource) = answer.as_object_mut().and_then(|o| o.values_mut().next()) {
-            resource["createdAt"] = epoch_seconds(ctx.now);
-        }
+    if ctx.faults.has(Fault::FreshResourceOnRetry)
+        && let Some(resource) = answer.as_object_mut().and_then(|o| o.values_mut().next())
+    {
+        resource["createdAt"] = epoch_seconds(ctx.now);
     }
     answer
 }

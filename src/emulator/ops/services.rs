@@ -194,10 +194,10 @@ fn instance_environment(
             return Ok(env);
         }
     }
-    if let Some(spec) = service_spec {
-        if let Some((_, env)) = spec_instances(spec)?.into_iter().find(|(n, _)| n == name) {
-            return Ok(env);
-        }
+    if let Some(spec) = service_spec
+        && let Some((_, env)) = spec_instances(spec)?.into_iter().find(|(n, _)| n == name)
+    {
+        return Ok(env);
     }
     Err(ApiError::validation(format!(
         "the spec names no environment for instance {name} (`environment:` or an `instances` entry)"
