@@ -205,6 +205,77 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
             same_resource(ctx, step, original, body, &[])?;
         }
     }
+    if let Some(step) = &expect.new_resource {
+        let original = earlier_body(ctx, step)?;
+        if same_identity(original, body) {
+            return Err(ctx
+                .fail(format!(
+                    "the answer is `{step}`'s resource again; expected a new one"
+                ))
+                .expected(format!(
+                    "an identity other than {}",
+                    identity(original).unwrap_or_default()
+                ))
+                .actual(identity(body).unwrap_or_default()));
+        }
+    }
+    if let Some(step) = &expect.expired_token_retry {
+        let original = earlier_body(ctx, step)?;
+        let extended_ok = ctx.profile.expiry_extension_accepted
+            && same_resource(ctx, step, original, body, &[]).is_ok();
+        if same_identity(original, body) && !extended_ok {
+            return Err(ctx
+                .fail(format!(
+                    "the token's eight hours ran out, yet the retry returned `{step}`'s resource (profile {} does not let retries extend them)",
+                    ctx.profile.name
+                ))
+                .expected("a new resource")
+                .actual(identity(body).unwrap_or_default()));
+        }
+    }
+    Ok(())
+}
+
+/// The identity of the resource an answer carries: its `arn`, else its `id`.
+fn identity(body: &Value) -> Option<String> {
+    let resource = body.as_object()?.values().find(|v| v.is_object())?;
+    resource
+        .get("arn")
+        .or_else(|| resource.get("id"))
+        .map(Value::to_string)
+}
+
+fn same_identity(a: &Value, b: &Value) -> bool {
+    matches!((identity(a), identity(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// `parallel` with `all_same`: every answer succeeded and is the same resource detail as the
+/// first (up to the profile's moving members).
+pub fn check_all_same(ctx: &StepContext, exchanges: &[Exchange]) -> Result<(), CheckFailure> {
+    let Some(first) = exchanges.first().and_then(Exchange::success_body) else {
+        return Err(ctx.fail("the first of the parallel requests did not succeed"));
+    };
+    for (i, e) in exchanges.iter().enumerate().skip(1) {
+        let body = e.success_body().ok_or_else(|| {
+            ctx.fail(format!(
+                "parallel request {} of {} did not succeed: {}",
+                i + 1,
+                exchanges.len(),
+                describe(e)
+            ))
+        })?;
+        if !same_identity(first, body) {
+            return Err(ctx
+                .fail(format!(
+                    "parallel request {} of {} answered with another resource than the first",
+                    i + 1,
+                    exchanges.len()
+                ))
+                .expected(identity(first).unwrap_or_default())
+                .actual(identity(body).unwrap_or_default()));
+        }
+        same_resource(ctx, "the first parallel request", first, body, &[])?;
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ mod protocol;
 mod schema;
 
 pub use compare::{Difference, differences};
-pub use expect::{StepContext, check_expectations};
+pub use expect::{StepContext, check_all_same, check_expectations};
 pub use failure::CheckFailure;
 pub use jmes::search;
 pub use protocol::check_protocol;

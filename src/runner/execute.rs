@@ -1,20 +1,22 @@
 //! Executing one scenario: variables, setup, steps, then a teardown that always runs.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::target::{Capabilities, advance_clock};
+use super::target::{Capabilities, advance_clock, inject};
+use super::waiting::{self, Judge, Plan, WaitError};
 use crate::check::{self, StepContext};
-use crate::client::{Client, Exchange, Outcome, RequestOptions};
+use crate::client::{Client, Exchange, Outcome, RequestOptions, TransportError};
 use crate::contract::Profile;
 use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
-use crate::model::Validators;
+use crate::model::{Model, Validators};
 use crate::redact;
 use crate::scenario::template::Bindings;
-use crate::scenario::{Action, Phase, Scenario, Step};
+use crate::scenario::{Action, Phase, Scenario, Step, When};
 
 /// What one scenario runs against.
 pub struct ScenarioEnv<'a> {
@@ -154,7 +156,9 @@ impl Execution<'_> {
         for step in &self.scenario.teardown {
             // A teardown step whose templates name a capture that never happened would clean
             // up a resource that was never created: skip it.
-            if !matches!(step.action, Action::Advance { .. }) && self.request(step).is_err() {
+            if matches!(step.action, Action::Call { .. } | Action::Repeat { .. })
+                && self.request(step).is_err()
+            {
                 continue;
             }
             if let Err(outcome) = self.step(Phase::Teardown, step).await {
@@ -199,50 +203,125 @@ impl Execution<'_> {
     }
 
     async fn step(&mut self, phase: Phase, step: &Step) -> Result<(), StepOutcome> {
-        let started = Instant::now();
-        if let Action::Advance { seconds } = &step.action {
-            let result = advance_clock(self.env.client, *seconds).await;
-            self.record(
-                phase,
-                step,
-                None,
-                started.elapsed(),
-                format!("advance {seconds}s: {result:?}"),
-            );
-            return result
-                .map(|_| ())
-                .map_err(|e| errored(self.problem(phase, step, None, e)));
+        if let Some(when) = &step.when {
+            match self.when_holds(when) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let text = format!(
+                        "not run: `{}` at `{}` of `{}` is not {}",
+                        step.label(),
+                        when.path,
+                        when.step,
+                        when.equals.to_json()
+                    );
+                    self.record(phase, step, None, Duration::ZERO, text);
+                    return Ok(());
+                }
+                Err(e) => return Err(errored(self.problem(phase, step, None, e))),
+            }
         }
+        let started = Instant::now();
+        match &step.action {
+            Action::Advance { seconds } => {
+                let result = advance_clock(self.env.client, *seconds).await;
+                self.record(
+                    phase,
+                    step,
+                    None,
+                    started.elapsed(),
+                    format!("advance {seconds}s: {result:?}"),
+                );
+                result
+                    .map(|_| ())
+                    .map_err(|e| errored(self.problem(phase, step, None, e)))
+            }
+            Action::Inject(injection) => {
+                let result = inject(self.env.client, injection).await;
+                self.record(
+                    phase,
+                    step,
+                    None,
+                    started.elapsed(),
+                    format!("inject {injection:?}: {result:?}"),
+                );
+                result.map_err(|e| errored(self.problem(phase, step, None, e)))
+            }
+            Action::Wait { .. } | Action::Poll(_) => self.wait(phase, step).await,
+            Action::Call { .. } | Action::Repeat { .. } => self.send(phase, step).await,
+        }
+    }
+
+    /// `when`: the earlier answer's value at the path equals the expected value.
+    fn when_holds(&self, when: &When) -> Result<bool, String> {
+        let expected = self.bindings.expand_value(&when.equals.to_json())?;
+        let Some(body) = self.exchanges.get(&when.step).and_then(Exchange::body_json) else {
+            return Ok(false);
+        };
+        let path = match self.bindings.expand_str(&when.path)? {
+            Value::String(p) => p,
+            other => other.to_string(),
+        };
+        let found = check::search(&path, body)?;
+        Ok(check::differences(&expected, &found, &|_| false).is_empty())
+    }
+
+    fn with_exchange(&self, mut problem: Problem, exchange: &Exchange) -> Problem {
+        problem.exchange = Some(redact::exchange_text(exchange));
+        problem
+    }
+
+    fn check_failure(
+        &self,
+        phase: Phase,
+        step: &Step,
+        failure: check::CheckFailure,
+        exchange: Option<&Exchange>,
+    ) -> StepOutcome {
+        let mut p = self.problem(
+            phase,
+            step,
+            exchange.map(|e| e.operation.as_str()),
+            failure.message,
+        );
+        if let Some(e) = exchange {
+            p = self.with_exchange(p, e);
+        }
+        p.clause = Some(failure.clause);
+        p.expected = failure.expected;
+        p.actual = failure.actual;
+        p.differences = failure.differences;
+        failed(p)
+    }
+
+    /// `call` and `repeat`: one request, or `parallel` copies released together.
+    async fn send(&mut self, phase: Phase, step: &Step) -> Result<(), StepOutcome> {
+        let started = Instant::now();
         let (operation, body) = self
             .request(step)
             .map_err(|e| errored(self.problem(phase, step, None, e)))?;
         self.validate_request(phase, step, &operation, &body)?;
-        let exchange = self
-            .env
-            .client
-            .call(&operation, &body, &RequestOptions::default())
+        let options = RequestOptions {
+            timeout: step.timeout_ms.map(Duration::from_millis),
+            lose_response: step.lose_response,
+        };
+        let exchanges = self
+            .call_copies(&operation, &body, &options, step.parallel)
             .await;
-        let text = redact::exchange_text(&exchange);
+        let first = exchanges[0].clone();
         self.record(
             phase,
             step,
-            Some(&exchange),
+            Some(&first),
             started.elapsed(),
-            text.clone(),
+            redact::exchange_text(&first),
         );
-        let with_exchange = |mut p: Problem| {
-            p.exchange = Some(text.clone());
-            p
+        // A request sent on purpose without reading its answer, or whose answer is let go after
+        // `timeout_ms`, has nothing to check: the retry that follows is the point.
+        let tolerated = |e: &Exchange| match &e.outcome {
+            Outcome::Transport(TransportError::Lost) => true,
+            Outcome::Transport(TransportError::Timeout(_)) => step.timeout_ms.is_some(),
+            _ => false,
         };
-        if let Outcome::Transport(error) = &exchange.outcome {
-            let message = format!("{operation}: {error}");
-            return Err(errored(with_exchange(self.problem(
-                phase,
-                step,
-                Some(&operation),
-                message,
-            ))));
-        }
         let ctx = StepContext {
             expect: &step.expect,
             profile: self.env.profile,
@@ -250,40 +329,179 @@ impl Execution<'_> {
             bindings: &self.bindings,
             earlier: &self.exchanges,
         };
-        if let Err(failure) = check::check_step(&ctx, &exchange) {
-            let mut p = with_exchange(self.problem(phase, step, Some(&operation), failure.message));
-            p.clause = Some(failure.clause);
-            p.expected = failure.expected;
-            p.actual = failure.actual;
-            p.differences = failure.differences;
-            return Err(failed(p));
-        }
-        for (name, path) in &step.capture {
-            let body = exchange.body_json().cloned().unwrap_or(Value::Null);
-            let value = check::search(path, &body).map_err(|e| {
-                errored(with_exchange(self.problem(
-                    phase,
-                    step,
-                    Some(&operation),
-                    e,
-                )))
-            })?;
-            if value.is_null() {
-                let message = format!("capture `{name}`: nothing at `{path}` in the answer");
-                return Err(errored(with_exchange(self.problem(
-                    phase,
-                    step,
-                    Some(&operation),
-                    message,
-                ))));
+        for exchange in &exchanges {
+            if tolerated(exchange) {
+                continue;
             }
-            self.bindings.values.insert(name.clone(), value);
+            if let Outcome::Transport(error) = &exchange.outcome {
+                let p = self.problem(
+                    phase,
+                    step,
+                    Some(&operation),
+                    format!("{operation}: {error}"),
+                );
+                return Err(errored(self.with_exchange(p, exchange)));
+            }
+            if let Err(failure) = check::check_step(&ctx, exchange) {
+                return Err(self.check_failure(phase, step, failure, Some(exchange)));
+            }
+        }
+        if step.expect.all_same
+            && let Err(failure) = check::check_all_same(&ctx, &exchanges)
+        {
+            return Err(self.check_failure(phase, step, failure, Some(&first)));
+        }
+        if !tolerated(&first) {
+            self.capture(phase, step, &first)?;
         }
         if let Some(id) = &step.id {
             self.requests.insert(id.clone(), (operation, body));
-            self.exchanges.insert(id.clone(), exchange);
+            self.exchanges.insert(id.clone(), first);
         }
         Ok(())
+    }
+
+    async fn call_copies(
+        &self,
+        operation: &str,
+        body: &Value,
+        options: &RequestOptions,
+        copies: u32,
+    ) -> Vec<Exchange> {
+        if copies <= 1 {
+            return vec![self.env.client.call(operation, body, options).await];
+        }
+        // Every copy waits at the barrier, so they leave together.
+        let barrier = Arc::new(tokio::sync::Barrier::new(copies as usize));
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..copies {
+            let (client, barrier) = (self.env.client.clone(), barrier.clone());
+            let (operation, body, options) = (operation.to_string(), body.clone(), options.clone());
+            tasks.spawn(async move {
+                barrier.wait().await;
+                (i, client.call(&operation, &body, &options).await)
+            });
+        }
+        let mut results = Vec::with_capacity(copies as usize);
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok(r) = joined {
+                results.push(r);
+            }
+        }
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, e)| e).collect()
+    }
+
+    fn capture(
+        &mut self,
+        phase: Phase,
+        step: &Step,
+        exchange: &Exchange,
+    ) -> Result<(), StepOutcome> {
+        let body = exchange.body_json().cloned().unwrap_or(Value::Null);
+        for (name, path) in &step.capture {
+            let value = check::search(path, &body).map_err(|e| {
+                errored(self.with_exchange(
+                    self.problem(phase, step, Some(&exchange.operation), e),
+                    exchange,
+                ))
+            })?;
+            if value.is_null() {
+                let message = format!("capture `{name}`: nothing at `{path}` in the answer");
+                let p = self.problem(phase, step, Some(&exchange.operation), message);
+                return Err(errored(self.with_exchange(p, exchange)));
+            }
+            self.bindings.values.insert(name.clone(), value);
+        }
+        Ok(())
+    }
+
+    /// `wait` and `poll`.
+    async fn wait(&mut self, phase: Phase, step: &Step) -> Result<(), StepOutcome> {
+        let started = Instant::now();
+        let problem = |s: &Self, m: String| errored(s.problem(phase, step, None, m));
+        let (operation, params, judge, plan) = match &step.action {
+            Action::Wait {
+                waiter,
+                params,
+                timeout,
+            } => {
+                let w = Model::get()
+                    .waiters
+                    .get(waiter)
+                    .cloned()
+                    .ok_or_else(|| problem(self, format!("unknown waiter {waiter}")))?;
+                let max_attempts = match timeout {
+                    Some(t) => (t / w.delay.max(1)).max(1) as u32,
+                    None => w.max_attempts,
+                };
+                let plan = Plan {
+                    delay: w.delay,
+                    max_attempts,
+                };
+                (w.operation.clone(), params, Judge::Waiter(w), plan)
+            }
+            Action::Poll(p) => {
+                let expand = |pairs: &[(String, crate::scenario::node::Node)]| -> Result<Vec<(String, Value)>, String> {
+                    pairs
+                        .iter()
+                        .map(|(path, v)| Ok((path.clone(), self.bindings.expand_value(&v.to_json())?)))
+                        .collect()
+                };
+                let judge = Judge::Poll {
+                    until: expand(&p.until).map_err(|e| problem(self, e))?,
+                    until_error: p.until_error.clone(),
+                    abort_if: expand(&p.abort_if).map_err(|e| problem(self, e))?,
+                };
+                let plan = Plan {
+                    delay: p.interval,
+                    max_attempts: (p.timeout / p.interval).max(1) as u32,
+                };
+                (p.operation.clone(), &p.params, judge, plan)
+            }
+            _ => unreachable!("wait is only called for wait and poll steps"),
+        };
+        let body = match params {
+            Some(p) => self
+                .bindings
+                .expand_value(&p.to_json())
+                .map_err(|e| problem(self, e))?,
+            None => Value::Object(Map::new()),
+        };
+        self.validate_request(phase, step, &operation, &body)?;
+        let result = waiting::wait(
+            self.env.client,
+            self.env.capabilities.clock,
+            &operation,
+            &body,
+            &judge,
+            &plan,
+        )
+        .await;
+        match result {
+            Ok((exchange, attempts)) => {
+                let text = format!(
+                    "{} (after {attempts} attempt(s))",
+                    redact::exchange_text(&exchange)
+                );
+                self.record(phase, step, Some(&exchange), started.elapsed(), text);
+                self.capture(phase, step, &exchange)?;
+                if let Some(id) = &step.id {
+                    self.exchanges.insert(id.clone(), exchange);
+                }
+                Ok(())
+            }
+            Err(WaitError::Failed(failure, exchange)) => {
+                Err(self.check_failure(phase, step, failure, exchange.as_ref()))
+            }
+            Err(WaitError::Errored(message, exchange)) => {
+                let mut p = self.problem(phase, step, Some(&operation), message);
+                if let Some(e) = &exchange {
+                    p = self.with_exchange(p, e);
+                }
+                Err(errored(p))
+            }
+        }
     }
 
     /// The operation and body a step sends, templates expanded.
@@ -314,7 +532,7 @@ impl Execution<'_> {
                 }
                 Ok((operation.clone(), body))
             }
-            Action::Advance { .. } => Err("an advance step sends no request".into()),
+            _ => Err("this step sends no request of its own".into()),
         }
     }
 

@@ -8,6 +8,7 @@
 
 mod execute;
 mod target;
+mod waiting;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -90,8 +91,10 @@ pub async fn run(
             let result = match shared {
                 Some(shared) => {
                     let (client, capabilities) = &*shared;
-                    // Endpoint-wide changes (clock, faults) must not overlap other scenarios.
-                    if scenario.requires.iter().any(|c| c.is_exclusive()) {
+                    // Endpoint-wide changes (clock, faults, and waits that move the clock) must
+                    // not overlap other scenarios.
+                    let moves_clock = scenario.waits && capabilities.clock;
+                    if moves_clock || scenario.requires.iter().any(|c| c.is_exclusive()) {
                         let _guard = exclusive.write().await;
                         run_one(&config, client, capabilities, &scenario, index, &events).await
                     } else {

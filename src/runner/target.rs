@@ -97,3 +97,32 @@ impl JsonBytes for reqwest::Response {
         serde_json::from_slice(&bytes).ok()
     }
 }
+
+/// Scripts a one-shot fault (`POST /_conformance/faults` with `inject`).
+pub async fn inject(client: &Client, injection: &crate::scenario::Injection) -> Result<(), String> {
+    let url = format!("{}/_conformance/faults", client.endpoint());
+    let body = json!({ "inject": {
+        "operation": injection.operation,
+        "times": injection.times,
+        "afterApply": injection.after_apply,
+        "action": injection.action,
+        "status": injection.status,
+    }});
+    let response = client
+        .http()
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| format!("POST /_conformance/faults failed: {}", error_chain(&e)))?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "POST /_conformance/faults answered HTTP {}",
+            response.status()
+        ))
+    }
+}

@@ -19,6 +19,9 @@ pub struct Scenario {
     pub tags: Vec<String>,
     /// Capabilities the endpoint must offer, declared or implied by the steps.
     pub requires: Vec<Capability>,
+    /// Whether a step waits or polls: on an endpoint with a clock that moves the clock, so the
+    /// scenario must then run alone on a shared endpoint.
+    pub waits: bool,
     pub vars: Vec<(String, Node)>,
     pub timeout: Duration,
     pub setup: Vec<Step>,
@@ -84,6 +87,21 @@ pub struct Step {
     pub capture: Vec<(String, String)>,
     /// The request breaks the input schema on purpose.
     pub invalid_request: bool,
+    /// Copies of the request released together (`parallel: N`); 1 otherwise.
+    pub parallel: u32,
+    /// Send, then drop the connection before reading the answer.
+    pub lose_response: bool,
+    /// A per-request timeout; an answer that does not come in time is tolerated as lost.
+    pub timeout_ms: Option<u64>,
+    /// Run only if an earlier answer has this value at this path.
+    pub when: Option<When>,
+}
+
+#[derive(Debug, Clone)]
+pub struct When {
+    pub step: String,
+    pub path: String,
+    pub equals: Node,
 }
 
 impl Step {
@@ -94,6 +112,9 @@ impl Step {
             (None, Action::Call { operation, .. }) => operation.clone(),
             (None, Action::Repeat { step, .. }) => format!("repeat {step}"),
             (None, Action::Advance { seconds }) => format!("advance {seconds}s"),
+            (None, Action::Wait { waiter, .. }) => format!("wait {waiter}"),
+            (None, Action::Poll(p)) => format!("poll {}", p.operation),
+            (None, Action::Inject(i)) => format!("inject into {}", i.operation),
         }
     }
 
@@ -116,6 +137,40 @@ pub enum Action {
     Repeat { step: String, with: Option<Node> },
     /// Move the endpoint's virtual clock forward.
     Advance { seconds: u64 },
+    /// A model waiter by name: its operation polled with its delay and acceptors.
+    Wait {
+        waiter: String,
+        params: Option<Node>,
+        timeout: Option<u64>,
+    },
+    /// A generic poll of an operation until a condition holds.
+    Poll(Poll),
+    /// A one-shot fault for the endpoint to play.
+    Inject(Injection),
+}
+
+#[derive(Debug, Clone)]
+pub struct Poll {
+    pub operation: String,
+    pub params: Option<Node>,
+    /// `jmespath: value` conditions that end the poll with success.
+    pub until: Vec<(String, Node)>,
+    /// An error type that ends the poll with success.
+    pub until_error: Option<String>,
+    /// `jmespath: value` conditions that end the poll with a failure.
+    pub abort_if: Vec<(String, Node)>,
+    pub interval: u64,
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Injection {
+    pub operation: String,
+    pub times: u32,
+    pub after_apply: bool,
+    /// `error` or `drop`.
+    pub action: String,
+    pub status: u16,
 }
 
 /// What a step's answer must be.
@@ -138,6 +193,13 @@ pub struct Expect {
     /// A repeated delete right after step's delete: the profile says whether the metadata
     /// (same as that step's answer) is required or `{}` is accepted too.
     pub deleted_metadata: Option<String>,
+    /// A resource other than that step's (an identity member differs): a retry made a new one.
+    pub new_resource: Option<String>,
+    /// A retry whose token's eight hours ran out since that step: a new resource, or (if the
+    /// profile accepts that retries extend the hours) that step's resource.
+    pub expired_token_retry: Option<String>,
+    /// `parallel`: every answer succeeded and refers to one resource.
+    pub all_same: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

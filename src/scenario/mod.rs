@@ -8,5 +8,7 @@ mod parse;
 mod raw;
 pub mod template;
 
-pub use ast::{Action, Capability, Expect, ExpectedOutcome, Phase, Scenario, Step};
+pub use ast::{
+    Action, Capability, Expect, ExpectedOutcome, Injection, Phase, Poll, Scenario, Step, When,
+};
 pub use parse::{MAX_FILE_BYTES, parse, parse_duration};

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use serde_saphyr::Spanned;
 
-use super::ast::{Action, Capability, Expect, ExpectedOutcome, Scenario, Step};
+use super::ast::{
+    Action, Capability, Expect, ExpectedOutcome, Injection, Poll, Scenario, Step, When,
+};
 use super::node::{Node, NodeValue};
-use super::raw::{RawExpect, RawScenario, RawStep};
+use super::raw::{RawExpect, RawScenario, RawStep, RawWhen};
 use super::template::{Reference, Template};
 use crate::contract;
 use crate::diagnostic::{Diagnostic, Pos};
@@ -104,6 +106,8 @@ struct Converter<'f> {
     /// Step ids seen so far, with the operation each calls.
     steps: HashMap<String, Option<String>>,
     requires: Vec<Capability>,
+    /// Whether a step waits or polls (on an endpoint with a clock, that moves it).
+    waits: bool,
 }
 
 impl<'f> Converter<'f> {
@@ -114,6 +118,7 @@ impl<'f> Converter<'f> {
             defined: HashSet::new(),
             steps: HashMap::new(),
             requires: Vec::new(),
+            waits: false,
         }
     }
 
@@ -181,6 +186,7 @@ impl<'f> Converter<'f> {
             operations,
             tags: raw.tags.into_iter().map(|t| t.value).collect(),
             requires,
+            waits: self.waits,
             vars,
             timeout,
             setup,
@@ -240,91 +246,54 @@ impl<'f> Converter<'f> {
     fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
         let at = pos(&raw);
         let step = raw.value;
-        let actions = [
-            step.call.is_some(),
-            step.repeat.is_some(),
-            step.advance.is_some(),
+        let kinds = [
+            ("call", step.call.is_some()),
+            ("repeat", step.repeat.is_some()),
+            ("advance", step.advance.is_some()),
+            ("wait", step.wait.is_some()),
+            ("poll", step.poll.is_some()),
+            ("inject", step.inject.is_some()),
         ];
-        if actions.iter().filter(|a| **a).count() != 1 {
-            self.error(at, "a step needs exactly one action").help =
-                Some("use one of `call: Operation`, `repeat: step-id` or `advance: 10m`".into());
+        let present: Vec<&str> = kinds.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect();
+        let [kind] = present.as_slice() else {
+            let found = if present.is_empty() {
+                "none".to_string()
+            } else {
+                present.join(", ")
+            };
+            self.error(
+                at,
+                format!("a step needs exactly one action, found {found}"),
+            )
+            .help =
+                Some("use one of `call`, `repeat`, `advance`, `wait`, `poll` or `inject`".into());
             return None;
-        }
+        };
+        let kind = *kind;
+        self.misplaced(at, kind, &step);
         let id = step.id.as_ref().map(|id| id.value.clone());
         if let Some(id) = &step.id
             && self.steps.contains_key(&id.value)
         {
             self.error(pos(id), format!("step id `{}` is used twice", id.value));
         }
-        let (action, operation) = if let Some(call) = &step.call {
-            let known = self.operation(&call.value, pos(call));
-            if step.with.is_some() {
-                self.error(
-                    at,
-                    "`with` only applies to `repeat`; put the members in `params`",
-                );
-            }
-            if let (true, Some(params)) = (known, &step.params) {
-                self.members(params, &input_shape(&call.value), &call.value);
-            }
-            if let Some(params) = &step.params {
-                self.templates_in(params);
-            }
-            let operation = call.value.clone();
-            (
-                Action::Call {
-                    operation: operation.clone(),
-                    params: step.params.clone(),
-                },
-                Some(operation),
-            )
-        } else if let Some(repeat) = &step.repeat {
-            let operation = self.step_ref(repeat).flatten();
-            if step.params.is_some() {
-                self.error(at, "`params` does not apply to `repeat`").help =
-                    Some("use `with:` to change members of the repeated request".into());
-            }
-            if let Some(with) = &step.with {
-                if let Some(op) = &operation {
-                    self.partial_members(with, &input_shape(op), op);
-                }
-                self.templates_in(with);
-            }
-            (
-                Action::Repeat {
-                    step: repeat.value.clone(),
-                    with: step.with.clone(),
-                },
-                operation,
-            )
-        } else {
-            let advance = step.advance.as_ref().expect("counted above");
-            self.requires.push(Capability::Clock);
-            for (present, key) in [
-                (step.params.is_some(), "params"),
-                (step.with.is_some(), "with"),
-                (step.expect.is_some(), "expect"),
-                (step.capture.is_some(), "capture"),
-            ] {
-                if present {
-                    self.error(at, format!("`{key}` does not apply to `advance`"));
-                }
-            }
-            let seconds = match parse_duration(&advance.value) {
-                Ok(s) => s,
-                Err(e) => {
-                    self.error(
-                        pos(advance),
-                        format!("invalid duration `{}`: {e}", advance.value),
-                    )
-                    .help = Some("write e.g. `10m`, `7h59m`, `8h1s` or `30s`".into());
-                    0
-                }
-            };
-            (Action::Advance { seconds }, None)
+        let when = step.when.as_ref().map(|w| self.when(w));
+        let (action, operation) = match kind {
+            "call" => self.call(&step),
+            "repeat" => self.repeat(&step),
+            "advance" => self.advance(&step),
+            "wait" => self.wait(&step),
+            "poll" => self.poll(&step),
+            _ => self.inject(&step),
         };
+        let parallel = step.parallel.as_ref().map_or(1, |p| p.value);
+        if let Some(p) = &step.parallel
+            && !(2..=256).contains(&p.value)
+        {
+            self.error(pos(p), "`parallel` is a number of copies from 2 to 256");
+        }
         let expect = match step.expect {
-            Some(e) => self.expect(e, operation.as_deref()),
+            Some(e) => self.expect(e, operation.as_deref(), parallel),
             None => Expect::default(),
         };
         let capture = self.captures(step.capture.as_ref());
@@ -338,7 +307,207 @@ impl<'f> Converter<'f> {
             expect,
             capture,
             invalid_request: step.invalid_request.unwrap_or(false),
+            parallel,
+            lose_response: step.lose_response.unwrap_or(false),
+            timeout_ms: step.timeout_ms.as_ref().map(|t| t.value),
+            when,
         })
+    }
+
+    /// Modifiers that do not apply to the step's action.
+    fn misplaced(&mut self, at: Pos, kind: &str, step: &RawStep) {
+        let sends = ["call", "repeat"];
+        let rules: [(&str, bool, &[&str]); 14] = [
+            ("params", step.params.is_some(), &["call", "wait", "poll"]),
+            ("with", step.with.is_some(), &["repeat"]),
+            ("expect", step.expect.is_some(), &sends),
+            (
+                "capture",
+                step.capture.is_some(),
+                &["call", "repeat", "poll"],
+            ),
+            ("invalid_request", step.invalid_request.is_some(), &sends),
+            ("parallel", step.parallel.is_some(), &sends),
+            ("lose_response", step.lose_response.is_some(), &sends),
+            ("timeout_ms", step.timeout_ms.is_some(), &sends),
+            ("until", step.until.is_some(), &["poll"]),
+            ("until_error", step.until_error.is_some(), &["poll"]),
+            ("abort_if", step.abort_if.is_some(), &["poll"]),
+            ("interval", step.interval.is_some(), &["poll"]),
+            ("timeout", step.timeout.is_some(), &["wait", "poll"]),
+            ("when", false, &[]),
+        ];
+        for (key, present, allowed) in rules {
+            if present && !allowed.contains(&kind) {
+                let help = if key == "params" && kind == "repeat" {
+                    Some("use `with:` to change members of the repeated request".to_string())
+                } else {
+                    Some(format!("`{key}` applies to {}", allowed.join(", ")))
+                };
+                let d = self.error(at, format!("`{key}` does not apply to `{kind}`"));
+                d.help = help;
+            }
+        }
+    }
+
+    fn call(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let call = step.call.as_ref().expect("the action is call");
+        self.params(&call.value, pos(call), step.params.as_ref());
+        let operation = call.value.clone();
+        let action = Action::Call {
+            operation: operation.clone(),
+            params: step.params.clone(),
+        };
+        (action, Some(operation))
+    }
+
+    /// Checks `params` of a call to `operation` against its input shape and templates.
+    fn params(&mut self, operation: &str, at: Pos, params: Option<&Node>) {
+        let known = self.operation(operation, at);
+        if let (true, Some(params)) = (known, params) {
+            self.members(params, &input_shape(operation), operation);
+        }
+        if let Some(params) = params {
+            self.templates_in(params);
+        }
+    }
+
+    fn repeat(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let repeat = step.repeat.as_ref().expect("the action is repeat");
+        let operation = self.step_ref(repeat).flatten();
+        if let Some(with) = &step.with {
+            if let Some(op) = &operation {
+                self.partial_members(with, &input_shape(op), op);
+            }
+            self.templates_in(with);
+        }
+        let action = Action::Repeat {
+            step: repeat.value.clone(),
+            with: step.with.clone(),
+        };
+        (action, operation)
+    }
+
+    fn advance(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let advance = step.advance.as_ref().expect("the action is advance");
+        self.requires.push(Capability::Clock);
+        let seconds = self.duration(advance).unwrap_or(0);
+        (Action::Advance { seconds }, None)
+    }
+
+    fn duration(&mut self, text: &Spanned<String>) -> Option<u64> {
+        match parse_duration(&text.value) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.error(pos(text), format!("invalid duration `{}`: {e}", text.value))
+                    .help = Some("write e.g. `10m`, `7h59m`, `8h1s` or `30s`".into());
+                None
+            }
+        }
+    }
+
+    fn wait(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let wait = step.wait.as_ref().expect("the action is wait");
+        let model = Model::get();
+        let operation = match model.waiters.get(&wait.value) {
+            Some(w) => {
+                self.params(&w.operation.clone(), pos(wait), step.params.as_ref());
+                Some(w.operation.clone())
+            }
+            None => {
+                let help = model::closest(&wait.value, model.waiters.keys().map(String::as_str));
+                let d = self.error(pos(wait), format!("unknown waiter `{}`", wait.value));
+                d.width = wait.value.len();
+                d.label = Some("not in the model's waiters".into());
+                d.help = help.map(|h| format!("did you mean `{h}`?"));
+                None
+            }
+        };
+        self.waits = true;
+        let timeout = step.timeout.as_ref().and_then(|t| self.duration(t));
+        let action = Action::Wait {
+            waiter: wait.value.clone(),
+            params: step.params.clone(),
+            timeout,
+        };
+        (action, operation)
+    }
+
+    fn poll(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let poll = step.poll.as_ref().expect("the action is poll");
+        self.params(&poll.value, pos(poll), step.params.as_ref());
+        self.waits = true;
+        let until = self.path_map(step.until.as_ref(), "until");
+        let abort_if = self.path_map(step.abort_if.as_ref(), "abort_if");
+        if let Some(e) = &step.until_error {
+            self.error_type(e, Some(&poll.value));
+        }
+        if until.is_empty() && step.until_error.is_none() {
+            self.error(pos(poll), "a poll needs `until` or `until_error`");
+        }
+        let interval = step
+            .interval
+            .as_ref()
+            .and_then(|i| self.duration(i))
+            .unwrap_or(5)
+            .max(1);
+        let timeout = step
+            .timeout
+            .as_ref()
+            .and_then(|t| self.duration(t))
+            .unwrap_or(600);
+        let action = Action::Poll(Poll {
+            operation: poll.value.clone(),
+            params: step.params.clone(),
+            until,
+            until_error: step.until_error.as_ref().map(|e| e.value.clone()),
+            abort_if,
+            interval,
+            timeout,
+        });
+        (action, Some(poll.value.clone()))
+    }
+
+    fn inject(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let raw = &step.inject.as_ref().expect("the action is inject").value;
+        self.requires.push(Capability::Faults);
+        self.operation(&raw.operation.value, pos(&raw.operation));
+        let action = raw
+            .action
+            .as_ref()
+            .map_or("error", |a| a.value.as_str())
+            .to_string();
+        if let Some(a) = &raw.action
+            && !matches!(a.value.as_str(), "error" | "drop")
+        {
+            self.error(
+                pos(a),
+                format!(
+                    "unknown injected action `{}`; expected `error` or `drop`",
+                    a.value
+                ),
+            );
+        }
+        let injection = Injection {
+            operation: raw.operation.value.clone(),
+            times: raw.times.unwrap_or(1).max(1),
+            after_apply: raw.after_apply.unwrap_or(false),
+            action,
+            status: raw.status.unwrap_or(500),
+        };
+        (Action::Inject(injection), None)
+    }
+
+    fn when(&mut self, raw: &Spanned<RawWhen>) -> When {
+        let w = &raw.value;
+        self.step_ref(&w.step);
+        self.jmespath(&w.path.value, pos(&w.path));
+        self.templates_in(&w.equals);
+        When {
+            step: w.step.value.clone(),
+            path: w.path.value.clone(),
+            equals: w.equals.clone(),
+        }
     }
 
     /// An earlier step by id: `Some(operation)` if found.
@@ -396,7 +565,12 @@ impl<'f> Converter<'f> {
         }
     }
 
-    fn expect(&mut self, raw: Spanned<RawExpect>, operation: Option<&str>) -> Expect {
+    fn expect(
+        &mut self,
+        raw: Spanned<RawExpect>,
+        operation: Option<&str>,
+        parallel: u32,
+    ) -> Expect {
         let at = pos(&raw);
         let e = raw.value;
         let mut expect = Expect::default();
@@ -448,6 +622,18 @@ impl<'f> Converter<'f> {
             self.step_ref(d);
             expect.deleted_metadata = Some(d.value.clone());
         }
+        if let Some(n) = &e.new_resource {
+            self.step_ref(n);
+            expect.new_resource = Some(n.value.clone());
+        }
+        if let Some(x) = &e.expired_token_retry {
+            self.step_ref(x);
+            expect.expired_token_retry = Some(x.value.clone());
+        }
+        expect.all_same = e.all_same.unwrap_or(false);
+        if expect.all_same && parallel < 2 {
+            self.error(at, "`all_same` needs `parallel: N` on the step");
+        }
         if let Some(count) = &e.count {
             self.jmespath(&count.value.path.value, pos(&count.value.path));
             expect.count = Some((count.value.path.value.clone(), count.value.equals));
@@ -457,7 +643,10 @@ impl<'f> Converter<'f> {
         let body_checks = expect.empty
             || expect.same_as.is_some()
             || expect.count.is_some()
-            || expect.deleted_metadata.is_some();
+            || expect.deleted_metadata.is_some()
+            || expect.new_resource.is_some()
+            || expect.expired_token_retry.is_some()
+            || expect.all_same;
         if errors_expected && body_checks {
             self.error(at, "an expected error has no resource body to compare; drop `same_as`, `count`, `empty` or `deleted_metadata`");
         }

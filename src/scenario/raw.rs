@@ -32,7 +32,8 @@ pub struct RawScenario {
     pub teardown: Vec<Spanned<RawStep>>,
 }
 
-/// A step: exactly one action key (`call`, `repeat`, `advance`), checked after parsing.
+/// A step: exactly one action key (`call`, `repeat`, `advance`, `wait`, `poll`, `inject`),
+/// checked after parsing.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
@@ -44,6 +45,30 @@ pub struct RawStep {
     pub repeat: Option<Spanned<String>>,
     #[serde(default)]
     pub advance: Option<Spanned<String>>,
+    #[serde(default)]
+    pub wait: Option<Spanned<String>>,
+    #[serde(default)]
+    pub poll: Option<Spanned<String>>,
+    #[serde(default)]
+    pub inject: Option<Spanned<RawInjection>>,
+    #[serde(default)]
+    pub when: Option<Spanned<RawWhen>>,
+    #[serde(default)]
+    pub parallel: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub lose_response: Option<bool>,
+    #[serde(default)]
+    pub timeout_ms: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub until: Option<Node>,
+    #[serde(default)]
+    pub until_error: Option<Spanned<String>>,
+    #[serde(default)]
+    pub abort_if: Option<Node>,
+    #[serde(default)]
+    pub interval: Option<Spanned<String>>,
+    #[serde(default)]
+    pub timeout: Option<Spanned<String>>,
     #[serde(default)]
     pub params: Option<Node>,
     #[serde(default)]
@@ -83,6 +108,37 @@ pub struct RawExpect {
     pub empty: Option<bool>,
     #[serde(default)]
     pub deleted_metadata: Option<Spanned<String>>,
+    #[serde(default)]
+    pub new_resource: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expired_token_retry: Option<Spanned<String>>,
+    #[serde(default)]
+    pub all_same: Option<bool>,
+}
+
+/// A one-shot fault for the endpoint to play (`/_conformance/faults`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInjection {
+    pub operation: Spanned<String>,
+    #[serde(default)]
+    pub times: Option<u32>,
+    #[serde(default)]
+    pub after_apply: Option<bool>,
+    /// `error` or `drop`.
+    #[serde(default)]
+    pub action: Option<Spanned<String>>,
+    #[serde(default)]
+    pub status: Option<u16>,
+}
+
+/// Runs the step only if an earlier answer has a value at a path.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhen {
+    pub step: Spanned<String>,
+    pub path: Spanned<String>,
+    pub equals: Node,
 }
 
 #[derive(Debug, Deserialize)]

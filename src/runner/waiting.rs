@@ -1,0 +1,203 @@
+//! `wait` (a model waiter) and `poll` (a condition of the scenario's own): call an operation
+//! until an acceptor decides. Between attempts an endpoint with a clock is moved forward
+//! instead of slept on, so waiting costs no wall time.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::target::advance_clock;
+use crate::check::{self, CheckFailure, search};
+use crate::client::{Body, Client, Exchange, Outcome, RequestOptions};
+use crate::model::{AcceptorState, Matcher, Waiter};
+
+/// How an attempt's answer is judged.
+pub enum Judge {
+    Waiter(Waiter),
+    /// All `until` paths equal their values, or the error matches: success; any `abort_if`: failure.
+    Poll {
+        until: Vec<(String, Value)>,
+        until_error: Option<String>,
+        abort_if: Vec<(String, Value)>,
+    },
+}
+
+enum Decision {
+    Success,
+    Failure(String),
+    Retry,
+}
+
+/// When and how often to ask.
+pub struct Plan {
+    pub delay: u64,
+    pub max_attempts: u32,
+}
+
+/// Why waiting did not succeed.
+pub enum WaitError {
+    /// The endpoint broke a clause, or the condition reached a failure state.
+    Failed(CheckFailure, Option<Exchange>),
+    /// Transport trouble or a control call that failed.
+    Errored(String, Option<Exchange>),
+}
+
+/// Asks until the judge says success; returns the last exchange and the number of attempts.
+pub async fn wait(
+    client: &Client,
+    clock: bool,
+    operation: &str,
+    body: &Value,
+    judge: &Judge,
+    plan: &Plan,
+) -> Result<(Exchange, u32), WaitError> {
+    let mut last = None;
+    for attempt in 1..=plan.max_attempts.max(1) {
+        if attempt > 1 {
+            if clock {
+                advance_clock(client, plan.delay)
+                    .await
+                    .map_err(|e| WaitError::Errored(e, last.clone()))?;
+            } else {
+                tokio::time::sleep(Duration::from_secs(plan.delay)).await;
+            }
+        }
+        let exchange = client
+            .call(operation, body, &RequestOptions::default())
+            .await;
+        if let Outcome::Transport(e) = &exchange.outcome {
+            return Err(WaitError::Errored(
+                format!("{operation}: {e}"),
+                Some(exchange.clone()),
+            ));
+        }
+        // Every answer, however many, must keep the protocol and the model.
+        if let Err(f) =
+            check::check_protocol(&exchange).and_then(|()| check::check_schema(&exchange))
+        {
+            return Err(WaitError::Failed(f, Some(exchange)));
+        }
+        match judge.decide(&exchange) {
+            Decision::Success => return Ok((exchange, attempt)),
+            Decision::Failure(why) => {
+                return Err(WaitError::Failed(
+                    CheckFailure::new("G1", why),
+                    Some(exchange),
+                ));
+            }
+            Decision::Retry => last = Some(exchange),
+        }
+    }
+    let message = format!(
+        "{operation} did not reach the awaited state in {} attempt(s) {} s apart",
+        plan.max_attempts, plan.delay
+    );
+    Err(WaitError::Failed(CheckFailure::new("G1", message), last))
+}
+
+impl Judge {
+    fn decide(&self, exchange: &Exchange) -> Decision {
+        let response = exchange
+            .response()
+            .expect("transport errors are handled before");
+        let (body, error) = match &response.body {
+            Body::Success(v) => (Some(v), None),
+            Body::Error(e) => (None, Some(e.error_type.as_str())),
+            Body::Malformed(_) => (None, None),
+        };
+        match self {
+            Judge::Waiter(waiter) => {
+                for acceptor in &waiter.acceptors {
+                    let matched = match acceptor.matcher {
+                        Matcher::Error => match (&acceptor.expected, error) {
+                            (Value::String(t), Some(e)) => t == e,
+                            (Value::Bool(b), e) => *b == e.is_some(),
+                            _ => false,
+                        },
+                        Matcher::Status => {
+                            acceptor.expected.as_u64() == Some(u64::from(response.status))
+                        }
+                        Matcher::Path | Matcher::PathAll | Matcher::PathAny => body
+                            .zip(acceptor.argument.as_deref())
+                            .is_some_and(|(b, path)| {
+                                path_matches(acceptor.matcher, path, b, &acceptor.expected)
+                            }),
+                    };
+                    if matched {
+                        return match acceptor.state {
+                            AcceptorState::Success => Decision::Success,
+                            AcceptorState::Retry => Decision::Retry,
+                            AcceptorState::Failure => Decision::Failure(format!(
+                                "waiter reached a failure state ({} {:?} = {})",
+                                matcher_name(acceptor.matcher),
+                                acceptor.argument.as_deref().unwrap_or(""),
+                                acceptor.expected
+                            )),
+                        };
+                    }
+                }
+                match error {
+                    Some(e) => {
+                        Decision::Failure(format!("waiter got an error no acceptor expects: {e}"))
+                    }
+                    None => Decision::Retry,
+                }
+            }
+            Judge::Poll {
+                until,
+                until_error,
+                abort_if,
+            } => {
+                if let (Some(wanted), Some(e)) = (until_error, error)
+                    && wanted == e
+                {
+                    return Decision::Success;
+                }
+                if let Some(e) = error {
+                    return Decision::Failure(format!("poll got an unexpected error: {e}"));
+                }
+                let Some(b) = body else {
+                    return Decision::Retry;
+                };
+                if let Some((path, v)) = abort_if
+                    .iter()
+                    .find(|(p, v)| path_matches(Matcher::Path, p, b, v))
+                {
+                    return Decision::Failure(format!("abort condition holds: `{path}` is {v}"));
+                }
+                if !until.is_empty()
+                    && until
+                        .iter()
+                        .all(|(p, v)| path_matches(Matcher::Path, p, b, v))
+                {
+                    return Decision::Success;
+                }
+                Decision::Retry
+            }
+        }
+    }
+}
+
+fn path_matches(matcher: Matcher, path: &str, body: &Value, expected: &Value) -> bool {
+    let Ok(found) = search(path, body) else {
+        return false;
+    };
+    let equal = |v: &Value| check::differences(expected, v, &|_| false).is_empty();
+    match matcher {
+        Matcher::PathAll => found
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(equal)),
+        Matcher::PathAny => found.as_array().is_some_and(|a| a.iter().any(equal)),
+        _ => equal(&found),
+    }
+}
+
+fn matcher_name(m: Matcher) -> &'static str {
+    match m {
+        Matcher::Path => "path",
+        Matcher::PathAll => "pathAll",
+        Matcher::PathAny => "pathAny",
+        Matcher::Status => "status",
+        Matcher::Error => "error",
+    }
+}
