@@ -318,7 +318,8 @@ impl Execution<'_> {
         // A request sent on purpose without reading its answer, or whose answer is let go after
         // `timeout_ms`, has nothing to check: the retry that follows is the point.
         let tolerated = |e: &Exchange| match &e.outcome {
-            Outcome::Transport(TransportError::Lost) => true,
+            // Sent and let go: whether the connection then closed under it makes no difference.
+            Outcome::Transport(TransportError::Lost | TransportError::Broken(_)) => step.lose_response,
             Outcome::Transport(TransportError::Timeout(_)) => step.timeout_ms.is_some(),
             _ => false,
         };
