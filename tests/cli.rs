@@ -211,7 +211,7 @@ fn json_events_go_to_stdout_one_per_line() {
 
 #[test]
 fn list_shows_the_selection() {
-    let o = run(&["list", "--tag", "expiry"]);
+    let o = run(&["list", "--tag", "expiry", "--filter", "scenarios/environment-template-version/"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(out.lines().count(), 2, "{out}");
