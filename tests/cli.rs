@@ -137,7 +137,11 @@ fn lint_reports_every_file_at_once() {
         assert!(err.contains(file), "{file} missing from: {err}");
     }
     assert!(err.contains("not valid UTF-8"), "{err}");
-    assert!(err.contains("4 problem(s) in 4 of 4 file(s)"), "{err}");
+    assert!(
+        err.contains("is listed in `operations` but no step calls it"),
+        "{err}"
+    );
+    assert!(err.contains("5 problem(s) in 5 of 5 file(s)"), "{err}");
 }
 
 #[test]
@@ -211,9 +215,33 @@ fn json_events_go_to_stdout_one_per_line() {
 
 #[test]
 fn list_shows_the_selection() {
-    let o = run(&["list", "--tag", "expiry", "--filter", "scenarios/environment-template-version/"]);
+    let o = run(&[
+        "list",
+        "--tag",
+        "expiry",
+        "--filter",
+        "scenarios/environment-template-version/",
+    ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.lines().all(|l| l.contains("ct4-")), "{out}");
+}
+
+#[test]
+fn coverage_of_the_corpus_has_no_gap() {
+    let dir = temp_dir("coverage");
+    let o = run(&["coverage", "--out", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("no gaps"), "{err}");
+    let md = std::fs::read_to_string(dir.join("coverage.md")).unwrap();
+    assert!(
+        md.starts_with("| clause | CreateEnvironmentTemplateVersion |"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("coverage.json")).unwrap()).unwrap();
+    assert_eq!(json["gaps"], serde_json::json!([]));
+    assert_eq!(json["matrix"]["rows"].as_array().unwrap().len(), 17);
 }

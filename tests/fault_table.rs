@@ -19,7 +19,11 @@ const TABLE: &[(&str, &[&str], bool)] = &[
     ("short-token-expiry", &["CT4"], false),
     ("mismatch-ignores-description", &["CT3", "IC3"], false),
     ("no-conflict-after-modification", &["IC2"], false),
-    ("not-found-on-repeated-delete", &["ID1", "ID2", "AD2"], false),
+    (
+        "not-found-on-repeated-delete",
+        &["ID1", "ID2", "AD2"],
+        false,
+    ),
     ("conflict-on-delete-in-progress", &["AD1"], false),
     ("fresh-resource-on-retry", &["CT2", "IC1"], false),
     ("duplicates-under-concurrency", &["CT2"], false),
@@ -88,7 +92,9 @@ fn every_switch_is_caught_and_named() {
             .iter()
             .filter(|r| matches!(r.verdict, Verdict::Failed { .. }))
             .count();
-        report.push(format!("{switch}: {caught} scenario(s) fail, clauses {found:?}"));
+        report.push(format!(
+            "{switch}: {caught} scenario(s) fail, clauses {found:?}"
+        ));
         assert!(
             missing.is_empty(),
             "{switch}: expected failures naming {clauses:?}, got {found:?}\n{}",
@@ -108,6 +114,10 @@ fn lenient_readings_pass_the_lenient_profile() {
             .filter(|r| !matches!(r.verdict, Verdict::Passed))
             .map(|r| format!("{}: {:?}", r.file, r.verdict))
             .collect();
-        assert!(bad.is_empty(), "{switch} under lenient:\n{}", bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{switch} under lenient:\n{}",
+            bad.join("\n")
+        );
     }
 }

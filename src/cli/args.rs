@@ -25,6 +25,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Serve the reference emulator.
     Serve(ServeArgs),
+    /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
+    Coverage(CoverageArgs),
 }
 
 /// Which scenarios a command works on.
@@ -114,4 +116,16 @@ pub struct ServeArgs {
     /// Virtual seconds environments and services stay DELETE_IN_PROGRESS
     #[arg(long, default_value_t = 10)]
     pub delete_seconds: u64,
+    /// Turn on a fault switch (repeatable); `--fault list` prints them
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Folder for coverage.md and coverage.json
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: std::path::PathBuf,
 }

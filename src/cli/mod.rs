@@ -1,6 +1,7 @@
 //! Command-line parsing and wiring: each subcommand in its own file, exit codes in one place.
 
 mod args;
+mod coverage;
 mod exit;
 mod lint;
 mod list;
@@ -17,6 +18,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::List(a) => list::list(a),
         args::Command::Lint(a) => lint::lint(a),
         args::Command::Serve(a) => serve::serve(a),
+        args::Command::Coverage(a) => coverage::coverage(a),
     };
     exit.into()
 }

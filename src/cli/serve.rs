@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use proton_conform::emulator::{self, Config, Emulator};
+use proton_conform::emulator::{self, Config, Emulator, FAULTS, Fault, FaultSet};
 
 use super::args::ServeArgs;
 use super::exit::Exit;
@@ -16,7 +16,24 @@ pub fn serve(args: ServeArgs) -> Exit {
             return Exit::BadInput;
         }
     };
+    if args.faults.iter().any(|f| f == "list") {
+        for (_, name, what) in FAULTS {
+            println!("{name:32} {what}");
+        }
+        return Exit::Success;
+    }
+    let mut faults = Vec::new();
+    for name in &args.faults {
+        match Fault::from_name(name) {
+            Some(f) => faults.push(f),
+            None => {
+                eprintln!("error: unknown fault switch {name:?}; `--fault list` shows them");
+                return Exit::BadInput;
+            }
+        }
+    }
     let config = Config {
+        faults: FaultSet::from_faults(&faults),
         register_seconds: args.register_seconds,
         deploy_seconds: args.deploy_seconds,
         delete_seconds: args.delete_seconds,

@@ -3,7 +3,9 @@
 //! the emulator never uses this module.
 
 mod clauses;
+mod coverage;
 mod profile;
 
 pub use clauses::{CLAUSES, Clause, MODEL_ONLY_TOKEN_OPERATIONS, OPERATIONS, applies, clause};
+pub use coverage::{Cell, Matrix};
 pub use profile::{DeletedMetadata, Profile, ProfileError};

@@ -319,7 +319,9 @@ impl Execution<'_> {
         // `timeout_ms`, has nothing to check: the retry that follows is the point.
         let tolerated = |e: &Exchange| match &e.outcome {
             // Sent and let go: whether the connection then closed under it makes no difference.
-            Outcome::Transport(TransportError::Lost | TransportError::Broken(_)) => step.lose_response,
+            Outcome::Transport(TransportError::Lost | TransportError::Broken(_)) => {
+                step.lose_response
+            }
             Outcome::Transport(TransportError::Timeout(_)) => step.timeout_ms.is_some(),
             _ => false,
         };

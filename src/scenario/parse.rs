@@ -173,6 +173,7 @@ impl<'f> Converter<'f> {
         };
         let setup = self.steps(raw.setup);
         let steps = self.steps(raw.steps);
+        self.claimed_operations_are_called(&raw.operations, &steps);
         let teardown = self.steps(raw.teardown);
         let mut requires = std::mem::take(&mut self.requires);
         requires.sort();
@@ -192,6 +193,35 @@ impl<'f> Converter<'f> {
             setup,
             steps,
             teardown,
+        }
+    }
+
+    /// The coverage matrix trusts `operations:`; each one must be called by a step.
+    fn claimed_operations_are_called(&mut self, claimed: &[Spanned<String>], steps: &[Step]) {
+        let called: Vec<String> = steps
+            .iter()
+            .filter_map(|s| match &s.action {
+                Action::Call { operation, .. } => Some(operation.clone()),
+                Action::Poll(p) => Some(p.operation.clone()),
+                Action::Repeat { step, .. } => self.steps.get(step).cloned().flatten(),
+                _ => None,
+            })
+            .collect();
+        for op in claimed {
+            if Model::get().operation(&op.value).is_some() && !called.contains(&op.value) {
+                let d = self.error(
+                    pos(op),
+                    format!(
+                        "`{}` is listed in `operations` but no step calls it",
+                        op.value
+                    ),
+                );
+                d.width = op.value.len();
+                d.help = Some(
+                    "the coverage matrix counts `operations`: list only what the steps exercise"
+                        .into(),
+                );
+            }
         }
     }
 
