@@ -57,6 +57,10 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Scenario files are data: a `!!python/object` or any tag the format does not define is
+    // an error, not something to ignore.
+    options.reject_unsupported_tags = true;
+    options.reject_tagged_field_names = true;
     options
 }
 
