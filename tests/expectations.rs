@@ -108,6 +108,12 @@ const CASES: &[(&str, bool, Option<&str>, &str)] = &[
         None,
         "mark the step `invalid_request: true`",
     ),
+    (
+        "template-explosion.yaml",
+        false,
+        None,
+        "variable `b`: expansion exceeds 65536 bytes",
+    ),
 ];
 
 #[test]
