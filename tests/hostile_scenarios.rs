@@ -9,16 +9,26 @@ use proton_conform::scenario::parse;
 fn refused(source: &str) -> String {
     let started = Instant::now();
     let result = parse(source, "hostile.yaml");
-    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
     match result {
         Ok(_) => panic!("accepted a hostile file"),
-        Err(d) => d.iter().map(|d| d.render(Some(source))).collect::<Vec<_>>().join("\n"),
+        Err(d) => d
+            .iter()
+            .map(|d| d.render(Some(source)))
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 
 #[test]
 fn an_alias_bomb_is_refused() {
-    let mut yaml = String::from("name: x\nvars:\n  a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut yaml = String::from(
+        "name: x\nvars:\n  a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 1..10 {
         let refs = vec![format!("*a{}", i - 1); 9].join(",");
         yaml.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
@@ -30,14 +40,21 @@ fn an_alias_bomb_is_refused() {
 
 #[test]
 fn deep_nesting_is_refused() {
-    let yaml = format!("name: x\nvars:\n  deep: {}{}\nsteps: []\n", "[".repeat(10_000), "]".repeat(10_000));
+    let yaml = format!(
+        "name: x\nvars:\n  deep: {}{}\nsteps: []\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let err = refused(&yaml);
     assert!(err.contains("hostile.yaml"), "{err}");
 }
 
 #[test]
 fn a_file_of_many_mebibytes_is_refused_before_parsing() {
-    let yaml = format!("name: x\ndescription: \"{}\"\nsteps: []\n", "a".repeat(8 * 1024 * 1024));
+    let yaml = format!(
+        "name: x\ndescription: \"{}\"\nsteps: []\n",
+        "a".repeat(8 * 1024 * 1024)
+    );
     let err = refused(&yaml);
     assert!(err.contains("scenario files are limited to"), "{err}");
 }

@@ -1,0 +1,149 @@
+//! Real clients against the emulator: boto3 drives every implemented operation and the
+//! idempotency clauses (botocore parses each answer into its modelled types and raises the
+//! modelled exception classes), each parsed answer is checked against our schemas, and the
+//! AWS CLI's waiters finish against it.
+//!
+//! Skips, saying why, when python3/boto3 or the AWS CLI is missing, unless
+//! `PROTON_CONFORM_REQUIRE_TOOLS=1` (as in CI), where a missing tool fails.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use proton_conform::emulator::IMPLEMENTED;
+use proton_conform::model::Validators;
+
+fn tools_required() -> bool {
+    std::env::var("PROTON_CONFORM_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// Whether a tool runs; a missing one skips the test, or fails it when tools are required.
+fn available(what: &str, program: &str, args: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            !tools_required(),
+            "{what} is required (PROTON_CONFORM_REQUIRE_TOOLS=1) but missing"
+        );
+        eprintln!("skipped: {what} is not installed (pip install boto3 awscli)");
+    }
+    ok
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--register-seconds",
+            "0",
+            "--deploy-seconds",
+            "1",
+            "--delete-seconds",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Server {
+        child,
+        url: line.trim().to_string(),
+    }
+}
+
+#[test]
+fn boto3_and_the_aws_cli_work_against_the_emulator() {
+    if !available("python3 with boto3", "python3", &["-c", "import boto3"])
+        || !available("the AWS CLI", "aws", &["--version"])
+    {
+        return;
+    }
+    let server = serve();
+    let out =
+        std::env::temp_dir().join(format!("proton-conform-boto3-{}.jsonl", std::process::id()));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_check.py");
+    let run = Command::new("python3")
+        .args([script, &server.url, out.to_str().unwrap()])
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "boto3 driver failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    // Every parsed answer conforms to our output schemas.
+    let mut seen = BTreeSet::new();
+    let mut violations = Vec::new();
+    for line in std::fs::read_to_string(&out).unwrap().lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        let operation = record["operation"].as_str().unwrap().to_string();
+        let found = Validators::global()
+            .check_output(&operation, &record["response"])
+            .unwrap();
+        if !found.is_empty() {
+            violations.push(format!("{operation}: {found:?}"));
+        }
+        seen.insert(operation);
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+    let missing: Vec<&&str> = IMPLEMENTED
+        .iter()
+        .filter(|op| !seen.contains(**op))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations boto3 did not exercise: {missing:?}"
+    );
+
+    // The AWS CLI's waiters reach success.
+    for (waiter, name) in [
+        ("environment-deployed", "cli-env"),
+        ("service-deleted", "svc"),
+    ] {
+        let status = Command::new("aws")
+            .args([
+                "proton",
+                "wait",
+                waiter,
+                "--name",
+                name,
+                "--endpoint-url",
+                &server.url,
+                "--region",
+                "us-east-1",
+            ])
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .status()
+            .unwrap();
+        assert!(status.success(), "aws proton wait {waiter} failed");
+    }
+    let _ = std::fs::remove_file(out);
+}
