@@ -278,3 +278,145 @@ impl JsonValue for reqwest::Response {
         serde_json::from_str(&self.text().await.unwrap()).unwrap()
     }
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_requests_but_never_credentials() {
+    let (server, client) = server().await;
+    client
+        .http()
+        .post(format!("{}/", server.url()))
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "AwsProton20200720.ListEnvironmentTemplates")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/x, Signature=deadbeef",
+        )
+        .header("x-amz-security-token", "session-secret")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let log: Value = client
+        .http()
+        .get(format!("{}/_conformance/requests?since=0", server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json_value()
+        .await;
+    let text = log.to_string();
+    assert_eq!(
+        log["requests"][0]["target"],
+        "AwsProton20200720.ListEnvironmentTemplates"
+    );
+    assert!(
+        !text.contains("deadbeef")
+            && !text.contains("session-secret")
+            && !text.contains("AKIDEXAMPLE"),
+        "{text}"
+    );
+    let later: Value = client
+        .http()
+        .get(format!(
+            "{}/_conformance/requests?since={}",
+            server.url(),
+            log["last"]
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json_value()
+        .await;
+    assert_eq!(later["requests"], json!([]));
+}
+
+#[tokio::test]
+async fn fault_switches_and_injections_are_set_through_the_control_api() {
+    let (server, client) = server().await;
+    let post = |body: Value| {
+        client
+            .http()
+            .post(format!("{}/_conformance/faults", server.url()))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    assert_eq!(
+        post(json!({"switches": ["no-such-switch"]}))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        post(json!({"switches": ["untyped-errors"]}))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let e = call(
+        &client,
+        "GetEnvironmentTemplate",
+        json!({"name": "missing"}),
+    )
+    .await;
+    assert!(
+        matches!(e.response().unwrap().body, Body::Malformed(_)),
+        "an untyped error is not valid awsJson1_0"
+    );
+    post(json!({"switches": []})).await.unwrap();
+    post(json!({"inject": {"operation": "ListEnvironmentTemplates", "status": 429}}))
+        .await
+        .unwrap();
+    let e = call(&client, "ListEnvironmentTemplates", json!({})).await;
+    assert_eq!(error_of(&e).1, "ThrottlingException");
+    let e = call(&client, "ListEnvironmentTemplates", json!({})).await;
+    assert!(e.success_body().is_some(), "the injection was one-shot");
+}
+
+mod random_input {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Whatever the target and body, the emulator answers with a status and never panics.
+        #[test]
+        fn random_targets_and_bodies_get_an_answer(
+            op in prop::sample::select(proton_conform::model::Model::get().operations.keys().cloned().collect::<Vec<_>>()),
+            garbage_target in "[ -~]{0,30}",
+            use_garbage in any::<bool>(),
+            body in prop_oneof![
+                "\\PC{0,200}",
+                Just("{}".to_string()),
+                "\\{\"[a-zA-Z]{1,12}\": ?(\"[ -~]{0,20}\"|[0-9]{1,5}|true|null|\\[\\]|\\{\\})\\}",
+            ],
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let (server, client) = super::server().await;
+                let target = if use_garbage { garbage_target.clone() } else { format!("AwsProton20200720.{op}") };
+                let response = client
+                    .http()
+                    .post(format!("{}/", server.url()))
+                    .header("content-type", "application/x-amz-json-1.0")
+                    .header("x-amz-target", target)
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .expect("the emulator answers");
+                let status = response.status().as_u16();
+                prop_assert!((200..600).contains(&status));
+                if status >= 400 {
+                    let text = response.text().await.unwrap();
+                    let v: serde_json::Value = serde_json::from_str(&text).expect("errors are JSON");
+                    prop_assert!(v["__type"].is_string(), "{}", text);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}
