@@ -47,7 +47,7 @@ impl Drop for Server {
     }
 }
 
-fn serve() -> Server {
+fn serve(extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
         .args([
             "serve",
@@ -60,6 +60,7 @@ fn serve() -> Server {
             "--delete-seconds",
             "1",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -81,7 +82,7 @@ fn boto3_and_the_aws_cli_work_against_the_emulator() {
     {
         return;
     }
-    let server = serve();
+    let server = serve(&[]);
     let out =
         std::env::temp_dir().join(format!("proton-conform-boto3-{}.jsonl", std::process::id()));
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_check.py");
@@ -146,4 +147,34 @@ fn boto3_and_the_aws_cli_work_against_the_emulator() {
         assert!(status.success(), "aws proton wait {waiter} failed");
     }
     let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn the_sigv4_verifier_accepts_boto3_signatures_and_refuses_wrong_ones() {
+    if !available("python3 with boto3", "python3", &["-c", "import boto3"]) {
+        return;
+    }
+    let server = serve(&["--verify-sigv4"]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_sigv4.py");
+    let run = Command::new("python3")
+        .args([script, &server.url])
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // An unsigned request is refused as AWS does.
+    let unsigned = Command::new("python3")
+        .args([
+            "-c",
+            "import sys,urllib.request as u\nr=u.Request(sys.argv[1]+'/',data=b'{}',headers={'content-type':'application/x-amz-json-1.0','x-amz-target':'AwsProton20200720.ListEnvironmentTemplates'})\ntry:\n u.urlopen(r)\nexcept Exception as e:\n print(e.read().decode())",
+            &server.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&unsigned.stdout).contains("MissingAuthenticationToken"));
 }

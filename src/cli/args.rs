@@ -116,6 +116,9 @@ pub struct ServeArgs {
     /// Virtual seconds environments and services stay DELETE_IN_PROGRESS
     #[arg(long, default_value_t = 10)]
     pub delete_seconds: u64,
+    /// Verify SigV4 signatures, with the test credentials AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+    #[arg(long)]
+    pub verify_sigv4: bool,
     /// Turn on a fault switch (repeatable); `--fault list` prints them
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,

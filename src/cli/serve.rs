@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use proton_conform::emulator::{self, Config, Emulator, FAULTS, Fault, FaultSet};
+use proton_conform::emulator::{self, Config, Emulator, FAULTS, Fault, FaultSet, Verifier};
 
 use super::args::ServeArgs;
 use super::exit::Exit;
@@ -34,6 +34,7 @@ pub fn serve(args: ServeArgs) -> Exit {
     }
     let config = Config {
         faults: FaultSet::from_faults(&faults),
+        verify_sigv4: args.verify_sigv4.then(Verifier::default),
         register_seconds: args.register_seconds,
         deploy_seconds: args.deploy_seconds,
         delete_seconds: args.delete_seconds,

@@ -46,6 +46,11 @@ impl ApiError {
         Self::new("UnknownOperationException", 400, message)
     }
 
+    /// An authentication error (MissingAuthenticationToken, InvalidSignatureException, ...).
+    pub fn auth(error_type: &'static str, status: u16, message: impl Into<String>) -> Self {
+        Self::new(error_type, status, message)
+    }
+
     pub fn throttling(message: impl Into<String>) -> Self {
         Self::new("ThrottlingException", 429, message)
     }

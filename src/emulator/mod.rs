@@ -12,6 +12,7 @@ mod lifecycle;
 mod ops;
 mod protocol;
 mod request_log;
+mod sigv4;
 mod state;
 mod tokens;
 
@@ -26,6 +27,7 @@ use tokio::sync::oneshot;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{CATALOGUE as FAULTS, Fault, FaultSet, InjectedAction, Injection};
 pub use ops::IMPLEMENTED;
+pub use sigv4::{TEST_ACCESS_KEY, TEST_SECRET_KEY, Verifier};
 pub use state::{Config, Emulator};
 
 /// The emulator's routes over shared state.

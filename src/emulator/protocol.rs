@@ -114,6 +114,12 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body, faults: Fa
         }
     };
     emulator.requests.record("POST", headers, &bytes);
+    if let Some(verifier) = &emulator.config.verify_sigv4 {
+        // Signatures are made with real time, whatever the virtual clock says.
+        if let Err(e) = verifier.verify(headers, &bytes, std::time::SystemTime::now()) {
+            return Handled::Answered(Err(e));
+        }
+    }
     let (operation, input) = match parse_request(headers, &bytes) {
         Ok(r) => r,
         Err(e) => return Handled::Answered(Err(e)),

@@ -41,6 +41,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Fault switches on from the start.
     pub faults: FaultSet,
+    /// Verify SigV4 signatures against these credentials (`serve --verify-sigv4`).
+    pub verify_sigv4: Option<super::sigv4::Verifier>,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             deleted_retention_seconds: 3600,
             max_body_bytes: 1024 * 1024,
             faults: FaultSet::default(),
+            verify_sigv4: None,
         }
     }
 }
