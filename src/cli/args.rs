@@ -25,6 +25,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Serve the reference emulator.
     Serve(ServeArgs),
+    /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
+    Schema(SchemaArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
     Coverage(CoverageArgs),
 }
@@ -131,4 +133,17 @@ pub struct CoverageArgs {
     /// Folder for coverage.md and coverage.json
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub struct SchemaArgs {
+    /// Which schema
+    #[arg(value_enum)]
+    pub which: SchemaKind,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// The scenario file format
+    Scenario,
 }

@@ -11,6 +11,8 @@ mod serve;
 
 use clap::Parser;
 
+use exit::Exit;
+
 pub fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     let exit = match cli.command {
@@ -19,6 +21,11 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Lint(a) => lint::lint(a),
         args::Command::Serve(a) => serve::serve(a),
         args::Command::Coverage(a) => coverage::coverage(a),
+        args::Command::Schema(a) => {
+            let args::SchemaKind::Scenario = a.which;
+            println!("{:#}", proton_conform::scenario::file_schema());
+            Exit::Success
+        }
     };
     exit.into()
 }

@@ -12,3 +12,13 @@ pub use ast::{
     Action, Capability, Expect, ExpectedOutcome, Injection, Phase, Poll, Scenario, Step, When,
 };
 pub use parse::{MAX_FILE_BYTES, parse, parse_duration};
+
+/// The JSON Schema of the scenario file format, generated from the types serde reads, for
+/// editors (`proton-conform schema scenario`).
+pub fn file_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(raw::RawScenario).to_value();
+    schema["title"] = "proton-conform scenario".into();
+    schema["description"] =
+        "A sequence of AWS Proton API calls and what their answers must be. See scenarios/README.md.".into();
+    schema
+}
