@@ -8,6 +8,17 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
     let Outcome::Response(response) = &exchange.outcome else {
         return Ok(()); // transport problems are errors, handled by the runner
     };
+    let content_type = response.header("content-type").unwrap_or("");
+    let json_type = ["application/x-amz-json", "application/json"]
+        .iter()
+        .any(|t| content_type.starts_with(t));
+    if !content_type.is_empty() && !json_type && !response.raw.trim().is_empty() {
+        return Err(CheckFailure::new(
+            "G3",
+            format!("the answer's content type {content_type:?} is not awsJson1_0 (application/x-amz-json-1.0)"),
+        )
+        .actual(truncate(&response.raw, 500)));
+    }
     match &response.body {
         Body::Malformed(reason) => Err(CheckFailure::new(
             "G3",
