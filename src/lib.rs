@@ -11,3 +11,4 @@ pub mod redact;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod snapshot;

@@ -11,6 +11,7 @@ use proton_conform::event::Verdict;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::snapshot::{Mode, SnapshotStore};
 
 fn main() {
     let args = Arguments::from_args();
@@ -39,6 +40,13 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
         Failed::from(text.join("\n"))
     })?;
     let config = RunConfig {
+        // Both profiles see the same answers, so both check the same snapshots.
+        snapshots: Some(SnapshotStore {
+            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"),
+            target: "emulator".into(),
+            mode: Mode::Check,
+            ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
+        }),
         target: Target::Embedded(emulator::Config::default()),
         profile: Profile::load(profile).map_err(|e| e.to_string())?,
         client: ClientConfig::default(),

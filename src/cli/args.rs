@@ -25,6 +25,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Serve the reference emulator.
     Serve(ServeArgs),
+    /// Review, accept, reject or prune snapshots (without cargo-insta)
+    Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
     Schema(SchemaArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
@@ -84,6 +86,37 @@ pub struct RunArgs {
     /// Show every exchange
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write snapshots as they are now instead of comparing
+    #[arg(long)]
+    pub update_snapshots: bool,
+    /// Whose recording the snapshots are [default: `emulator` for the embedded emulator; snapshots
+    /// are off for other endpoints unless this is given]
+    #[arg(long, value_name = "NAME")]
+    pub snapshot_target: Option<String>,
+    /// Where snapshots live
+    #[arg(long, default_value = "snapshots", value_name = "DIR")]
+    pub snapshot_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub struct SnapshotsArgs {
+    #[command(subcommand)]
+    pub action: SnapshotsAction,
+    /// Where snapshots live
+    #[arg(long, default_value = "snapshots", value_name = "DIR", global = true)]
+    pub dir: PathBuf,
+}
+
+#[derive(Subcommand, Clone, Copy)]
+pub enum SnapshotsAction {
+    /// Show each pending snapshot's differences from the stored one
+    Review,
+    /// Make every pending snapshot the stored one
+    Accept,
+    /// Drop every pending snapshot
+    Reject,
+    /// Delete stored snapshots that no scenario's `snapshot` step produces any more
+    Prune,
 }
 
 #[derive(Args)]

@@ -8,6 +8,7 @@ mod list;
 mod run;
 mod select;
 mod serve;
+mod snapshots;
 
 use clap::Parser;
 
@@ -21,6 +22,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Lint(a) => lint::lint(a),
         args::Command::Serve(a) => serve::serve(a),
         args::Command::Coverage(a) => coverage::coverage(a),
+        args::Command::Snapshots(a) => snapshots::snapshots(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

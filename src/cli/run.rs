@@ -9,6 +9,7 @@ use proton_conform::emulator;
 use proton_conform::event::Event;
 use proton_conform::report::{ConsoleReporter, JsonReporter, JunitReporter, Reporter};
 use proton_conform::runner::{self, RunConfig, Target};
+use proton_conform::snapshot::{Mode, SnapshotStore};
 
 use super::args::{Format, RunArgs};
 use super::exit::Exit;
@@ -51,8 +52,24 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::BadInput;
         }
     };
+    let snapshot_target = match (&args.snapshot_target, &target) {
+        (Some(name), _) => Some(name.clone()),
+        (None, Target::Embedded(_)) => Some("emulator".to_string()),
+        (None, Target::Endpoint(_)) => None,
+    };
+    let snapshots = snapshot_target.map(|target| SnapshotStore {
+        dir: args.snapshot_dir.clone(),
+        target,
+        mode: if args.update_snapshots {
+            Mode::Update
+        } else {
+            Mode::Check
+        },
+        ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
+    });
     let config = RunConfig {
         target,
+        snapshots,
         profile,
         client: ClientConfig {
             timeout: Duration::from_secs(args.request_timeout.max(1)),

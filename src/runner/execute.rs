@@ -14,14 +14,16 @@ use crate::client::{Client, Exchange, Outcome, RequestOptions, TransportError};
 use crate::contract::Profile;
 use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
 use crate::model::{Model, Validators};
-use crate::redact;
+use crate::redact::{self, Redactor};
 use crate::scenario::template::Bindings;
 use crate::scenario::{Action, Phase, Scenario, Step, When};
+use crate::snapshot::{Outcome as SnapshotOutcome, SnapshotStore};
 
 /// What one scenario runs against.
 pub struct ScenarioEnv<'a> {
     pub client: &'a Client,
     pub capabilities: &'a Capabilities,
+    pub snapshots: Option<&'a SnapshotStore>,
     pub profile: &'a Profile,
     pub run_id: &'a str,
     pub events: &'a UnboundedSender<Event>,
@@ -38,6 +40,8 @@ struct Execution<'a> {
     /// Exchanges, by step id, for `same_as` and `deleted_metadata`.
     exchanges: HashMap<String, Exchange>,
     default_clause: String,
+    /// Placeholders for snapshots, numbered in order of first sight within the scenario.
+    redactor: Redactor,
 }
 
 /// Why a step did not pass.
@@ -61,11 +65,13 @@ pub async fn run_scenario(
     let verdict = match missing_capability(env.capabilities, scenario) {
         Some(reason) => Verdict::Skipped { reason },
         None => {
+            let bindings = Bindings::new(env.run_id, &scenario.file);
             let mut execution = Execution {
                 env,
                 scenario,
                 index,
-                bindings: Bindings::new(env.run_id, &scenario.file),
+                redactor: Redactor::new(&bindings.run_prefix),
+                bindings,
                 requests: HashMap::new(),
                 exchanges: HashMap::new(),
                 default_clause: scenario.contract.join("/"),
@@ -247,6 +253,7 @@ impl Execution<'_> {
                 result.map_err(|e| errored(self.problem(phase, step, None, e)))
             }
             Action::Wait { .. } | Action::Poll(_) => self.wait(phase, step).await,
+            Action::Snapshot { step: target } => self.snapshot(phase, step, target),
             Action::Call { .. } | Action::Repeat { .. } => self.send(phase, step).await,
         }
     }
@@ -417,6 +424,75 @@ impl Execution<'_> {
             self.bindings.values.insert(name.clone(), value);
         }
         Ok(())
+    }
+
+    /// `snapshot`: the redacted exchange of an earlier step against its stored snapshot.
+    fn snapshot(&mut self, phase: Phase, step: &Step, target: &str) -> Result<(), StepOutcome> {
+        let Some(store) = self.env.snapshots else {
+            self.record(
+                phase,
+                step,
+                None,
+                Duration::ZERO,
+                "not run: snapshots are off for this run".into(),
+            );
+            return Ok(());
+        };
+        let Some(exchange) = self.exchanges.get(target) else {
+            let message = format!("step `{target}` has no recorded exchange to snapshot");
+            return Err(errored(self.problem(phase, step, None, message)));
+        };
+        let document = self.redactor.exchange(exchange);
+        let outcome = store
+            .check(&self.scenario.file, target, document)
+            .map_err(|e| errored(self.problem(phase, step, None, e)))?;
+        self.record(
+            phase,
+            step,
+            None,
+            Duration::ZERO,
+            format!("snapshot {target}: {outcome:?}"),
+        );
+        let pending = |p: &Option<std::path::PathBuf>| {
+            p.as_ref()
+                .map(|p| format!("; the new one is pending in {}", p.display()))
+                .unwrap_or_default()
+        };
+        let mut problem = match outcome {
+            SnapshotOutcome::Matched | SnapshotOutcome::Written(_) => return Ok(()),
+            SnapshotOutcome::Missing { path, pending: p } => self.problem(
+                phase,
+                step,
+                None,
+                format!(
+                    "no snapshot {} yet (record it with --update-snapshots){}",
+                    path.display(),
+                    pending(&p)
+                ),
+            ),
+            SnapshotOutcome::Mismatch {
+                path,
+                differences,
+                pending: p,
+            } => {
+                let mut problem = self.problem(
+                    phase,
+                    step,
+                    None,
+                    format!(
+                        "`{target}` differs from {}: {} member(s), first {}{}",
+                        path.display(),
+                        differences.len(),
+                        differences[0],
+                        pending(&p)
+                    ),
+                );
+                problem.differences = differences;
+                problem
+            }
+        };
+        problem.clause = Some("snapshot".into());
+        Err(failed(problem))
     }
 
     /// `wait` and `poll`.

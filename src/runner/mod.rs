@@ -47,6 +47,8 @@ impl Target {
 
 pub struct RunConfig {
     pub target: Target,
+    /// Where snapshot steps compare (or write); `None` turns them off.
+    pub snapshots: Option<crate::snapshot::SnapshotStore>,
     pub profile: Profile,
     pub client: ClientConfig,
     pub jobs: usize,
@@ -163,6 +165,7 @@ async fn run_one(
     let env = ScenarioEnv {
         client,
         capabilities,
+        snapshots: config.snapshots.as_ref(),
         profile: &config.profile,
         run_id: &config.run_id,
         events,

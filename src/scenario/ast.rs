@@ -115,6 +115,7 @@ impl Step {
             (None, Action::Wait { waiter, .. }) => format!("wait {waiter}"),
             (None, Action::Poll(p)) => format!("poll {}", p.operation),
             (None, Action::Inject(i)) => format!("inject into {}", i.operation),
+            (None, Action::Snapshot { step }) => format!("snapshot {step}"),
         }
     }
 
@@ -147,6 +148,8 @@ pub enum Action {
     Poll(Poll),
     /// A one-shot fault for the endpoint to play.
     Inject(Injection),
+    /// Compare an earlier step's redacted request and answer with its stored snapshot.
+    Snapshot { step: String },
 }
 
 #[derive(Debug, Clone)]

@@ -287,6 +287,7 @@ impl<'f> Converter<'f> {
             ("wait", step.wait.is_some()),
             ("poll", step.poll.is_some()),
             ("inject", step.inject.is_some()),
+            ("snapshot", step.snapshot.is_some()),
         ];
         let present: Vec<&str> = kinds.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect();
         let [kind] = present.as_slice() else {
@@ -318,6 +319,16 @@ impl<'f> Converter<'f> {
             "advance" => self.advance(&step),
             "wait" => self.wait(&step),
             "poll" => self.poll(&step),
+            "snapshot" => {
+                let target = step.snapshot.as_ref().expect("the action is snapshot");
+                self.step_ref(target);
+                (
+                    Action::Snapshot {
+                        step: target.value.clone(),
+                    },
+                    None,
+                )
+            }
             _ => self.inject(&step),
         };
         let parallel = step.parallel.as_ref().map_or(1, |p| p.value);

@@ -67,6 +67,9 @@ pub struct RawStep {
     #[schemars(with = "Option<String>")]
     pub poll: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub snapshot: Option<Spanned<String>>,
+    #[serde(default)]
     #[schemars(with = "Option<RawInjection>")]
     pub inject: Option<Spanned<RawInjection>>,
     #[serde(default)]
