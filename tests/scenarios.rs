@@ -46,6 +46,10 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
             target: "emulator".into(),
             mode: Mode::Check,
             ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
+            rules: proton_conform::redact::Rules::load(
+                &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/redactions.yaml"),
+            )
+            .unwrap(),
         }),
         target: Target::Embedded(emulator::Config::default()),
         profile: Profile::load(profile).map_err(|e| e.to_string())?,

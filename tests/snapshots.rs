@@ -26,6 +26,10 @@ fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> Scenar
             target: "emulator".into(),
             mode,
             ci: false,
+            rules: proton_conform::redact::Rules::load(
+                &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/redactions.yaml"),
+            )
+            .unwrap(),
         }),
         profile: Profile::strict(),
         client: ClientConfig::default(),

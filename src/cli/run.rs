@@ -7,6 +7,7 @@ use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
 use proton_conform::emulator;
 use proton_conform::event::Event;
+use proton_conform::redact::Rules;
 use proton_conform::report::{ConsoleReporter, JsonReporter, JunitReporter, Reporter};
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
@@ -57,6 +58,13 @@ pub fn run(args: RunArgs) -> Exit {
         (None, Target::Embedded(_)) => Some("emulator".to_string()),
         (None, Target::Endpoint(_)) => None,
     };
+    let rules = match Rules::load(&args.snapshot_dir.join("redactions.yaml")) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
     let snapshots = snapshot_target.map(|target| SnapshotStore {
         dir: args.snapshot_dir.clone(),
         target,
@@ -66,6 +74,7 @@ pub fn run(args: RunArgs) -> Exit {
             Mode::Check
         },
         ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
+        rules,
     });
     let config = RunConfig {
         target,

@@ -15,10 +15,69 @@ use crate::model::{Model, ShapeKind};
 /// Members that carry a client token, whatever their shape says.
 const TOKEN_MEMBERS: &[&str] = &["clientToken", "lastClientRequestToken"];
 
+/// User rules (`snapshots/redactions.yaml`), beside the built-in ones.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// A member name, at any depth.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// A regex matched against whole string values.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    pub role: String,
+}
+
+impl Rules {
+    /// Reads a rules file; a missing file means no extra rules.
+    pub fn load(path: &std::path::Path) -> Result<Rules, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Rules::default()),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let rules: Rules =
+            serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for rule in &rules.rules {
+            if let Some(p) = &rule.pattern {
+                regex::Regex::new(p)
+                    .map_err(|e| format!("{}: invalid pattern {p:?}: {e}", path.display()))?;
+            }
+            if rule.member.is_none() && rule.pattern.is_none() {
+                return Err(format!(
+                    "{}: a rule needs `member` or `pattern`",
+                    path.display()
+                ));
+            }
+        }
+        Ok(rules)
+    }
+
+    fn role_for(&self, member: Option<&str>, value: &str) -> Option<&str> {
+        self.rules
+            .iter()
+            .find(|r| {
+                r.member.as_deref().is_some_and(|m| Some(m) == member)
+                    || r.pattern.as_deref().is_some_and(|p| {
+                        regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(value))
+                    })
+            })
+            .map(|r| r.role.as_str())
+    }
+}
+
 /// Redaction state for one scenario: placeholders are numbered by role in order of first sight.
 #[derive(Debug, Default)]
 pub struct Redactor {
     run_prefix: String,
+    rules: Rules,
     seen: HashMap<(String, String), usize>,
     counts: HashMap<String, usize>,
 }
@@ -29,6 +88,11 @@ impl Redactor {
             run_prefix: run_prefix.to_string(),
             ..Self::default()
         }
+    }
+
+    pub fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
     }
 
     fn placeholder(&mut self, role: &str, value: &str) -> String {
@@ -104,6 +168,9 @@ impl Redactor {
                 if member.is_some_and(|m| TOKEN_MEMBERS.contains(&m)) {
                     return Value::String(self.placeholder("token", s));
                 }
+                if let Some(role) = self.rules.role_for(member, s).map(str::to_string) {
+                    return Value::String(self.placeholder(&role, s));
+                }
                 let text = self.text(s);
                 if def.is_some_and(|d| d.sensitive) {
                     Value::String(format!("<sensitive:{:016x}>", fnv1a(&text)))
@@ -135,6 +202,13 @@ impl Redactor {
         if is_uuid(s) {
             return self.placeholder("id", s);
         }
+        // Account ids and regions are fixed placeholders: they say where, not what.
+        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return "<account>".into();
+        }
+        if is_region(s) {
+            return "<region>".into();
+        }
         if !self.run_prefix.is_empty() && s.contains(&self.run_prefix) {
             return s.replace(&self.run_prefix, "<prefix>");
         }
@@ -148,6 +222,22 @@ fn is_uuid(s: &str) -> bool {
             8 | 13 | 18 | 23 => c == '-',
             _ => c.is_ascii_hexdigit(),
         })
+}
+
+/// `us-east-1`, `eu-west-3`, `us-gov-west-1`, `cn-north-1`.
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    (3..=4).contains(&parts.len())
+        && parts[0].len() == 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts
+            .last()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// FNV-1a: a tiny hash that is the same on every platform and Rust version.
@@ -206,6 +296,24 @@ mod tests {
         changed["environmentTemplate"]["description"] = json!("made by someone else");
         let c = third.value(&changed, Some("GetEnvironmentTemplateOutput"), None);
         assert_ne!(c["environmentTemplate"]["description"], t["description"]);
+    }
+
+    #[test]
+    fn accounts_regions_and_user_rules() {
+        let rules = Rules {
+            rules: vec![Rule {
+                member: Some("buildId".into()),
+                pattern: None,
+                role: "build".into(),
+            }],
+        };
+        let mut r = Redactor::new("p").with_rules(rules);
+        let v = r.value(&json!({"managementAccountId": "210987654321", "region": "eu-west-3", "buildId": "b-77", "other": "b-77"}), None, None);
+        assert_eq!(
+            v,
+            json!({"managementAccountId": "<account>", "region": "<region>", "buildId": "<build:1>", "other": "b-77"})
+        );
+        assert!(!is_region("hello-world-x"));
     }
 
     #[test]

@@ -5,5 +5,5 @@
 mod identity;
 mod text;
 
-pub use identity::{Redactor, is_placeholder, placeholder_role};
+pub use identity::{Redactor, Rule, Rules, is_placeholder, placeholder_role};
 pub use text::exchange_text;

@@ -70,7 +70,8 @@ pub async fn run_scenario(
                 env,
                 scenario,
                 index,
-                redactor: Redactor::new(&bindings.run_prefix),
+                redactor: Redactor::new(&bindings.run_prefix)
+                    .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
                 bindings,
                 requests: HashMap::new(),
                 exchanges: HashMap::new(),

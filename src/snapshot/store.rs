@@ -26,6 +26,8 @@ pub struct SnapshotStore {
     pub mode: Mode,
     /// On CI a mismatch fails and nothing is written.
     pub ci: bool,
+    /// Redaction rules beside the built-in ones (`<dir>/redactions.yaml`).
+    pub rules: crate::redact::Rules,
 }
 
 /// What a snapshot check found.
@@ -159,6 +161,7 @@ mod tests {
             target: "emulator".into(),
             mode,
             ci,
+            rules: crate::redact::Rules::default(),
         }
     }
 
