@@ -245,3 +245,59 @@ fn coverage_of_the_corpus_has_no_gap() {
     assert_eq!(json["gaps"], serde_json::json!([]));
     assert_eq!(json["matrix"]["rows"].as_array().unwrap().len(), 17);
 }
+
+#[test]
+fn diff_reports_what_differs_between_two_endpoints_and_nothing_else() {
+    let spawn = |extra: &[&str]| {
+        let mut child = bin()
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        (child, line.trim().to_string())
+    };
+    let (mut clean, clean_url) = spawn(&[]);
+    let (mut faulty, faulty_url) = spawn(&["--fault", "fresh-resource-on-retry"]);
+    let dir = temp_dir("diff");
+    let out = dir.to_str().unwrap();
+    let same = run(&[
+        "diff",
+        "scenarios/environment-template",
+        "--endpoint",
+        "embedded",
+        "--endpoint",
+        &clean_url,
+        "--out",
+        out,
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(stderr(&same).contains("no differences"));
+    let differ = run(&[
+        "diff",
+        "scenarios/environment-template",
+        "--endpoint",
+        "embedded",
+        "--endpoint",
+        &faulty_url,
+        "--out",
+        out,
+    ]);
+    let stdout = String::from_utf8_lossy(&differ.stdout);
+    assert_eq!(differ.status.code(), Some(1), "{}", stderr(&differ));
+    assert!(
+        stdout.contains(
+            ".environmentTemplate.createdAt: expected \"<timestamp:1>\", got \"<timestamp:2>\""
+        ),
+        "{stdout}"
+    );
+    let _ = clean.kill();
+    let _ = faulty.kill();
+}

@@ -50,6 +50,7 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
                 &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/redactions.yaml"),
             )
             .unwrap(),
+            every_step: false,
         }),
         target: Target::Embedded(emulator::Config::default()),
         profile: Profile::load(profile).map_err(|e| e.to_string())?,

@@ -30,6 +30,7 @@ fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> Scenar
                 &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/redactions.yaml"),
             )
             .unwrap(),
+            every_step: false,
         }),
         profile: Profile::strict(),
         client: ClientConfig::default(),

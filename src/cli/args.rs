@@ -25,6 +25,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Serve the reference emulator.
     Serve(ServeArgs),
+    /// Compare two endpoints' redacted answers step by step, or two stored snapshot targets
+    Diff(DiffArgs),
     /// Review, accept, reject or prune snapshots (without cargo-insta)
     Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
@@ -179,4 +181,29 @@ pub struct SchemaArgs {
 pub enum SchemaKind {
     /// The scenario file format
     Scenario,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The two endpoints to run the scenarios against (a URL, or `embedded`)
+    #[arg(long = "endpoint", value_name = "URL", num_args = 1)]
+    pub endpoints: Vec<String>,
+    /// Instead of running: two snapshot targets already recorded under --snapshot-dir
+    #[arg(
+        long = "target",
+        value_name = "NAME",
+        num_args = 1,
+        conflicts_with = "endpoints"
+    )]
+    pub targets: Vec<String>,
+    /// Allow a non-loopback endpoint host (repeatable)
+    #[arg(long = "allow-endpoint", value_name = "HOST")]
+    pub allow_endpoints: Vec<String>,
+    #[arg(long, default_value = "snapshots", value_name = "DIR")]
+    pub snapshot_dir: PathBuf,
+    /// Where the two runs' recordings go
+    #[arg(long, default_value = "reports/diff", value_name = "DIR")]
+    pub out: PathBuf,
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod coverage;
+mod diff;
 mod exit;
 mod lint;
 mod list;
@@ -23,6 +24,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Serve(a) => serve::serve(a),
         args::Command::Coverage(a) => coverage::coverage(a),
         args::Command::Snapshots(a) => snapshots::snapshots(a),
+        args::Command::Diff(a) => diff::diff(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

@@ -75,6 +75,7 @@ pub fn run(args: RunArgs) -> Exit {
         },
         ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
         rules,
+        every_step: false,
     });
     let config = RunConfig {
         target,
@@ -147,7 +148,13 @@ fn resolve_target(args: &RunArgs) -> Result<Target, String> {
         .clone()
         .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
         .or_else(|| from_env("AWS_ENDPOINT_URL"));
-    let Some(endpoint) = endpoint else {
+    target_for(endpoint.as_deref(), &args.allow_endpoints)
+}
+
+/// An endpoint URL (or none, or `embedded`) as a target; a host that is not loopback must be
+/// allowed explicitly.
+pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<Target, String> {
+    let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
         return Ok(Target::Embedded(emulator::Config::default()));
     };
     let url = reqwest::Url::parse(&endpoint)
@@ -163,16 +170,16 @@ fn resolve_target(args: &RunArgs) -> Result<Target, String> {
         .trim_matches(['[', ']'])
         .to_string();
     let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if !loopback && !args.allow_endpoints.iter().any(|h| h == &host) {
+    if !loopback && !allowed.iter().any(|h| h == &host) {
         return Err(format!(
             "{host} is not a loopback address; to run against it, pass --allow-endpoint {host}"
         ));
     }
-    Ok(Target::Endpoint(endpoint))
+    Ok(Target::Endpoint(endpoint.to_string()))
 }
 
 /// Eight base-36 characters from the clock and the process id: unique enough per run.
-fn new_run_id() -> String {
+pub(super) fn new_run_id() -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())

@@ -159,7 +159,15 @@ impl Redactor {
                 let child = def
                     .and_then(|d| d.member.as_ref())
                     .map(|m| m.shape.as_str());
-                Value::Array(items.iter().map(|i| self.value(i, child, member)).collect())
+                let own: Vec<&Value> = items
+                    .iter()
+                    .filter(|i| !self.belongs_to_another_scenario(i))
+                    .collect();
+                Value::Array(
+                    own.into_iter()
+                        .map(|i| self.value(i, child, member))
+                        .collect(),
+                )
             }
             Value::Number(n) if def.is_some_and(|d| d.kind == ShapeKind::Timestamp) => {
                 Value::String(self.placeholder("timestamp", &n.to_string()))
@@ -180,6 +188,18 @@ impl Redactor {
             }
             other => other.clone(),
         }
+    }
+
+    /// On a shared endpoint a list shows every scenario's resources; those whose names lack
+    /// this scenario's prefix are someone else's and not part of this recording.
+    fn belongs_to_another_scenario(&self, item: &Value) -> bool {
+        if self.run_prefix.is_empty() {
+            return false;
+        }
+        ["name", "templateName", "environmentName"]
+            .iter()
+            .find_map(|m| item.get(*m).and_then(Value::as_str))
+            .is_some_and(|name| !name.contains(&self.run_prefix))
     }
 
     /// Identity redaction of one string: an ARN, a UUID, or text holding the run prefix.
@@ -296,6 +316,17 @@ mod tests {
         changed["environmentTemplate"]["description"] = json!("made by someone else");
         let c = third.value(&changed, Some("GetEnvironmentTemplateOutput"), None);
         assert_ne!(c["environmentTemplate"]["description"], t["description"]);
+    }
+
+    #[test]
+    fn list_items_of_other_scenarios_are_left_out() {
+        let mut r = Redactor::new("pcrun-aaa");
+        let v = r.value(
+            &json!({"templates": [{"name": "pcrun-aaa-t"}, {"name": "pcrun-bbb-t"}]}),
+            None,
+            None,
+        );
+        assert_eq!(v, json!({"templates": [{"name": "<prefix>-t"}]}));
     }
 
     #[test]

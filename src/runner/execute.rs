@@ -42,6 +42,8 @@ struct Execution<'a> {
     default_clause: String,
     /// Placeholders for snapshots, numbered in order of first sight within the scenario.
     redactor: Redactor,
+    /// Request steps run so far, to name recordings of every step.
+    sent: usize,
 }
 
 /// Why a step did not pass.
@@ -72,6 +74,7 @@ pub async fn run_scenario(
                 index,
                 redactor: Redactor::new(&bindings.run_prefix)
                     .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
+                sent: 0,
                 bindings,
                 requests: HashMap::new(),
                 exchanges: HashMap::new(),
@@ -316,6 +319,8 @@ impl Execution<'_> {
             .call_copies(&operation, &body, &options, step.parallel)
             .await;
         let first = exchanges[0].clone();
+        // Recorded before any check, so that `diff` also compares answers that fail one.
+        self.record_every_step(phase, step, &first);
         self.record(
             phase,
             step,
@@ -425,6 +430,29 @@ impl Execution<'_> {
             self.bindings.values.insert(name.clone(), value);
         }
         Ok(())
+    }
+
+    /// For `diff`: every request step's redacted exchange, named by its position. Parallel
+    /// bursts are left out: which copy comes first is a race, not a property of the endpoint.
+    fn record_every_step(&mut self, phase: Phase, step: &Step, exchange: &Exchange) {
+        self.sent += 1;
+        let Some(store) = self.env.snapshots.filter(|s| s.every_step) else {
+            return;
+        };
+        if step.parallel > 1 {
+            return;
+        }
+        let name = format!("{:03}-{}-{}", self.sent, phase.name(), step.label());
+        let document = self.redactor.exchange(exchange);
+        if let Err(e) = store.check(&self.scenario.file, &name, document) {
+            self.record(
+                phase,
+                step,
+                None,
+                Duration::ZERO,
+                format!("recording failed: {e}"),
+            );
+        }
     }
 
     /// `snapshot`: the redacted exchange of an earlier step against its stored snapshot.

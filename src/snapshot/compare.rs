@@ -39,9 +39,38 @@ impl Renaming {
 /// The differences between a stored and a current document, by path; empty when they match.
 pub fn matches_up_to_renaming(stored: &Value, current: &Value) -> Vec<Difference> {
     let mut renaming = Renaming::default();
+    // Identical placeholders at the same path pair first: any valid renaming maps them to
+    // themselves, and a change is then blamed where it happened, not where the walk met it.
+    pair_identical(stored, current, &mut renaming);
     let mut out = Vec::new();
     walk("$", stored, current, &mut renaming, &mut out);
     out
+}
+
+fn pair_identical(stored: &Value, current: &Value, renaming: &mut Renaming) {
+    match (stored, current) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, x) in a {
+                if let Some(y) = b.get(k) {
+                    pair_identical(x, y, renaming);
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter()
+                .zip(b)
+                .for_each(|(x, y)| pair_identical(x, y, renaming));
+        }
+        (Value::String(a), Value::String(b))
+            if a == b
+                && placeholder_role(a).is_some()
+                && !renaming.forward.contains_key(a)
+                && !renaming.backward.contains_key(b) =>
+        {
+            renaming.pair(a, b);
+        }
+        _ => {}
+    }
 }
 
 fn walk(
@@ -114,6 +143,12 @@ mod tests {
         assert!(
             !matches_up_to_renaming(&json!({"s": "DRAFT"}), &json!({"s": "PUBLISHED"})).is_empty()
         );
+        // A change is blamed where it happened.
+        let stored = json!({"created": "<t:1>", "modified": "<t:1>"});
+        let fresh = json!({"created": "<t:2>", "modified": "<t:1>"});
+        let d = matches_up_to_renaming(&stored, &fresh);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "$.created");
         let added = matches_up_to_renaming(&json!({"x": 1}), &json!({"x": 1, "y": 2}));
         assert_eq!(added[0].path, "$.y");
     }

@@ -28,6 +28,8 @@ pub struct SnapshotStore {
     pub ci: bool,
     /// Redaction rules beside the built-in ones (`<dir>/redactions.yaml`).
     pub rules: crate::redact::Rules,
+    /// Record every request step's exchange, not only `snapshot` steps (for `diff`).
+    pub every_step: bool,
 }
 
 /// What a snapshot check found.
@@ -162,6 +164,7 @@ mod tests {
             mode,
             ci,
             rules: crate::redact::Rules::default(),
+            every_step: false,
         }
     }
 
