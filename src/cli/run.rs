@@ -157,7 +157,7 @@ pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<T
     let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
         return Ok(Target::Embedded(emulator::Config::default()));
     };
-    let url = reqwest::Url::parse(&endpoint)
+    let url = reqwest::Url::parse(endpoint)
         .map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
