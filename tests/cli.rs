@@ -301,3 +301,50 @@ fn diff_reports_what_differs_between_two_endpoints_and_nothing_else() {
     let _ = clean.kill();
     let _ = faulty.kill();
 }
+
+#[test]
+fn partitions_cover_the_corpus_once_and_merge_back() {
+    let dir = temp_dir("shards");
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let path = dir.join(format!("shard{k}.xml"));
+        let o = run(&[
+            "run",
+            "--partition",
+            &format!("{k}/3"),
+            "--junit",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        shards.push(path);
+    }
+    let merged = dir.join("merged.xml");
+    let mut args = vec!["report", "merge"];
+    args.extend(shards.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The merged report parses back, and holds every scenario exactly once.
+    let report =
+        quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&merged).unwrap())
+            .unwrap();
+    let mut names: Vec<String> = report
+        .test_suites
+        .iter()
+        .flat_map(|s| {
+            s.test_cases
+                .iter()
+                .map(|c| c.classname.as_ref().unwrap().to_string())
+        })
+        .collect();
+    let total = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), total, "a scenario ran in two shards");
+    let listed = String::from_utf8(run(&["list"]).stdout)
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(total, listed);
+    assert_eq!(run(&["run", "--partition", "4/3"]).status.code(), Some(2));
+}

@@ -27,6 +27,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Compare two endpoints' redacted answers step by step, or two stored snapshot targets
     Diff(DiffArgs),
+    /// Work on reports: `merge` shard JUnit files into one
+    Report(ReportArgs),
     /// Review, accept, reject or prune snapshots (without cargo-insta)
     Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
@@ -82,6 +84,12 @@ pub struct RunArgs {
     /// Scenarios run at once
     #[arg(long, default_value_t = 8)]
     pub jobs: usize,
+    /// Run only shard K of N (1-based), split deterministically by scenario file
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<String>,
+    /// The run id (it seeds every prefix and token); default: a fresh one
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
     /// Per-request timeout, in seconds
     #[arg(long, default_value_t = 30)]
     pub request_timeout: u64,
@@ -206,4 +214,23 @@ pub struct DiffArgs {
     /// Where the two runs' recordings go
     #[arg(long, default_value = "reports/diff", value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub action: ReportAction,
+}
+
+#[derive(Subcommand)]
+pub enum ReportAction {
+    /// Merge JUnit files (e.g. the shards of `run --partition`) into one
+    Merge {
+        /// The JUnit files to merge
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the merged report
+        #[arg(long, default_value = "reports/junit.xml", value_name = "PATH")]
+        out: PathBuf,
+    },
 }

@@ -6,6 +6,7 @@ mod diff;
 mod exit;
 mod lint;
 mod list;
+mod report;
 mod run;
 mod select;
 mod serve;
@@ -25,6 +26,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Coverage(a) => coverage::coverage(a),
         args::Command::Snapshots(a) => snapshots::snapshots(a),
         args::Command::Diff(a) => diff::diff(a),
+        args::Command::Report(a) => report::report(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

@@ -39,6 +39,17 @@ pub fn run(args: RunArgs) -> Exit {
         );
         return Exit::BadInput;
     }
+    let mut scenarios = loaded.scenarios;
+    if let Some(partition) = &args.partition {
+        match parse_partition(partition) {
+            // A shard may be empty: it then reports zero scenarios, which merges cleanly.
+            Ok((k, n)) => scenarios.retain(|s| shard_of(&s.file, n) == k),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::BadInput;
+            }
+        }
+    }
     let profile = match Profile::load(&args.contract_profile) {
         Ok(p) => p,
         Err(e) => {
@@ -86,7 +97,7 @@ pub fn run(args: RunArgs) -> Exit {
             ..ClientConfig::default()
         },
         jobs: args.jobs,
-        run_id: new_run_id(),
+        run_id: args.run_id.clone().unwrap_or_else(new_run_id),
     };
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(ConsoleReporter::new(args.verbose)),
@@ -118,7 +129,7 @@ pub fn run(args: RunArgs) -> Exit {
             }
             result
         });
-        let outcome = runner::run(loaded.scenarios, config, tx).await;
+        let outcome = runner::run(scenarios, config, tx).await;
         let written = consumer.await;
         match (outcome, written) {
             (Err(e), _) => {
@@ -192,4 +203,25 @@ pub(super) fn new_run_id() -> String {
         n /= 36;
     }
     id
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_partition(text: &str) -> Result<(u64, u64), String> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
+    match parsed {
+        Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
+        _ => Err(format!(
+            "--partition {text:?}: expected K/N with 1 <= K <= N, e.g. 2/4"
+        )),
+    }
+}
+
+/// The 1-based shard of a scenario file: a hash of its path, stable across machines.
+fn shard_of(file: &str, shards: u64) -> u64 {
+    let hash = file.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash % shards + 1
 }

@@ -78,6 +78,8 @@ pub fn junit_report(
         suite.add_property(Property::new("endpoint", endpoint));
         suite.add_property(Property::new("profile", profile));
         suite.add_property(Property::new("run_id", run_id));
+        // Every prefix and token derives from the run id: `run --run-id` replays them.
+        suite.add_property(Property::new("seed", run_id));
         let mut time = std::time::Duration::ZERO;
         for r in results {
             time += r.duration;
@@ -135,4 +137,33 @@ fn test_case(r: &ScenarioResult) -> TestCase {
         case.set_system_out(out);
     }
     case
+}
+
+/// Merges JUnit reports (shards of one run): suites of the same name become one.
+pub fn merge_reports(reports: Vec<Report>) -> Report {
+    let mut merged: BTreeMap<String, TestSuite> = BTreeMap::new();
+    for report in reports {
+        for suite in report.test_suites {
+            let name = suite.name.as_str().to_string();
+            match merged.get_mut(&name) {
+                Some(existing) => {
+                    let time = existing.time.unwrap_or_default() + suite.time.unwrap_or_default();
+                    existing.add_test_cases(suite.test_cases);
+                    existing.set_time(time);
+                }
+                None => {
+                    let mut fresh = TestSuite::new(name.as_str());
+                    fresh.add_properties(suite.properties);
+                    fresh.add_test_cases(suite.test_cases);
+                    if let Some(t) = suite.time {
+                        fresh.set_time(t);
+                    }
+                    merged.insert(name, fresh);
+                }
+            }
+        }
+    }
+    let mut report = Report::new("proton-conform");
+    report.add_test_suites(merged.into_values());
+    report
 }

@@ -8,7 +8,7 @@ mod render;
 
 pub use console::ConsoleReporter;
 pub use json::JsonReporter;
-pub use junit::{JunitReporter, junit_report};
+pub use junit::{JunitReporter, junit_report, merge_reports};
 pub use render::render_problem;
 
 use crate::event::Event;
