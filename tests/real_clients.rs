@@ -10,30 +10,11 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+mod common;
+use common::available;
+
 use proton_conform::emulator::IMPLEMENTED;
 use proton_conform::model::Validators;
-
-fn tools_required() -> bool {
-    std::env::var("PROTON_CONFORM_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-}
-
-/// Whether a tool runs; a missing one skips the test, or fails it when tools are required.
-fn available(what: &str, program: &str, args: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            !tools_required(),
-            "{what} is required (PROTON_CONFORM_REQUIRE_TOOLS=1) but missing"
-        );
-        eprintln!("skipped: {what} is not installed (pip install boto3 awscli)");
-    }
-    ok
-}
 
 struct Server {
     child: Child,

@@ -78,6 +78,9 @@ pub struct RunArgs {
     /// Where to write the JUnit report
     #[arg(long, default_value = "reports/junit.xml", value_name = "PATH")]
     pub junit: PathBuf,
+    /// Where to write the HTML report
+    #[arg(long, default_value = "reports/index.html", value_name = "PATH")]
+    pub html: PathBuf,
     /// Event stream format on stdout
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,

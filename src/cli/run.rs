@@ -8,7 +8,9 @@ use proton_conform::contract::Profile;
 use proton_conform::emulator;
 use proton_conform::event::Event;
 use proton_conform::redact::Rules;
-use proton_conform::report::{ConsoleReporter, JsonReporter, JunitReporter, Reporter};
+use proton_conform::report::{
+    ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter,
+};
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
 
@@ -102,6 +104,7 @@ pub fn run(args: RunArgs) -> Exit {
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(ConsoleReporter::new(args.verbose)),
         Box::new(JunitReporter::new(&args.junit)),
+        Box::new(HtmlReporter::new(&args.html)),
     ];
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));

@@ -2,11 +2,13 @@
 //! reach into the runner.
 
 mod console;
+mod html;
 mod json;
 mod junit;
 mod render;
 
 pub use console::ConsoleReporter;
+pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::{JunitReporter, junit_report, merge_reports};
 pub use render::render_problem;
