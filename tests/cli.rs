@@ -298,8 +298,10 @@ fn diff_reports_what_differs_between_two_endpoints_and_nothing_else() {
         ),
         "{stdout}"
     );
-    let _ = clean.kill();
-    let _ = faulty.kill();
+    for mut child in [clean, faulty] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 #[test]

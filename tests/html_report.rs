@@ -43,6 +43,7 @@ fn the_report_renders_in_chromium_with_the_matrix_and_the_failures() {
         .output()
         .unwrap();
     let _ = faulty.kill();
+    let _ = faulty.wait();
     assert_eq!(
         run.status.code(),
         Some(1),
