@@ -264,8 +264,8 @@ fn diff_reports_what_differs_between_two_endpoints_and_nothing_else() {
         .unwrap();
         (child, line.trim().to_string())
     };
-    let (mut clean, clean_url) = spawn(&[]);
-    let (mut faulty, faulty_url) = spawn(&["--fault", "fresh-resource-on-retry"]);
+    let (clean, clean_url) = spawn(&[]);
+    let (faulty, faulty_url) = spawn(&["--fault", "fresh-resource-on-retry"]);
     let dir = temp_dir("diff");
     let out = dir.to_str().unwrap();
     let same = run(&[
