@@ -12,6 +12,8 @@ use crate::event::{Event, ScenarioResult, Summary, Verdict};
 
 pub struct ConsoleReporter {
     verbose: bool,
+    /// A progress bar, on a terminal only; lines print above it.
+    progress: Option<indicatif::ProgressBar>,
     /// Finished results not yet printed because an earlier scenario is still running.
     pending: BTreeMap<usize, ScenarioResult>,
     next: usize,
@@ -23,6 +25,7 @@ impl ConsoleReporter {
     pub fn new(verbose: bool) -> Self {
         Self {
             verbose,
+            progress: None,
             pending: BTreeMap::new(),
             next: 0,
             failures: Vec::new(),
@@ -33,7 +36,10 @@ impl ConsoleReporter {
     fn print_ready(&mut self) {
         while let Some(result) = self.pending.remove(&self.next) {
             self.next += 1;
-            print_line(&result);
+            match &self.progress {
+                Some(bar) => bar.suspend(|| print_line(&result)),
+                None => print_line(&result),
+            }
             if matches!(
                 result.verdict,
                 Verdict::Failed { .. } | Verdict::Errored { .. }
@@ -129,10 +135,16 @@ impl Reporter for ConsoleReporter {
                 }
             }
             Event::ScenarioFinished { result } => {
+                if let Some(bar) = &self.progress {
+                    bar.inc(1);
+                }
                 self.pending.insert(result.index, result.clone());
                 self.print_ready();
             }
             Event::RunFinished { summary } => {
+                if let Some(bar) = self.progress.take() {
+                    bar.finish_and_clear();
+                }
                 // Anything still pending (cannot happen in order, but never lose a line).
                 let rest: Vec<_> = std::mem::take(&mut self.pending).into_values().collect();
                 for r in rest {
