@@ -161,6 +161,7 @@ async fn every_misbehaviour_fails_its_step_clearly_and_the_run_goes_on() {
         client: ClientConfig {
             timeout: Duration::from_secs(2),
             max_body_bytes: 1 << 20,
+            ..ClientConfig::default()
         },
         jobs: 16,
         run_id: "hostile".into(),

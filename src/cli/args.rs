@@ -72,6 +72,21 @@ pub struct RunArgs {
     /// Allow a non-loopback endpoint host (repeatable)
     #[arg(long = "allow-endpoint", value_name = "HOST")]
     pub allow_endpoints: Vec<String>,
+    /// Sign requests with SigV4 (the default for a non-loopback endpoint)
+    #[arg(long, conflicts_with = "no_sign")]
+    pub sign: bool,
+    /// Never sign requests
+    #[arg(long)]
+    pub no_sign: bool,
+    /// The AWS credentials profile to sign with
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The region to sign for [default: AWS_REGION, else the profile's]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Print the requests the scenarios would send first, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
     /// Contract profile: `strict`, `lenient`, or a profile file
     #[arg(long, default_value = "strict", value_name = "NAME|PATH")]
     pub contract_profile: String,

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use proton_conform::client::ClientConfig;
+use proton_conform::client::{ClientConfig, Signer};
 use proton_conform::contract::Profile;
 use proton_conform::emulator;
 use proton_conform::event::Event;
@@ -90,12 +90,36 @@ pub fn run(args: RunArgs) -> Exit {
         rules,
         every_step: false,
     });
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::CouldNotRun;
+        }
+    };
+    // Credentials are loaded only when requests are signed.
+    let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
+    let signer = if args.sign || (remote && !args.no_sign) {
+        match runtime.block_on(load_signer(args.profile.as_deref(), args.region.as_deref())) {
+            Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e) => {
+                eprintln!("error: requests must be signed, but {e}");
+                return Exit::BadInput;
+            }
+        }
+    } else {
+        None
+    };
+    if let (Target::Endpoint(url), Some(s)) = (&target, &signer) {
+        eprintln!("target: {url}, signed for region {}", s.region());
+    }
     let config = RunConfig {
         target,
         snapshots,
         profile,
         client: ClientConfig {
             timeout: Duration::from_secs(args.request_timeout.max(1)),
+            signer,
             ..ClientConfig::default()
         },
         jobs: args.jobs,
@@ -109,13 +133,6 @@ pub fn run(args: RunArgs) -> Exit {
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
     }
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
     runtime.block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let consumer = tokio::spawn(async move {
@@ -183,8 +200,7 @@ pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<T
         .unwrap_or_default()
         .trim_matches(['[', ']'])
         .to_string();
-    let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if !loopback && !allowed.iter().any(|h| h == &host) {
+    if !is_loopback(endpoint) && !allowed.iter().any(|h| h == &host) {
         return Err(format!(
             "{host} is not a loopback address; to run against it, pass --allow-endpoint {host}"
         ));
@@ -206,6 +222,27 @@ pub(super) fn new_run_id() -> String {
         n /= 36;
     }
     id
+}
+
+#[cfg(feature = "aws")]
+async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, String> {
+    Signer::from_chain(profile, region).await
+}
+
+#[cfg(not(feature = "aws"))]
+async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
+    Err("this build has no AWS credential chain (built without the `aws` feature)".into())
+}
+
+fn is_loopback(url: &str) -> bool {
+    reqwest::Url::parse(url).ok().is_some_and(|u| {
+        let host = u
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_string();
+        host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 /// `K/N` with 1 <= K <= N.

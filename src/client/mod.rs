@@ -3,8 +3,10 @@
 
 mod decode;
 mod exchange;
+mod sign;
 mod transport;
 
 pub use decode::{ApiError, Body, decode_response};
 pub use exchange::{Exchange, Outcome, Response, TransportError};
+pub use sign::{SharedSigner, Signer};
 pub use transport::{Client, ClientConfig, RequestOptions, error_chain};

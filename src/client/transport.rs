@@ -15,6 +15,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// The largest response body accepted; larger answers fail the step.
     pub max_body_bytes: usize,
+    /// Signs every request when set.
+    pub signer: Option<super::SharedSigner>,
 }
 
 impl Default for ClientConfig {
@@ -22,6 +24,7 @@ impl Default for ClientConfig {
         Self {
             timeout: Duration::from_secs(30),
             max_body_bytes: 4 * 1024 * 1024,
+            signer: None,
         }
     }
 }
@@ -89,12 +92,37 @@ impl Client {
 
     async fn send(&self, operation: &str, body: &Value, options: &RequestOptions) -> Outcome {
         let payload = serde_json::to_vec(body).unwrap_or_default();
-        let request = self
-            .http
-            .post(format!("{}/", self.endpoint))
-            .header("content-type", "application/x-amz-json-1.0")
-            .header("x-amz-target", Model::get().target(operation))
-            .body(payload);
+        let url = format!("{}/", self.endpoint);
+        let mut headers = vec![
+            ("content-type", "application/x-amz-json-1.0".to_string()),
+            ("x-amz-target", Model::get().target(operation)),
+        ];
+        let mut signed = Vec::new();
+        if let Some(signer) = &self.config.signer {
+            // The signature covers the host as the request will carry it.
+            let host = reqwest::Url::parse(&url)
+                .ok()
+                .and_then(|u| {
+                    u.host_str().map(|h| match u.port() {
+                        Some(p) => format!("{h}:{p}"),
+                        None => h.to_string(),
+                    })
+                })
+                .unwrap_or_default();
+            headers.push(("host", host));
+            match signer.headers(&url, &headers, &payload).await {
+                Ok(h) => signed = h,
+                Err(e) => return Outcome::Transport(TransportError::Connect(e)),
+            }
+        }
+        let mut request = self.http.post(&url).body(payload);
+        // reqwest sets the host itself, from the URL the signature covered.
+        for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+            request = request.header(*name, value.as_str());
+        }
+        for (name, value) in &signed {
+            request = request.header(name.as_str(), value.as_str());
+        }
         let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => return Outcome::Transport(classify(&e)),
