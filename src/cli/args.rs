@@ -102,6 +102,9 @@ pub struct RunArgs {
     /// Scenarios run at once
     #[arg(long, default_value_t = 8)]
     pub jobs: usize,
+    /// At most this many requests per second to the endpoint (0: no limit)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub max_rps: u32,
     /// Run only shard K of N (1-based), split deterministically by scenario file
     #[arg(long, value_name = "K/N")]
     pub partition: Option<String>,

@@ -120,6 +120,7 @@ pub fn run(args: RunArgs) -> Exit {
         client: ClientConfig {
             timeout: Duration::from_secs(args.request_timeout.max(1)),
             signer,
+            max_rps: args.max_rps,
             ..ClientConfig::default()
         },
         jobs: args.jobs,

@@ -9,4 +9,4 @@ mod transport;
 pub use decode::{ApiError, Body, decode_response};
 pub use exchange::{Exchange, Outcome, Response, TransportError};
 pub use sign::{SharedSigner, Signer};
-pub use transport::{Client, ClientConfig, RequestOptions, error_chain};
+pub use transport::{Client, ClientConfig, RequestOptions, RetryPolicy, error_chain};

@@ -17,6 +17,8 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// Signs every request when set.
     pub signer: Option<super::SharedSigner>,
+    /// At most this many requests per second to the endpoint (0: no limit).
+    pub max_rps: u32,
 }
 
 impl Default for ClientConfig {
@@ -25,6 +27,7 @@ impl Default for ClientConfig {
             timeout: Duration::from_secs(30),
             max_body_bytes: 4 * 1024 * 1024,
             signer: None,
+            max_rps: 0,
         }
     }
 }
@@ -44,6 +47,42 @@ pub struct Client {
     http: reqwest::Client,
     endpoint: String,
     config: ClientConfig,
+    /// When the next request may leave, under `max_rps`.
+    next_slot: std::sync::Arc<tokio::sync::Mutex<Instant>>,
+}
+
+/// How harness-internal calls (setup, teardown, waits) ride out throttling and 5xx answers.
+/// A scenario's own steps are never retried behind its back.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// Total time the retries of one call may wait.
+    pub budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+            budget: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Whether an answer is worth retrying: throttled, or a server fault.
+fn retryable(exchange: &Exchange) -> bool {
+    match exchange.response() {
+        Some(r) => {
+            r.status >= 500
+                || r.status == 429
+                || matches!(&r.body, super::Body::Error(e) if e.error_type == "ThrottlingException")
+        }
+        None => false,
+    }
 }
 
 /// Headers kept in the exchange record: the ones the protocol gives meaning to.
@@ -60,6 +99,7 @@ impl Client {
             http,
             endpoint: endpoint.trim_end_matches('/').to_string(),
             config,
+            next_slot: std::sync::Arc::new(tokio::sync::Mutex::new(Instant::now())),
         })
     }
 
@@ -74,7 +114,52 @@ impl Client {
 
     /// Calls `operation` with `body` and records the exchange; never fails: transport problems
     /// are part of the record.
+    /// Calls, retrying throttling and 5xx answers with jittered exponential backoff within the
+    /// policy's attempts and budget; returns the last exchange.
+    pub async fn call_retrying(
+        &self,
+        operation: &str,
+        body: &Value,
+        policy: &RetryPolicy,
+    ) -> Exchange {
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let exchange = self.call(operation, body, &RequestOptions::default()).await;
+            attempt += 1;
+            if !retryable(&exchange) || attempt >= policy.max_attempts {
+                return exchange;
+            }
+            let ceiling = policy
+                .base_delay
+                .saturating_mul(1 << attempt.min(16))
+                .min(policy.max_delay);
+            // Full jitter: a random wait up to the ceiling, so retrying clients spread out.
+            let delay = ceiling.mul_f64(jitter());
+            if started.elapsed() + delay > policy.budget {
+                return exchange;
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Waits for this request's slot under `max_rps`.
+    async fn pace(&self) {
+        if self.config.max_rps == 0 {
+            return;
+        }
+        let interval = Duration::from_secs(1) / self.config.max_rps;
+        let wait_until = {
+            let mut next = self.next_slot.lock().await;
+            let slot = (*next).max(Instant::now());
+            *next = slot + interval;
+            slot
+        };
+        tokio::time::sleep_until(wait_until.into()).await;
+    }
+
     pub async fn call(&self, operation: &str, body: &Value, options: &RequestOptions) -> Exchange {
+        self.pace().await;
         let started = Instant::now();
         let timeout = options.timeout.unwrap_or(self.config.timeout);
         let outcome = match tokio::time::timeout(timeout, self.send(operation, body, options)).await
@@ -193,4 +278,14 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// A number in [0, 1) from the clock's nanoseconds: enough to spread retries, no crypto needed.
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mixed = (u64::from(nanos)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+    mixed as f64 / (1u64 << 53) as f64
 }

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::target::{Capabilities, advance_clock, inject};
 use super::waiting::{self, Judge, Plan, WaitError};
 use crate::check::{self, StepContext};
-use crate::client::{Client, Exchange, Outcome, RequestOptions, TransportError};
+use crate::client::{Client, Exchange, Outcome, RequestOptions, RetryPolicy, TransportError};
 use crate::contract::Profile;
 use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
 use crate::model::{Model, Validators};
@@ -316,7 +316,7 @@ impl Execution<'_> {
             lose_response: step.lose_response,
         };
         let exchanges = self
-            .call_copies(&operation, &body, &options, step.parallel)
+            .call_copies(phase, &operation, &body, &options, step.parallel)
             .await;
         let first = exchanges[0].clone();
         // Recorded before any check, so that `diff` also compares answers that fail one.
@@ -379,11 +379,25 @@ impl Execution<'_> {
 
     async fn call_copies(
         &self,
+        phase: Phase,
         operation: &str,
         body: &Value,
         options: &RequestOptions,
         copies: u32,
     ) -> Vec<Exchange> {
+        // Setup and teardown are the harness's own calls: they ride out throttling and 5xx.
+        let internal = phase != Phase::Steps
+            && copies <= 1
+            && !options.lose_response
+            && options.timeout.is_none();
+        if internal {
+            return vec![
+                self.env
+                    .client
+                    .call_retrying(operation, body, &RetryPolicy::default())
+                    .await,
+            ];
+        }
         if copies <= 1 {
             return vec![self.env.client.call(operation, body, options).await];
         }

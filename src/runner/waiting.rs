@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::target::advance_clock;
 use crate::check::{self, CheckFailure, search};
-use crate::client::{Body, Client, Exchange, Outcome, RequestOptions};
+use crate::client::{Body, Client, Exchange, Outcome, RetryPolicy};
 use crate::model::{AcceptorState, Matcher, Waiter};
 
 /// How an attempt's answer is judged.
@@ -62,8 +62,9 @@ pub async fn wait(
                 tokio::time::sleep(Duration::from_secs(plan.delay)).await;
             }
         }
+        // Polls are the harness's own calls: throttling and 5xx are ridden out, not judged.
         let exchange = client
-            .call(operation, body, &RequestOptions::default())
+            .call_retrying(operation, body, &RetryPolicy::default())
             .await;
         if let Outcome::Transport(e) = &exchange.outcome {
             return Err(WaitError::Errored(
