@@ -52,6 +52,17 @@ pub fn run(args: RunArgs) -> Exit {
             }
         }
     }
+    if args.dry_run {
+        let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
+        for s in &scenarios {
+            println!("{} ({})", s.file, s.name);
+            for line in proton_conform::runner::dry_run::plan(s, &run_id) {
+                println!("  {line}");
+            }
+        }
+        eprintln!("dry run: {} scenario(s), nothing was sent", scenarios.len());
+        return Exit::Success;
+    }
     let profile = match Profile::load(&args.contract_profile) {
         Ok(p) => p,
         Err(e) => {

@@ -6,6 +6,7 @@
 //! endpoint, scenarios that change endpoint-wide state (the clock, faults) hold a write lock and
 //! run alone; the others share a read lock.
 
+pub mod dry_run;
 mod execute;
 mod target;
 mod waiting;
