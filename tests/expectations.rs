@@ -17,6 +17,7 @@ fn run_fixture(name: &str) -> ScenarioResult {
         .join(name);
     let scenario = files::load(&path).unwrap_or_else(|d| panic!("{name} does not parse: {d:?}"));
     let config = RunConfig {
+        interrupt: None,
         snapshots: None,
         target: Target::Embedded(emulator::Config::default()),
         profile: Profile::strict(),

@@ -47,6 +47,7 @@ fn corpus() -> Vec<proton_conform::scenario::Scenario> {
 fn run(switch: &str, profile: Profile) -> Vec<ScenarioResult> {
     let fault = Fault::from_name(switch).unwrap_or_else(|| panic!("no switch {switch}"));
     let config = RunConfig {
+        interrupt: None,
         snapshots: None,
         target: Target::Embedded(emulator::Config {
             faults: FaultSet::from_faults(&[fault]),

@@ -155,6 +155,7 @@ async fn every_misbehaviour_fails_its_step_clearly_and_the_run_goes_on() {
         .collect();
     let count = scenarios.len();
     let config = RunConfig {
+        interrupt: None,
         snapshots: None,
         target: Target::Endpoint(url),
         profile: Profile::strict(),

@@ -16,6 +16,7 @@ fn run(fixture: &str, client: ClientConfig) -> ScenarioResult {
         .join("tests/fixtures/retries")
         .join(fixture);
     let config = RunConfig {
+        interrupt: None,
         target: Target::Embedded(emulator::Config::default()),
         snapshots: None,
         profile: Profile::strict(),

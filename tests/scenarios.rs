@@ -40,6 +40,7 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
         Failed::from(text.join("\n"))
     })?;
     let config = RunConfig {
+        interrupt: None,
         // Both profiles see the same answers, so both check the same snapshots.
         snapshots: Some(SnapshotStore {
             dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"),

@@ -31,6 +31,7 @@ async fn two_runs_share_one_endpoint_without_interfering() {
             .collect::<Vec<_>>()
     };
     let config = |run_id: &str| RunConfig {
+        interrupt: None,
         snapshots: None,
         target: Target::Endpoint(server.url()),
         profile: Profile::strict(),

@@ -20,6 +20,7 @@ fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> Scenar
     let mut scenario = files::load(&root.join(SCENARIO)).unwrap();
     scenario.file = SCENARIO.into();
     let config = RunConfig {
+        interrupt: None,
         target: Target::Embedded(config),
         snapshots: Some(SnapshotStore {
             dir: dir.to_path_buf(),

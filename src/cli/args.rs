@@ -29,6 +29,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Work on reports: `merge` shard JUnit files into one
     Report(ReportArgs),
+    /// Delete resources runs left behind (names with a run prefix), nothing else
+    Cleanup(CleanupArgs),
     /// Review, accept, reject or prune snapshots (without cargo-insta)
     Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
@@ -254,4 +256,23 @@ pub enum ReportAction {
         #[arg(long, default_value = "reports/junit.xml", value_name = "PATH")]
         out: PathBuf,
     },
+}
+
+#[derive(Args)]
+pub struct CleanupArgs {
+    /// The run whose resources to delete (its prefix is `pc<ID>-`)
+    #[arg(long, value_name = "ID", conflicts_with = "older_than")]
+    pub run_id: Option<String>,
+    /// Delete resources of any run created longer ago than this (e.g. 2h)
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL]
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Allow a non-loopback endpoint host (repeatable)
+    #[arg(long = "allow-endpoint", value_name = "HOST")]
+    pub allow_endpoints: Vec<String>,
+    /// Print what would be deleted, and delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -65,6 +65,7 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Ex
             Exit::BadInput
         })?;
         let config = RunConfig {
+            interrupt: None,
             target,
             snapshots: Some(SnapshotStore {
                 dir: args.out.clone(),

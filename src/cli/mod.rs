@@ -1,6 +1,7 @@
 //! Command-line parsing and wiring: each subcommand in its own file, exit codes in one place.
 
 mod args;
+mod cleanup;
 mod coverage;
 mod diff;
 mod exit;
@@ -26,6 +27,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Coverage(a) => coverage::coverage(a),
         args::Command::Snapshots(a) => snapshots::snapshots(a),
         args::Command::Diff(a) => diff::diff(a),
+        args::Command::Cleanup(a) => cleanup::cleanup(a),
         args::Command::Report(a) => report::report(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;

@@ -124,7 +124,9 @@ pub fn run(args: RunArgs) -> Exit {
     if let (Target::Endpoint(url), Some(s)) = (&target, &signer) {
         eprintln!("target: {url}, signed for region {}", s.region());
     }
+    let (interrupt_tx, interrupt_rx) = tokio::sync::watch::channel(false);
     let config = RunConfig {
+        interrupt: Some(interrupt_rx),
         target,
         snapshots,
         profile,
@@ -146,6 +148,19 @@ pub fn run(args: RunArgs) -> Exit {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
     }
     runtime.block_on(async move {
+        // First Ctrl-C: stop the steps, run the teardowns. Second: abort at once.
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: running teardowns (Ctrl-C again to abort)");
+                let _ = interrupt_tx.send(true);
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!(
+                        "aborted: resources may be left; `proton-conform cleanup` removes them"
+                    );
+                    std::process::exit(130);
+                }
+            }
+        });
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let consumer = tokio::spawn(async move {
             while let Some(event) = rx.recv().await {

@@ -22,6 +22,8 @@ use crate::snapshot::{Outcome as SnapshotOutcome, SnapshotStore};
 /// What one scenario runs against.
 pub struct ScenarioEnv<'a> {
     pub client: &'a Client,
+    /// Flips to true on Ctrl-C.
+    pub interrupt: tokio::sync::watch::Receiver<bool>,
     pub capabilities: &'a Capabilities,
     pub snapshots: Option<&'a SnapshotStore>,
     pub profile: &'a Profile,
@@ -80,13 +82,21 @@ pub async fn run_scenario(
                 exchanges: HashMap::new(),
                 default_clause: scenario.contract.join("/"),
             };
-            let verdict = match tokio::time::timeout(scenario.timeout, execution.main()).await {
-                Ok(verdict) => verdict,
-                Err(_) => Verdict::Errored {
-                    problem: Problem::scenario_level(format!(
-                        "the scenario did not finish within its timeout of {:?}",
-                        scenario.timeout
-                    )),
+            let mut interrupt = env.interrupt.clone();
+            let main = tokio::time::timeout(scenario.timeout, execution.main());
+            // An interrupt abandons the steps at once; the teardown below still runs.
+            let verdict = tokio::select! {
+                finished = main => match finished {
+                    Ok(verdict) => verdict,
+                    Err(_) => Verdict::Errored {
+                        problem: Problem::scenario_level(format!(
+                            "the scenario did not finish within its timeout of {:?}",
+                            scenario.timeout
+                        )),
+                    },
+                },
+                _ = interrupted(&mut interrupt) => Verdict::Errored {
+                    problem: Problem::scenario_level("interrupted (Ctrl-C); the teardown ran".into()),
                 },
             };
             // Teardown runs whatever happened before, with its own time budget.
@@ -108,6 +118,13 @@ pub async fn run_scenario(
         verdict,
         duration: started.elapsed(),
         warnings,
+    }
+}
+
+/// Resolves when the interrupt flag is (or becomes) set; never if its sender is gone unset.
+pub async fn interrupted(flag: &mut tokio::sync::watch::Receiver<bool>) {
+    if flag.wait_for(|set| *set).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

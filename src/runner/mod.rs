@@ -48,6 +48,9 @@ impl Target {
 
 pub struct RunConfig {
     pub target: Target,
+    /// Set to true to interrupt the run: scenarios not started are skipped, running ones stop
+    /// their steps and run their teardown.
+    pub interrupt: Option<tokio::sync::watch::Receiver<bool>>,
     /// Where snapshot steps compare (or write); `None` turns them off.
     pub snapshots: Option<crate::snapshot::SnapshotStore>,
     pub profile: Profile,
@@ -91,6 +94,13 @@ pub async fn run(
         let (permits, exclusive) = (permits.clone(), exclusive.clone());
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await.ok();
+            if config.interrupt.as_ref().is_some_and(|i| *i.borrow()) {
+                let result = skipped(&scenario, index, "interrupted (Ctrl-C) before it started");
+                let _ = events.send(Event::ScenarioFinished {
+                    result: result.clone(),
+                });
+                return result;
+            }
             let result = match shared {
                 Some(shared) => {
                     let (client, capabilities) = &*shared;
@@ -163,8 +173,14 @@ async fn run_one(
     index: usize,
     events: &UnboundedSender<Event>,
 ) -> ScenarioResult {
+    // Without an interrupt source, a flag that never flips.
+    let interrupt = config
+        .interrupt
+        .clone()
+        .unwrap_or_else(|| tokio::sync::watch::channel(false).1);
     let env = ScenarioEnv {
         client,
+        interrupt,
         capabilities,
         snapshots: config.snapshots.as_ref(),
         profile: &config.profile,
@@ -172,6 +188,21 @@ async fn run_one(
         events,
     };
     run_scenario(&env, scenario, index).await
+}
+
+fn skipped(scenario: &Scenario, index: usize, reason: &str) -> ScenarioResult {
+    ScenarioResult {
+        index,
+        file: scenario.file.clone(),
+        name: scenario.name.clone(),
+        contract: scenario.contract.clone(),
+        operations: scenario.operations.clone(),
+        verdict: Verdict::Skipped {
+            reason: reason.to_string(),
+        },
+        duration: Default::default(),
+        warnings: Vec::new(),
+    }
 }
 
 /// Starts a private emulator for one scenario and talks to it over HTTP, as to any endpoint.
