@@ -231,10 +231,10 @@ async fn wait_gone(client: &Client, operation: &str, params: &Value) -> Result<(
         let exchange = client
             .call_retrying(operation, params, &RetryPolicy::default())
             .await;
-        if let Some(Body::Error(e)) = exchange.response().map(|r| &r.body) {
-            if e.error_type == "ResourceNotFoundException" {
-                return Ok(());
-            }
+        if let Some(Body::Error(e)) = exchange.response().map(|r| &r.body)
+            && e.error_type == "ResourceNotFoundException"
+        {
+            return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -246,10 +246,8 @@ async fn wait_gone(client: &Client, operation: &str, params: &Value) -> Result<(
 /// The endpoint's time: its virtual clock if it has one (runs may have moved it), else ours.
 async fn endpoint_now(client: &Client) -> f64 {
     let clock = Capabilities::discover(client).await.is_ok_and(|c| c.clock);
-    if clock {
-        if let Ok(now) = advance_clock(client, 0).await {
-            return now;
-        }
+    if clock && let Ok(now) = advance_clock(client, 0).await {
+        return now;
     }
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -40,14 +40,14 @@ pub fn plan(scenario: &Scenario, run_id: &str) -> Vec<String> {
                 Action::Repeat { step: id, with } => match sent.get(id) {
                     Some((operation, original)) => {
                         let mut body = original.clone();
-                        if let (Some(with), Some(object)) = (with, body.as_object_mut()) {
-                            if let Value::Object(changes) = expand(&bindings, &with.to_json()) {
-                                for (k, v) in changes {
-                                    if v.is_null() {
-                                        object.remove(&k);
-                                    } else {
-                                        object.insert(k, v);
-                                    }
+                        if let (Some(with), Some(object)) = (with, body.as_object_mut())
+                            && let Value::Object(changes) = expand(&bindings, &with.to_json())
+                        {
+                            for (k, v) in changes {
+                                if v.is_null() {
+                                    object.remove(&k);
+                                } else {
+                                    object.insert(k, v);
                                 }
                             }
                         }
