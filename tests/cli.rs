@@ -350,3 +350,46 @@ fn partitions_cover_the_corpus_once_and_merge_back() {
     assert_eq!(total, listed);
     assert_eq!(run(&["run", "--partition", "4/3"]).status.code(), Some(2));
 }
+
+#[test]
+fn the_endpoint_comes_from_the_profile_services_section_after_the_environment() {
+    let home = temp_dir("awshome");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        "[profile conformance]\nservices = local\n\n[services local]\nproton =\n  endpoint_url = http://127.0.0.1:9\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args([
+            "run",
+            "--profile",
+            "conformance",
+            "--filter",
+            "id2-delete-of-a-template",
+        ])
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("cannot reach http://127.0.0.1:9"), "{err}");
+    // The environment comes first.
+    let o = bin()
+        .args([
+            "run",
+            "--profile",
+            "conformance",
+            "--filter",
+            "id2-delete-of-a-template",
+        ])
+        .env("HOME", &home)
+        .env("AWS_ENDPOINT_URL_PROTON", "http://127.0.0.1:7")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("cannot reach http://127.0.0.1:7"),
+        "{}",
+        stderr(&o)
+    );
+}

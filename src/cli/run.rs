@@ -205,7 +205,8 @@ fn resolve_target(args: &RunArgs) -> Result<Target, String> {
         .endpoint
         .clone()
         .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
-        .or_else(|| from_env("AWS_ENDPOINT_URL"));
+        .or_else(|| from_env("AWS_ENDPOINT_URL"))
+        .or_else(|| endpoint_from_profile(args.profile.as_deref()));
     target_for(endpoint.as_deref(), &args.allow_endpoints)
 }
 
@@ -259,6 +260,21 @@ async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Sign
 #[cfg(not(feature = "aws"))]
 async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
     Err("this build has no AWS credential chain (built without the `aws` feature)".into())
+}
+
+/// The AWS config files' endpoint for Proton, if any.
+#[cfg(feature = "aws")]
+fn endpoint_from_profile(profile: Option<&str>) -> Option<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(proton_conform::client::profile_endpoint(profile))
+}
+
+#[cfg(not(feature = "aws"))]
+fn endpoint_from_profile(_profile: Option<&str>) -> Option<String> {
+    None
 }
 
 fn is_loopback(url: &str) -> bool {

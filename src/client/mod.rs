@@ -8,5 +8,7 @@ mod transport;
 
 pub use decode::{ApiError, Body, decode_response};
 pub use exchange::{Exchange, Outcome, Response, TransportError};
+#[cfg(feature = "aws")]
+pub use sign::profile_endpoint;
 pub use sign::{SharedSigner, Signer};
 pub use transport::{Client, ClientConfig, RequestOptions, RetryPolicy, error_chain};

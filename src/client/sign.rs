@@ -116,3 +116,34 @@ impl Signer {
 
 /// A signer shared by every request of a run.
 pub type SharedSigner = Arc<Signer>;
+
+/// The endpoint the AWS configuration gives Proton: the profile's `services` section entry for
+/// `proton`, else the profile's `endpoint_url` (the SDKs' order after the environment
+/// variables). Reads only the config files; `None` without any.
+#[cfg(feature = "aws")]
+pub async fn profile_endpoint(profile: Option<&str>) -> Option<String> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let config_file =
+        std::env::var("AWS_CONFIG_FILE").unwrap_or_else(|_| format!("{home}/.aws/config"));
+    if !std::path::Path::new(&config_file).exists() {
+        return None;
+    }
+    // An explicit region and no credentials use keep loading to the files: nothing is probed.
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .no_credentials();
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    let config = loader.load().await;
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("proton")
+        .profile("endpoint_url")
+        .env("AWS_ENDPOINT_URL_PROTON")
+        .build()
+        .ok()?;
+    config
+        .service_config()
+        .and_then(|c| c.load_config(key))
+        .or_else(|| config.endpoint_url().map(str::to_string))
+}
