@@ -143,6 +143,29 @@ fn missing_capability(capabilities: &Capabilities, scenario: &Scenario) -> Optio
     })
 }
 
+/// The tag every resource a run creates carries, where the operation takes tags (beside the
+/// run prefix in its name), so that leftovers can be told apart by tag as well.
+pub const RUN_TAG: &str = "proton-conform:run";
+
+/// Adds the run tag to a create's `tags`; a retry sends the same body, so idempotency holds.
+fn tag_with_run(operation: &str, body: &mut Value, run_prefix: &str) {
+    let takes_tags = operation.starts_with("Create")
+        && Model::get()
+            .input_shape(operation)
+            .is_some_and(|s| s.members.contains_key("tags"));
+    let Some(object) = body.as_object_mut().filter(|_| takes_tags) else {
+        return;
+    };
+    let tags = object
+        .entry("tags")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Some(list) = tags.as_array_mut() {
+        if !list.iter().any(|t| t["key"] == RUN_TAG) {
+            list.push(serde_json::json!({ "key": RUN_TAG, "value": run_prefix }));
+        }
+    }
+}
+
 fn failed(problem: Problem) -> StepOutcome {
     StepOutcome::Failed(Box::new(problem))
 }
@@ -647,10 +670,11 @@ impl Execution<'_> {
     fn request(&self, step: &Step) -> Result<(String, Value), String> {
         match &step.action {
             Action::Call { operation, params } => {
-                let body = match params {
+                let mut body = match params {
                     Some(p) => self.bindings.expand_value(&p.to_json())?,
                     None => Value::Object(Map::new()),
                 };
+                tag_with_run(operation, &mut body, &self.bindings.run_prefix);
                 Ok((operation.clone(), body))
             }
             Action::Repeat { step: id, with } => {
