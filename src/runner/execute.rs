@@ -159,10 +159,10 @@ fn tag_with_run(operation: &str, body: &mut Value, run_prefix: &str) {
     let tags = object
         .entry("tags")
         .or_insert_with(|| Value::Array(Vec::new()));
-    if let Some(list) = tags.as_array_mut() {
-        if !list.iter().any(|t| t["key"] == RUN_TAG) {
-            list.push(serde_json::json!({ "key": RUN_TAG, "value": run_prefix }));
-        }
+    if let Some(list) = tags.as_array_mut()
+        && !list.iter().any(|t| t["key"] == RUN_TAG)
+    {
+        list.push(serde_json::json!({ "key": RUN_TAG, "value": run_prefix }));
     }
 }
 
