@@ -205,6 +205,14 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
             same_resource(ctx, step, original, body, &[])?;
         }
     }
+    if let Some(step) = &expect.async_delete_retry {
+        // `{}` means the delete completed in between (AD2); anything else must be the resource
+        // being deleted, unchanged (AD1).
+        if !is_empty_object(body) {
+            let original = earlier_body(ctx, step)?;
+            same_resource(ctx, step, original, body, &[])?;
+        }
+    }
     if let Some(step) = &expect.new_resource {
         let original = earlier_body(ctx, step)?;
         if same_identity(original, body) {

@@ -203,6 +203,9 @@ pub struct Expect {
     pub expired_token_retry: Option<String>,
     /// `parallel`: every answer succeeded and refers to one resource.
     pub all_same: bool,
+    /// A delete retried after that step's asynchronous delete: that resource's detail while
+    /// the delete is in progress (AD1), or `{}` once it completed (AD2).
+    pub async_delete_retry: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -676,6 +676,10 @@ impl<'f> Converter<'f> {
             expect.expired_token_retry = Some(x.value.clone());
         }
         expect.all_same = e.all_same.unwrap_or(false);
+        if let Some(d) = &e.async_delete_retry {
+            self.step_ref(d);
+            expect.async_delete_retry = Some(d.value.clone());
+        }
         if expect.all_same && parallel < 2 {
             self.error(at, "`all_same` needs `parallel: N` on the step");
         }
@@ -691,6 +695,7 @@ impl<'f> Converter<'f> {
             || expect.deleted_metadata.is_some()
             || expect.new_resource.is_some()
             || expect.expired_token_retry.is_some()
+            || expect.async_delete_retry.is_some()
             || expect.all_same;
         if errors_expected && body_checks {
             self.error(at, "an expected error has no resource body to compare; drop `same_as`, `count`, `empty` or `deleted_metadata`");

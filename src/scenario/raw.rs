@@ -160,6 +160,9 @@ pub struct RawExpect {
     pub expired_token_retry: Option<Spanned<String>>,
     #[serde(default)]
     pub all_same: Option<bool>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub async_delete_retry: Option<Spanned<String>>,
 }
 
 /// A one-shot fault for the endpoint to play (`/_conformance/faults`).
