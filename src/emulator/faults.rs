@@ -27,6 +27,12 @@ pub enum Fault {
     EmptyAfterDelete,
     RetriesExtendExpiry,
     BareMismatch,
+    // Valid variations of the protocol and the contract: nothing may fail under them.
+    NamespacedErrorType,
+    CapitalizedMessage,
+    ExtraMembers,
+    ReorderedMembers,
+    StatusMovesOn,
 }
 
 /// Every switch: its name on the command line and the control API, and what it breaks.
@@ -105,6 +111,31 @@ pub const CATALOGUE: &[(Fault, &str, &str)] = &[
         Fault::BareMismatch,
         "bare-mismatch",
         "lenient reading: a mismatch is a ValidationException without the words (CT3, IC3)",
+    ),
+    (
+        Fault::NamespacedErrorType,
+        "namespaced-error-type",
+        "benign: com.amazonaws.proton#X error types, the header with a :http://... suffix",
+    ),
+    (
+        Fault::CapitalizedMessage,
+        "capitalized-message",
+        "benign: errors carry Message instead of message",
+    ),
+    (
+        Fault::ExtraMembers,
+        "extra-members",
+        "benign: answers carry members newer than the model",
+    ),
+    (
+        Fault::ReorderedMembers,
+        "reordered-members",
+        "benign: members in another order",
+    ),
+    (
+        Fault::StatusMovesOn,
+        "status-moves-on",
+        "benign: registrations, deployments and deletes finish within a millisecond",
     ),
 ];
 

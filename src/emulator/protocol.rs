@@ -41,7 +41,15 @@ fn success(mut value: Value, faults: FaultSet) -> Response {
     if faults.has(Fault::MissingRequiredMember) {
         strip_created_at(&mut value);
     }
-    let mut response = (StatusCode::OK, value.to_string()).into_response();
+    if faults.has(Fault::ExtraMembers) {
+        add_extra_members(&mut value);
+    }
+    let text = if faults.has(Fault::ReorderedMembers) {
+        reversed_json(&value)
+    } else {
+        value.to_string()
+    };
+    let mut response = (StatusCode::OK, text).into_response();
     response
         .headers_mut()
         .insert("content-type", HeaderValue::from_static(CONTENT_TYPE));
@@ -53,7 +61,68 @@ fn failure(error: ApiError, faults: FaultSet) -> Response {
         let body = json!({ "message": error.message }).to_string();
         return (error.status, [("content-type", CONTENT_TYPE)], body).into_response();
     }
+    if faults.has(Fault::NamespacedErrorType) || faults.has(Fault::CapitalizedMessage) {
+        let namespaced = faults.has(Fault::NamespacedErrorType);
+        let body_type = if namespaced {
+            format!("com.amazonaws.proton#{}", error.error_type)
+        } else {
+            error.error_type.to_string()
+        };
+        let header = if namespaced {
+            format!("{body_type}:http://internal.amazon.com/coral/com.amazonaws.proton/")
+        } else {
+            body_type.clone()
+        };
+        let message_key = if faults.has(Fault::CapitalizedMessage) {
+            "Message"
+        } else {
+            "message"
+        };
+        let body = json!({ "__type": body_type, message_key: error.message }).to_string();
+        let mut response = (error.status, [("content-type", CONTENT_TYPE)], body).into_response();
+        if let Ok(value) = HeaderValue::from_str(&header) {
+            response.headers_mut().insert("x-amzn-errortype", value);
+        }
+        return response;
+    }
     error.into_response()
+}
+
+/// The extra-members switch: members newer than the model, at the top and in each resource.
+fn add_extra_members(value: &mut Value) {
+    let extra = json!({ "note": "a member newer than the model" });
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    for member in object.values_mut() {
+        if let Some(resource) = member.as_object_mut() {
+            resource.insert("conformExtra".into(), extra.clone());
+        }
+    }
+    object.insert("conformExtra".into(), extra);
+}
+
+/// The reordered-members switch: JSON with every object's members in reverse order.
+fn reversed_json(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .rev()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), reversed_json(v)))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(reversed_json)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// The missing-required-member fault: resource details lose `createdAt`.

@@ -15,7 +15,7 @@ use super::input::{idempotency_params, optional_str, required_str, tags_of};
 use super::paging::listing;
 use super::services::live_instance;
 use super::{Ctx, OpResult, finished_async_delete};
-use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
+use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
@@ -239,7 +239,7 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
         }
         return Ok(component.answer(store, ctx.now));
     }
-    let done_at = ctx.now + ctx.config.delete_seconds as Millis * SECOND;
+    let done_at = ctx.after(ctx.config.delete_seconds);
     store
         .components
         .get_mut(name)

@@ -16,7 +16,7 @@ use super::input::{idempotency_params, optional_str, required_str, tags_of, vers
 use super::paging::listing;
 use super::template_versions::published_version;
 use super::{Ctx, OpResult, finished_async_delete};
-use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
+use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
@@ -272,7 +272,7 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             "environment {name} still has service instances or components"
         )));
     }
-    let done_at = ctx.now + ctx.config.delete_seconds as Millis * SECOND;
+    let done_at = ctx.after(ctx.config.delete_seconds);
     let env = store.environments.get_mut(name).expect("checked above");
     env.deletion = Some(Deletion { done_at });
     Ok(live(store, name)?.answer(store, ctx.now))

@@ -27,6 +27,18 @@ pub struct Ctx<'a> {
     pub faults: FaultSet,
 }
 
+impl Ctx<'_> {
+    /// The deadline `seconds` of virtual time from now; under the status-moves-on switch, one
+    /// millisecond, so that a retry's answer shows a status that has moved on.
+    pub fn after(&self, seconds: u64) -> Millis {
+        if self.faults.has(Fault::StatusMovesOn) {
+            self.now + 1
+        } else {
+            self.now + seconds as Millis * super::clock::SECOND
+        }
+    }
+}
+
 pub type OpResult = Result<Value, ApiError>;
 
 /// AD2: a delete retried after an asynchronous delete completed answers `{}`.

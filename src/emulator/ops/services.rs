@@ -22,7 +22,7 @@ use super::input::{idempotency_params, optional_str, required_str, tags_of, vers
 use super::paging::listing;
 use super::template_versions::published_version;
 use super::{Ctx, OpResult, finished_async_delete};
-use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
+use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
@@ -313,7 +313,7 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             .iter()
             .filter_map(|m| input.get(*m).map(|v| (m.to_string(), v.clone())))
             .collect(),
-        active_at: ctx.now + ctx.config.deploy_seconds as Millis * SECOND,
+        active_at: ctx.after(ctx.config.deploy_seconds),
         updated_at: None,
         pipeline_deployment,
         deletion: None,
@@ -386,7 +386,7 @@ pub fn update(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
         }
     }
     if input.contains_key("spec") {
-        service.updated_at = Some(ctx.now + ctx.config.deploy_seconds as Millis * SECOND);
+        service.updated_at = Some(ctx.after(ctx.config.deploy_seconds));
     }
     service.last_modified_at = ctx.now;
     service.modified = true;
@@ -415,7 +415,7 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             "service {name} still has components attached"
         )));
     }
-    let done_at = ctx.now + ctx.config.delete_seconds as Millis * SECOND;
+    let done_at = ctx.after(ctx.config.delete_seconds);
     store
         .services
         .get_mut(name)

@@ -16,7 +16,7 @@ use super::input::{idempotency_params, optional_str, required_str, tags_of, vers
 use super::paging::listing;
 use super::templates::live;
 use super::{Ctx, OpResult};
-use crate::emulator::clock::{Millis, SECOND, epoch_seconds};
+use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::state::{ResourceKey, Store, TemplateKind};
 
@@ -248,7 +248,7 @@ pub fn create(
         created_at: now,
         last_modified_at: now,
         description: optional_str(input, "description").map(str::to_string),
-        registered_at: now + ctx.config.register_seconds as Millis * SECOND,
+        registered_at: ctx.after(ctx.config.register_seconds),
         published: false,
         extra,
     };
