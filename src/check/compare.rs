@@ -30,8 +30,19 @@ pub fn differences(
     actual: &Value,
     skip: &dyn Fn(&str) -> bool,
 ) -> Vec<Difference> {
+    differences_with(expected, actual, skip, &mut |a, b| values_equal(a, b))
+}
+
+/// The one structural walk: objects member by member (sorted, `skip`ped names left out),
+/// arrays of equal length item by item, and everything else through `same`.
+pub fn differences_with(
+    expected: &Value,
+    actual: &Value,
+    skip: &dyn Fn(&str) -> bool,
+    same: &mut dyn FnMut(&Value, &Value) -> bool,
+) -> Vec<Difference> {
     let mut out = Vec::new();
-    walk("$", expected, actual, skip, &mut out);
+    walk("$", expected, actual, skip, same, &mut out);
     out
 }
 
@@ -40,6 +51,7 @@ fn walk(
     expected: &Value,
     actual: &Value,
     skip: &dyn Fn(&str) -> bool,
+    same: &mut dyn FnMut(&Value, &Value) -> bool,
     out: &mut Vec<Difference>,
 ) {
     match (expected, actual) {
@@ -49,13 +61,10 @@ fn walk(
                 .chain(b.keys().filter(|k| !a.contains_key(*k)))
                 .collect();
             keys.sort();
-            for key in keys {
-                if skip(key) {
-                    continue;
-                }
+            for key in keys.into_iter().filter(|k| !skip(k)) {
                 let child = format!("{path}.{key}");
                 match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => walk(&child, x, y, skip, out),
+                    (Some(x), Some(y)) => walk(&child, x, y, skip, same, out),
                     (x, y) => out.push(Difference {
                         path: child,
                         expected: x.cloned(),
@@ -66,10 +75,10 @@ fn walk(
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                walk(&format!("{path}[{i}]"), x, y, skip, out);
+                walk(&format!("{path}[{i}]"), x, y, skip, same, out);
             }
         }
-        (a, b) if values_equal(a, b) => {}
+        (a, b) if same(a, b) => {}
         (a, b) => out.push(Difference {
             path: path.to_string(),
             expected: Some(a.clone()),

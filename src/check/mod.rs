@@ -8,7 +8,7 @@ mod jmes;
 mod protocol;
 mod schema;
 
-pub use compare::{Difference, differences};
+pub use compare::{Difference, differences, differences_with};
 pub use expect::{StepContext, check_all_same, check_expectations};
 pub use failure::CheckFailure;
 pub use jmes::search;

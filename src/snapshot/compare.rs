@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::check::Difference;
+use crate::check::{Difference, differences_with};
 use crate::redact::placeholder_role;
 
 #[derive(Default)]
@@ -42,9 +42,13 @@ pub fn matches_up_to_renaming(stored: &Value, current: &Value) -> Vec<Difference
     // Identical placeholders at the same path pair first: any valid renaming maps them to
     // themselves, and a change is then blamed where it happened, not where the walk met it.
     pair_identical(stored, current, &mut renaming);
-    let mut out = Vec::new();
-    walk("$", stored, current, &mut renaming, &mut out);
-    out
+    // Placeholders always go through the renaming, equal or not, so that it stays one-to-one.
+    differences_with(stored, current, &|_| false, &mut |a, b| match (a, b) {
+        (Value::String(x), Value::String(y)) if placeholder_role(x).is_some() => {
+            renaming.pair(x, y)
+        }
+        _ => a == b,
+    })
 }
 
 fn pair_identical(stored: &Value, current: &Value, renaming: &mut Renaming) {
@@ -70,56 +74,6 @@ fn pair_identical(stored: &Value, current: &Value, renaming: &mut Renaming) {
             renaming.pair(a, b);
         }
         _ => {}
-    }
-}
-
-fn walk(
-    path: &str,
-    stored: &Value,
-    current: &Value,
-    renaming: &mut Renaming,
-    out: &mut Vec<Difference>,
-) {
-    match (stored, current) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a
-                .keys()
-                .chain(b.keys().filter(|k| !a.contains_key(*k)))
-                .collect();
-            keys.sort();
-            for key in keys {
-                let child = format!("{path}.{key}");
-                match (a.get(key), b.get(key)) {
-                    (Some(x), Some(y)) => walk(&child, x, y, renaming, out),
-                    (x, y) => out.push(Difference {
-                        path: child,
-                        expected: x.cloned(),
-                        actual: y.cloned(),
-                    }),
-                }
-            }
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                walk(&format!("{path}[{i}]"), x, y, renaming, out);
-            }
-        }
-        // Placeholders always go through the renaming, equal or not, so that it stays one-to-one.
-        (Value::String(a), Value::String(b)) if placeholder_role(a).is_some() => {
-            if !renaming.pair(a, b) {
-                out.push(Difference {
-                    path: path.to_string(),
-                    expected: Some(stored.clone()),
-                    actual: Some(current.clone()),
-                });
-            }
-        }
-        (a, b) if a == b => {}
-        (a, b) => out.push(Difference {
-            path: path.to_string(),
-            expected: Some(a.clone()),
-            actual: Some(b.clone()),
-        }),
     }
 }
 
