@@ -88,12 +88,26 @@ pub async fn run(
     });
     let permits = Arc::new(Semaphore::new(config.jobs.max(1)));
     let exclusive = Arc::new(RwLock::new(()));
-    let mut tasks = JoinSet::new();
+    let mut tasks: JoinSet<ScenarioResult> = JoinSet::new();
+    let mut summary = Summary::default();
     for (index, scenario) in scenarios.into_iter().enumerate() {
+        // Take the permit before spawning, so that only `jobs` tasks live at once and finished
+        // ones are reaped as we go: memory stays flat however many scenarios there are.
+        let permit = permits.clone().acquire_owned().await.ok();
+        while let Some(joined) = tasks.try_join_next() {
+            match joined {
+                Ok(result) => summary.add(&result.verdict),
+                Err(e) => {
+                    return Err(RunError(format!(
+                        "internal error: a scenario task failed: {e}"
+                    )));
+                }
+            }
+        }
         let (config, shared, events) = (config.clone(), shared.clone(), events.clone());
-        let (permits, exclusive) = (permits.clone(), exclusive.clone());
+        let exclusive = exclusive.clone();
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await.ok();
+            let _permit = permit;
             if config.interrupt.as_ref().is_some_and(|i| *i.borrow()) {
                 let result = skipped(&scenario, index, "interrupted (Ctrl-C) before it started");
                 let _ = events.send(Event::ScenarioFinished {
@@ -123,7 +137,6 @@ pub async fn run(
             result
         });
     }
-    let mut summary = Summary::default();
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok(result) => summary.add(&result.verdict),

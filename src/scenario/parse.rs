@@ -57,6 +57,9 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Alias bombs are refused after a few thousand replayed events, not a million.
+    options.alias_limits.max_total_replayed_events = 20_000;
+    options.alias_limits.max_replay_stack_depth = 16;
     // Scenario files are data: a `!!python/object` or any tag the format does not define is
     // an error, not something to ignore.
     options.reject_unsupported_tags = true;
