@@ -12,7 +12,7 @@ use proton_conform::scenario::parse_duration;
 
 use super::args::CleanupArgs;
 use super::exit::Exit;
-use super::run::target_for;
+use super::run::{is_loopback, load_signer, target_for};
 
 /// One kind of resource: how to list it, name it, delete it, and see it gone.
 struct Kind {
@@ -120,15 +120,33 @@ pub fn cleanup(args: CleanupArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    let client = match Client::new(&target, ClientConfig::default()) {
-        Ok(c) => c,
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::CouldNotRun;
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
+    // Signed as `run` signs: by default for a non-loopback endpoint.
+    let signer = if args.sign || (!is_loopback(&target) && !args.no_sign) {
+        match runtime.block_on(load_signer(args.profile.as_deref(), args.region.as_deref())) {
+            Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e) => {
+                eprintln!("error: requests must be signed, but {e}");
+                return Exit::BadInput;
+            }
+        }
+    } else {
+        None
+    };
+    let client = match Client::new(
+        &target,
+        ClientConfig {
+            signer,
+            ..ClientConfig::default()
+        },
+    ) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::CouldNotRun;

@@ -253,12 +253,18 @@ pub(super) fn new_run_id() -> String {
 }
 
 #[cfg(feature = "aws")]
-async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, String> {
+pub(super) async fn load_signer(
+    profile: Option<&str>,
+    region: Option<&str>,
+) -> Result<Signer, String> {
     Signer::from_chain(profile, region).await
 }
 
 #[cfg(not(feature = "aws"))]
-async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
+pub(super) async fn load_signer(
+    _profile: Option<&str>,
+    _region: Option<&str>,
+) -> Result<Signer, String> {
     Err("this build has no AWS credential chain (built without the `aws` feature)".into())
 }
 
@@ -277,7 +283,7 @@ fn endpoint_from_profile(_profile: Option<&str>) -> Option<String> {
     None
 }
 
-fn is_loopback(url: &str) -> bool {
+pub(super) fn is_loopback(url: &str) -> bool {
     reqwest::Url::parse(url).ok().is_some_and(|u| {
         let host = u
             .host_str()
