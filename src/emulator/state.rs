@@ -148,7 +148,10 @@ impl Store {
             .map(|t| &t.answer)
     }
 
-    pub fn bury(&mut self, key: ResourceKey, answer: Value, now: Millis) {
+    /// Records a deletion: the resource leaves the tag index, and its delete answer is kept
+    /// for repeated deletes.
+    pub fn bury(&mut self, key: ResourceKey, arn: &str, answer: Value, now: Millis) {
+        self.tags.remove(arn);
         // Old tombstones are dropped as new ones arrive, so memory stays bounded.
         if self.tombstones.len() > 10_000 {
             self.tombstones

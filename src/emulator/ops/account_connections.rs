@@ -142,9 +142,8 @@ pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     let Some(connection) = store.connections.remove(id) else {
         return repeated_delete(store, ctx, &key, "environment account connection");
     };
-    store.tags.remove(&connection.arn);
     let answer = connection.answer();
-    store.bury(key, answer.clone(), ctx.now);
+    store.bury(key, &connection.arn, answer.clone(), ctx.now);
     Ok(answer)
 }
 

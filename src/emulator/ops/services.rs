@@ -20,7 +20,7 @@ use super::deployments::{self, Target};
 use super::idempotency::{TokenCheck, check_token, named_retry, remember_token};
 use super::input::{idempotency_params, optional_str, required_str, tags_of, version_part};
 use super::paging::listing;
-use super::template_versions::published_version;
+use super::template_versions::{published_version, version_to_deploy};
 use super::{Ctx, OpResult, finished_async_delete};
 use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
@@ -242,17 +242,9 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
             existing.answer(store, ctx.now),
         );
     }
-    let template = required_str(input, "templateName")?;
-    let major = version_part(input, "templateMajorVersion")?.unwrap_or(1);
-    let version = published_version(
-        store,
-        TemplateKind::Service,
-        template,
-        major,
-        version_part(input, "templateMinorVersion")?,
-        ctx.now,
-    )?;
-    let minor = version.minor;
+    let version = version_to_deploy(store, TemplateKind::Service, input, ctx.now)?;
+    let (template, major, minor) = (version.template_name.clone(), version.major, version.minor);
+    let template = template.as_str();
     let compatible = version
         .extra
         .get("compatibleEnvironmentTemplates")

@@ -171,6 +171,20 @@ pub fn published_version<'a>(
     Ok(version)
 }
 
+/// The published template version a create deploys: `templateName`, `templateMajorVersion`
+/// (1 when absent) and an optional `templateMinorVersion` of the input.
+pub fn version_to_deploy<'a>(
+    store: &'a Store,
+    kind: TemplateKind,
+    input: &Map<String, Value>,
+    now: Millis,
+) -> Result<&'a TemplateVersion, ApiError> {
+    let template = required_str(input, "templateName")?;
+    let major = version_part(input, "templateMajorVersion")?.unwrap_or(1);
+    let minor = version_part(input, "templateMinorVersion")?;
+    published_version(store, kind, template, major, minor, now)
+}
+
 fn key_of(
     kind: TemplateKind,
     input: &Map<String, Value>,
@@ -365,8 +379,7 @@ pub fn delete(
     let answer = version.answer(store, ctx.now);
     let arn = version.arn.clone();
     store.template_versions.remove(&key);
-    store.tags.remove(&arn);
-    store.bury(resource, answer.clone(), ctx.now);
+    store.bury(resource, &arn, answer.clone(), ctx.now);
     Ok(answer)
 }
 

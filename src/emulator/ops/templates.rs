@@ -197,8 +197,7 @@ pub fn delete(
     let answer = template.answer(store);
     let arn = template.arn.clone();
     store.templates.remove(&(kind, name.to_string()));
-    store.tags.remove(&arn);
-    store.bury(key, answer.clone(), ctx.now);
+    store.bury(key, &arn, answer.clone(), ctx.now);
     Ok(answer)
 }
 
