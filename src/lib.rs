@@ -6,6 +6,7 @@ pub mod contract;
 pub mod diagnostic;
 pub mod emulator;
 pub mod event;
+pub mod fuzz;
 pub mod model;
 pub mod redact;
 pub mod report;

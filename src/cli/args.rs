@@ -35,6 +35,8 @@ pub enum Command {
     Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
     Schema(SchemaArgs),
+    /// Stateful contract fuzzing: random call sequences checked against the reference model
+    Fuzz(FuzzArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
     Coverage(CoverageArgs),
 }
@@ -129,6 +131,55 @@ pub struct RunArgs {
     /// Where snapshots live
     #[arg(long, default_value = "snapshots", value_name = "DIR")]
     pub snapshot_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub struct FuzzArgs {
+    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL, else the embedded emulator]
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Allow a non-loopback endpoint host (repeatable)
+    #[arg(long = "allow-endpoint", value_name = "HOST")]
+    pub allow_endpoints: Vec<String>,
+    /// Sign requests with SigV4 (the default for a non-loopback endpoint)
+    #[arg(long, conflicts_with = "no_sign")]
+    pub sign: bool,
+    /// Never sign requests
+    #[arg(long)]
+    pub no_sign: bool,
+    /// The AWS credentials profile to sign with
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The region to sign for [default: AWS_REGION, else the profile's]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Contract profile: `strict`, `lenient`, or a profile file
+    #[arg(long, default_value = "strict", value_name = "NAME|PATH")]
+    pub contract_profile: String,
+    /// Call sequences to generate
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub cases: u32,
+    /// Seed of the generator [default: a fresh one, printed]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Stop generating new cases after this many seconds
+    #[arg(long, value_name = "T")]
+    pub max_seconds: Option<u64>,
+    /// The longest sequence of calls in one case
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub max_calls: usize,
+    /// Leave out environments' asynchronous deletes (they deploy environments)
+    #[arg(long)]
+    pub no_environments: bool,
+    /// For the embedded emulator: turn on a fault switch (repeatable)
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Where a counterexample is written, as a scenario `run` replays
+    #[arg(long, default_value = "reports/counterexamples", value_name = "DIR")]
+    pub counterexamples: PathBuf,
+    /// Per-request timeout, in seconds
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
 }
 
 #[derive(Args)]

@@ -5,6 +5,7 @@ mod cleanup;
 mod coverage;
 mod diff;
 mod exit;
+mod fuzz;
 mod lint;
 mod list;
 mod report;
@@ -29,6 +30,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Diff(a) => diff::diff(a),
         args::Command::Cleanup(a) => cleanup::cleanup(a),
         args::Command::Report(a) => report::report(a),
+        args::Command::Fuzz(a) => fuzz::fuzz(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

@@ -88,13 +88,33 @@ fn retryable(exchange: &Exchange) -> bool {
 /// Headers kept in the exchange record: the ones the protocol gives meaning to.
 const KEPT_HEADERS: &[&str] = &["content-type", "x-amzn-errortype", "x-amzn-requestid"];
 
+/// One HTTP client per connect timeout for the whole process: building one loads the
+/// platform's root certificates, which cost more than a scenario against the embedded emulator.
+fn shared_http(connect_timeout: Duration) -> Result<reqwest::Client, String> {
+    static CLIENTS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Duration, reqwest::Client>>,
+    > = std::sync::OnceLock::new();
+    let mut clients = CLIENTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(client) = clients.get(&connect_timeout) {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(connect_timeout)
+        // Embedded emulators come and go, one per scenario: do not keep their connections.
+        .pool_idle_timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    clients.insert(connect_timeout, client.clone());
+    Ok(client)
+}
+
 impl Client {
     pub fn new(endpoint: &str, config: ClientConfig) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let http = shared_http(config.timeout.min(Duration::from_secs(10)))?;
         Ok(Self {
             http,
             endpoint: endpoint.trim_end_matches('/').to_string(),

@@ -5,6 +5,7 @@
 mod clauses;
 mod coverage;
 mod profile;
+pub mod reference;
 
 pub use clauses::{CLAUSES, Clause, MODEL_ONLY_TOKEN_OPERATIONS, OPERATIONS, applies, clause};
 pub use coverage::{Cell, Matrix};

@@ -33,6 +33,9 @@ pub struct Rule {
     #[serde(default)]
     pub pattern: Option<String>,
     pub role: String,
+    /// `pattern`, anchored and compiled once when the rules are loaded.
+    #[serde(skip)]
+    compiled: Option<regex::Regex>,
 }
 
 impl Rules {
@@ -43,12 +46,13 @@ impl Rules {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Rules::default()),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
-        let rules: Rules =
+        let mut rules: Rules =
             serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        for rule in &rules.rules {
+        for rule in &mut rules.rules {
             if let Some(p) = &rule.pattern {
-                regex::Regex::new(p)
+                let anchored = regex::Regex::new(&format!("^(?:{p})$"))
                     .map_err(|e| format!("{}: invalid pattern {p:?}: {e}", path.display()))?;
+                rule.compiled = Some(anchored);
             }
             if rule.member.is_none() && rule.pattern.is_none() {
                 return Err(format!(
@@ -65,9 +69,7 @@ impl Rules {
             .iter()
             .find(|r| {
                 r.member.as_deref().is_some_and(|m| Some(m) == member)
-                    || r.pattern.as_deref().is_some_and(|p| {
-                        regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(value))
-                    })
+                    || r.compiled.as_ref().is_some_and(|re| re.is_match(value))
             })
             .map(|r| r.role.as_str())
     }
@@ -336,6 +338,7 @@ mod tests {
                 member: Some("buildId".into()),
                 pattern: None,
                 role: "build".into(),
+                compiled: None,
             }],
         };
         let mut r = Redactor::new("p").with_rules(rules);

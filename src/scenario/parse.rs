@@ -605,8 +605,11 @@ impl<'f> Converter<'f> {
             pos: at,
         });
         // Templates expand to plain text; compile with a stand-in to check the syntax.
-        let stand_in =
-            regex::Regex::new(r"\$\{[^}]*\}").map(|re| re.replace_all(path, "x").into_owned());
+        static REFERENCE: std::sync::LazyLock<Option<regex::Regex>> =
+            std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{[^}]*\}").ok());
+        let stand_in = REFERENCE
+            .as_ref()
+            .map(|re| re.replace_all(path, "x").into_owned());
         let path = stand_in.as_deref().unwrap_or(path);
         if let Err(e) = jmespath::compile(path) {
             self.error(at, format!("invalid JMESPath `{path}`: {}", e.reason));

@@ -1,0 +1,169 @@
+//! `proton-conform fuzz`: generate call sequences, check them against the reference model,
+//! save a shrunk counterexample. Exit 0 when none is found, 1 when one is, as `run`.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use proton_conform::client::{Client, ClientConfig};
+use proton_conform::contract::Profile;
+use proton_conform::emulator::{Fault, FaultSet};
+use proton_conform::fuzz::{self, Abilities, FuzzConfig};
+use proton_conform::runner::{Capabilities, Target};
+use proton_conform::scenario::Capability;
+
+use super::args::FuzzArgs;
+use super::exit::Exit;
+use super::run::{is_loopback, load_signer, new_run_id, target_for};
+
+pub fn fuzz(args: FuzzArgs) -> Exit {
+    match prepare(&args) {
+        Ok(exit) => exit,
+        Err((exit, message)) => {
+            eprintln!("error: {message}");
+            exit
+        }
+    }
+}
+
+fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
+    let bad = |e: String| (Exit::BadInput, e);
+    let could_not = |e: String| (Exit::CouldNotRun, e);
+    let profile = Profile::load(&args.contract_profile).map_err(|e| bad(e.to_string()))?;
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let endpoint = args
+        .endpoint
+        .clone()
+        .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
+        .or_else(|| from_env("AWS_ENDPOINT_URL"));
+    let mut target = target_for(endpoint.as_deref(), &args.allow_endpoints).map_err(bad)?;
+    let faults = args
+        .faults
+        .iter()
+        .map(|name| {
+            Fault::from_name(name).ok_or_else(|| {
+                bad(format!(
+                    "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    match &mut target {
+        Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
+        Target::Endpoint(_) if !faults.is_empty() => {
+            return Err(bad(
+                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint".into(),
+            ));
+        }
+        Target::Endpoint(_) => {}
+    }
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
+    let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
+    let signer = if args.sign || (remote && !args.no_sign) {
+        let signer = runtime
+            .block_on(load_signer(args.profile.as_deref(), args.region.as_deref()))
+            .map_err(|e| bad(format!("requests must be signed, but {e}")))?;
+        Some(Arc::new(signer))
+    } else {
+        None
+    };
+    let client = ClientConfig {
+        timeout: Duration::from_secs(args.request_timeout.max(1)),
+        signer,
+        ..ClientConfig::default()
+    };
+    // Clock moves only where the endpoint offers a clock.
+    let clock = match &target {
+        Target::Embedded(_) => true,
+        Target::Endpoint(url) => {
+            let probe = Client::new(url, client.clone()).map_err(could_not)?;
+            let capabilities = runtime
+                .block_on(Capabilities::discover(&probe))
+                .map_err(could_not)?;
+            capabilities.has(Capability::Clock)
+        }
+    };
+    let seed = args.seed.unwrap_or_else(|| {
+        let id = new_run_id();
+        id.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+    });
+    eprintln!(
+        "fuzzing {} with seed {seed}: up to {} cases of up to {} calls, {} profile{}",
+        target.describe(),
+        args.cases,
+        args.max_calls,
+        profile.name,
+        if clock {
+            ""
+        } else {
+            " (no clock: no clock moves)"
+        },
+    );
+    let config = FuzzConfig {
+        target,
+        profile,
+        client,
+        cases: args.cases,
+        seed,
+        max_time: args.max_seconds.map(Duration::from_secs),
+        max_calls: args.max_calls,
+        abilities: Abilities {
+            clock,
+            environments: !args.no_environments,
+        },
+        run_id: new_run_id(),
+        on_case: Some(Box::new(|case, passed| {
+            if !passed {
+                eprintln!("\ncase {case} failed; shrinking...");
+            } else if case % 16 == 0 {
+                eprint!(".");
+                let _ = std::io::stderr().flush();
+            }
+        })),
+    };
+    let report = runtime
+        .block_on(fuzz::fuzz(config))
+        .map_err(|e| could_not(e.0))?;
+    eprintln!();
+    let Some(found) = report.counterexample else {
+        eprintln!(
+            "no counterexample in {} case(s) ({:.1} s){}",
+            report.cases,
+            report.elapsed.as_secs_f64(),
+            if report.stopped_by_time {
+                ", stopped by --max-seconds"
+            } else {
+                ""
+            }
+        );
+        return Ok(Exit::Success);
+    };
+    let path = fuzz::counterexample_path(&args.counterexamples, seed);
+    std::fs::create_dir_all(&args.counterexamples)
+        .and_then(|()| std::fs::write(&path, &found.scenario))
+        .map_err(|e| could_not(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!(
+        "counterexample at case {} of seed {seed}, shrunk to {} call(s){}:",
+        found.found_at_case,
+        found.calls.len(),
+        if found.reproduced {
+            ", failing again when rerun"
+        } else {
+            "; it passed when rerun, so the failure is flaky"
+        }
+    );
+    if let Some(clause) = &found.clause {
+        eprintln!("  broke {clause}: {}", found.message);
+    } else {
+        eprintln!("  {}", found.message);
+    }
+    eprintln!(
+        "  written to {}; replay it with `proton-conform run {} --contract-profile {}`",
+        path.display(),
+        path.display(),
+        args.contract_profile
+    );
+    Ok(Exit::Failures)
+}
