@@ -12,4 +12,5 @@ pub mod redact;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod sdk;
 pub mod snapshot;

@@ -393,3 +393,46 @@ fn the_endpoint_comes_from_the_profile_services_section_after_the_environment() 
         stderr(&o)
     );
 }
+
+#[test]
+fn fuzz_exits_0_on_the_clean_emulator_and_1_with_a_replayable_counterexample() {
+    let clean = run(&["fuzz", "--cases", "8", "--seed", "5"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert!(stderr(&clean).contains("no counterexample in 8 case(s)"));
+
+    let dir = temp_dir("fuzz");
+    let found = run(&[
+        "fuzz",
+        "--cases",
+        "64",
+        "--seed",
+        "5",
+        "--fault",
+        "ignore-client-tokens",
+        "--counterexamples",
+        dir.to_str().unwrap(),
+    ]);
+    let err = stderr(&found);
+    assert_eq!(found.status.code(), Some(1), "{err}");
+    assert!(err.contains("failing again when rerun"), "{err}");
+    let file = dir.join("seed-5.yaml");
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    // `run` accepts it as is: the clean emulator passes it.
+    let replay = run(&[
+        "run",
+        file.to_str().unwrap(),
+        "--junit",
+        dir.join("j.xml").to_str().unwrap(),
+        "--html",
+        dir.join("i.html").to_str().unwrap(),
+    ]);
+    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
+
+    let bad = run(&["fuzz", "--fault", "no-such-switch"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown fault switch"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -24,6 +24,7 @@ fn run_fixture(name: &str) -> ScenarioResult {
         client: ClientConfig::default(),
         jobs: 1,
         run_id: "fail".into(),
+        driver: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

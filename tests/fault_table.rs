@@ -67,6 +67,7 @@ fn run(switch: &str, profile: Profile) -> Vec<ScenarioResult> {
         client: ClientConfig::default(),
         jobs: 8,
         run_id: "faults".into(),
+        driver: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -97,6 +97,7 @@ fn replay(text: &str, faults: &[&str], profile: Profile) -> Verdict {
                 client: ClientConfig::default(),
                 jobs: 1,
                 run_id: "replay".into(),
+                driver: None,
             },
         ))
         .unwrap();

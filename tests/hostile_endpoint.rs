@@ -166,6 +166,7 @@ async fn every_misbehaviour_fails_its_step_clearly_and_the_run_goes_on() {
         },
         jobs: 16,
         run_id: "hostile".into(),
+        driver: None,
     };
     let started = Instant::now();
     let results = run_collect(scenarios, config).await.unwrap();

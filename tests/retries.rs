@@ -23,6 +23,7 @@ fn run(fixture: &str, client: ClientConfig) -> ScenarioResult {
         client,
         jobs: 1,
         run_id: "retry".into(),
+        driver: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -58,6 +58,7 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
         client: ClientConfig::default(),
         jobs: 1,
         run_id: "test".into(),
+        driver: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -38,6 +38,7 @@ async fn two_runs_share_one_endpoint_without_interfering() {
         client: ClientConfig::default(),
         jobs: 8,
         run_id: run_id.into(),
+        driver: None,
     };
     let a = run_collect(load(), config("runa")).await;
     let b = run_collect(load(), config("runb")).await;

@@ -37,6 +37,7 @@ fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> Scenar
         client: ClientConfig::default(),
         jobs: 1,
         run_id: run_id.into(),
+        driver: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

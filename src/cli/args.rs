@@ -35,6 +35,8 @@ pub enum Command {
     Snapshots(SnapshotsArgs),
     /// Print a JSON Schema: `scenario` (the scenario file format, for editors)
     Schema(SchemaArgs),
+    /// Check a client (SDK, CLI) against the contract: the emulator as its endpoint, faults scripted
+    SdkCheck(SdkCheckArgs),
     /// Stateful contract fuzzing: random call sequences checked against the reference model
     Fuzz(FuzzArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
@@ -131,6 +133,37 @@ pub struct RunArgs {
     /// Where snapshots live
     #[arg(long, default_value = "snapshots", value_name = "DIR")]
     pub snapshot_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub struct SdkCheckArgs {
+    /// SDK scenario files or folders [default: scenarios/sdk]
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// A shipped driver: boto3, awscli, rust (repeatable)
+    #[arg(long = "driver", value_name = "NAME")]
+    pub drivers: Vec<String>,
+    /// Any client command instead (run with `sh -c`; see the README for the driver protocol)
+    #[arg(long, value_name = "CMD")]
+    pub client: Option<String>,
+    /// For --client: the client's maximum attempts per call
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub client_max_attempts: u32,
+    /// Where to write the JUnit report
+    #[arg(long, default_value = "reports/sdk-junit.xml", value_name = "PATH")]
+    pub junit: PathBuf,
+    /// Where to write the HTML report
+    #[arg(long, default_value = "reports/sdk.html", value_name = "PATH")]
+    pub html: PathBuf,
+    /// Where to write the driver x clause table (Markdown)
+    #[arg(long, default_value = "reports/sdk-table.md", value_name = "PATH")]
+    pub table: PathBuf,
+    /// Also put the table into this file between `<!-- sdk-table:start -->` and `<!-- sdk-table:end -->`
+    #[arg(long, value_name = "PATH")]
+    pub update_readme: Option<PathBuf>,
+    /// Show every step
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Args)]

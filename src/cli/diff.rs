@@ -79,6 +79,7 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Ex
             client: ClientConfig::default(),
             jobs: 8,
             run_id: new_run_id(),
+            driver: None,
         };
         let results = runtime
             .block_on(run_collect(loaded.scenarios.clone(), config))

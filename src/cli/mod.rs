@@ -10,6 +10,7 @@ mod lint;
 mod list;
 mod report;
 mod run;
+mod sdk_check;
 mod select;
 mod serve;
 mod snapshots;
@@ -31,6 +32,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Cleanup(a) => cleanup::cleanup(a),
         args::Command::Report(a) => report::report(a),
         args::Command::Fuzz(a) => fuzz::fuzz(a),
+        args::Command::SdkCheck(a) => sdk_check::sdk_check(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

@@ -138,6 +138,7 @@ pub fn run(args: RunArgs) -> Exit {
         },
         jobs: args.jobs,
         run_id: args.run_id.clone().unwrap_or_else(new_run_id),
+        driver: None,
     };
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(ConsoleReporter::new(args.verbose)),

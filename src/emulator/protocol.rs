@@ -30,7 +30,20 @@ pub async fn handle(
     body: Body,
 ) -> Response {
     let faults = emulator.faults.current();
-    match answer(&emulator, &headers, body, faults).await {
+    let (handled, seq) = answer(&emulator, &headers, body, faults).await;
+    // The log notes what each request got, so client checks can tell attempts apart.
+    let (status, error) = match &handled {
+        Handled::Answered(Ok(_)) => (Some(200), None),
+        Handled::Answered(Err(e)) => (Some(e.status.as_u16()), Some(e.error_type.to_string())),
+        Handled::Injected(i) => match injected_error(i) {
+            Some(e) => (Some(e.status.as_u16()), Some(e.error_type.to_string())),
+            None => (None, Some("connection dropped".to_string())),
+        },
+    };
+    if let Some(seq) = seq {
+        emulator.requests.answered(seq, status, error);
+    }
+    match handled {
         Handled::Answered(Ok(value)) => success(value, faults),
         Handled::Answered(Err(error)) => failure(error, faults),
         Handled::Injected(injection) => injected(&injection, faults),
@@ -161,17 +174,32 @@ fn injected(injection: &Injection, faults: FaultSet) -> Response {
             });
             (StatusCode::OK, Body::from_stream(stream)).into_response()
         }
-        InjectedAction::Error => {
-            let error = match injection.status {
-                429 => ApiError::throttling("rate exceeded (injected)"),
-                status => ApiError::internal(status, "internal error (injected)"),
-            };
-            failure(error, faults)
-        }
+        InjectedAction::Error => match injected_error(injection) {
+            Some(error) => failure(error, faults),
+            None => unreachable!("an error injection always has an error"),
+        },
     }
 }
 
-async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body, faults: FaultSet) -> Handled {
+/// The error an injection answers with; `None` for a dropped connection.
+fn injected_error(injection: &Injection) -> Option<ApiError> {
+    match injection.action {
+        InjectedAction::Drop => None,
+        InjectedAction::Error => Some(match injection.status {
+            429 => ApiError::throttling("rate exceeded (injected)"),
+            400 => ApiError::validation("invalid request (injected)"),
+            status => ApiError::internal(status, "internal error (injected)"),
+        }),
+    }
+}
+
+/// The request's fate, and its number in the request log (none if its body was unreadable).
+async fn answer(
+    emulator: &Emulator,
+    headers: &HeaderMap,
+    body: Body,
+    faults: FaultSet,
+) -> (Handled, Option<u64>) {
     let bytes = match to_bytes(body, emulator.config.max_body_bytes).await {
         Ok(b) => b,
         Err(_) => {
@@ -179,17 +207,25 @@ async fn answer(emulator: &Emulator, headers: &HeaderMap, body: Body, faults: Fa
                 "request body exceeds {} bytes or could not be read",
                 emulator.config.max_body_bytes
             );
-            return Handled::Answered(Err(ApiError::serialization(message)));
+            return (
+                Handled::Answered(Err(ApiError::serialization(message))),
+                None,
+            );
         }
     };
-    emulator.requests.record("POST", headers, &bytes);
+    let seq = emulator.requests.record("POST", headers, &bytes);
+    let handled = decide(emulator, headers, &bytes, faults);
+    (handled, Some(seq))
+}
+
+fn decide(emulator: &Emulator, headers: &HeaderMap, bytes: &[u8], faults: FaultSet) -> Handled {
     if let Some(verifier) = &emulator.config.verify_sigv4 {
         // Signatures are made with real time, whatever the virtual clock says.
-        if let Err(e) = verifier.verify(headers, &bytes, std::time::SystemTime::now()) {
+        if let Err(e) = verifier.verify(headers, bytes, std::time::SystemTime::now()) {
             return Handled::Answered(Err(e));
         }
     }
-    let (operation, input) = match parse_request(headers, &bytes) {
+    let (operation, input) = match parse_request(headers, bytes) {
         Ok(r) => r,
         Err(e) => return Handled::Answered(Err(e)),
     };

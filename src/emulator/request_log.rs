@@ -25,6 +25,10 @@ pub struct LoggedRequest {
     pub target: Option<String>,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The HTTP status answered (none for a dropped connection or while still in progress).
+    pub status: Option<u16>,
+    /// The error type answered, or `connection dropped`.
+    pub error: Option<String>,
 }
 
 #[derive(Default)]
@@ -33,7 +37,8 @@ pub struct RequestLog {
 }
 
 impl RequestLog {
-    pub fn record(&self, method: &str, headers: &axum::http::HeaderMap, body: &[u8]) {
+    /// Logs a request and returns its sequence number.
+    pub fn record(&self, method: &str, headers: &axum::http::HeaderMap, body: &[u8]) -> u64 {
         let headers: Vec<(String, String)> = headers
             .iter()
             .filter(|(k, _)| !SECRET_HEADERS.contains(&k.as_str()))
@@ -61,7 +66,19 @@ impl RequestLog {
             target,
             headers,
             body,
+            status: None,
+            error: None,
         });
+        seq
+    }
+
+    /// Notes what request `seq` was answered.
+    pub fn answered(&self, seq: u64, status: Option<u16>, error: Option<String>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = inner.1.iter_mut().rev().find(|r| r.seq == seq) {
+            r.status = status;
+            r.error = error;
+        }
     }
 
     /// Requests with a sequence number above `since`, and the newest sequence number.

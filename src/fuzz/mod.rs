@@ -291,6 +291,7 @@ fn execute(
         client: config.client.clone(),
         jobs: 1,
         run_id: config.run_id.clone(),
+        driver: None,
     };
     let results = shared
         .handle

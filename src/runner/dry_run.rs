@@ -76,6 +76,10 @@ pub fn plan(scenario: &Scenario, run_id: &str) -> Vec<String> {
                     i.operation, i.status, i.action
                 ),
                 Action::Snapshot { step } => format!("snapshot {step} (nothing sent)"),
+                Action::Client(call) => format!(
+                    "client {} x{} (the driver under test sends it)",
+                    call.operation, call.calls
+                ),
             };
             lines.push(format!("{phase}: {line}"));
         }

@@ -16,7 +16,7 @@ use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
 use crate::model::{Model, Validators};
 use crate::redact::{self, Redactor};
 use crate::scenario::template::Bindings;
-use crate::scenario::{Action, Phase, Scenario, Step, When};
+use crate::scenario::{Action, ClientCall, Phase, Scenario, Step, When};
 use crate::snapshot::{Outcome as SnapshotOutcome, SnapshotStore};
 
 /// What one scenario runs against.
@@ -28,6 +28,8 @@ pub struct ScenarioEnv<'a> {
     pub snapshots: Option<&'a SnapshotStore>,
     pub profile: &'a Profile,
     pub run_id: &'a str,
+    /// The client under test for `client` steps.
+    pub driver: Option<&'a crate::sdk::Driver>,
     pub events: &'a UnboundedSender<Event>,
 }
 
@@ -66,7 +68,9 @@ pub async fn run_scenario(
         name: scenario.name.clone(),
     });
     let mut warnings = Vec::new();
-    let verdict = match missing_capability(env.capabilities, scenario) {
+    let verdict = match missing_capability(env.capabilities, scenario)
+        .or_else(|| missing_driver(env, scenario))
+    {
         Some(reason) => Verdict::Skipped { reason },
         None => {
             let bindings = Bindings::new(env.run_id, &scenario.file);
@@ -140,6 +144,16 @@ fn missing_capability(capabilities: &Capabilities, scenario: &Scenario) -> Optio
             "the endpoint does not offer {} (/_conformance/ control API), which this scenario needs",
             missing.join(", ")
         )
+    })
+}
+
+fn missing_driver(env: &ScenarioEnv, scenario: &Scenario) -> Option<String> {
+    let has_client_steps = [&scenario.setup, &scenario.steps, &scenario.teardown]
+        .iter()
+        .flat_map(|steps| steps.iter())
+        .any(|s| matches!(s.action, Action::Client(_)));
+    (has_client_steps && env.driver.is_none()).then(|| {
+        "it checks a client: run it with `proton-conform sdk-check --driver NAME`".to_string()
     })
 }
 
@@ -298,8 +312,60 @@ impl Execution<'_> {
             }
             Action::Wait { .. } | Action::Poll(_) => self.wait(phase, step).await,
             Action::Snapshot { step: target } => self.snapshot(phase, step, target),
+            Action::Client(call) => self.client_calls(phase, step, call).await,
             Action::Call { .. } | Action::Repeat { .. } => self.send(phase, step).await,
         }
+    }
+
+    /// `client`: the driver makes its calls; the request log shows what it sent.
+    async fn client_calls(
+        &mut self,
+        phase: Phase,
+        step: &Step,
+        call: &ClientCall,
+    ) -> Result<(), StepOutcome> {
+        let started = Instant::now();
+        let Some(driver) = self.env.driver else {
+            let message = "no client driver for a `client` step".to_string();
+            return Err(errored(self.problem(phase, step, None, message)));
+        };
+        let params = match &call.params {
+            Some(p) => self.bindings.expand_value(&p.to_json()),
+            None => Ok(Value::Object(Default::default())),
+        }
+        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        let (records, max_attempts) = crate::sdk::run_calls(
+            self.env.client,
+            driver,
+            &call.operation,
+            &params,
+            call.calls,
+        )
+        .await
+        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        let summary: Vec<String> = records
+            .iter()
+            .map(|r| format!("{} attempt(s), {}", r.attempts.len(), r.outcome))
+            .collect();
+        self.record(
+            phase,
+            step,
+            None,
+            started.elapsed(),
+            format!(
+                "client {} via {}: {}",
+                call.operation,
+                driver.name,
+                summary.join("; ")
+            ),
+        );
+        crate::sdk::check_calls(&records, &call.expect, max_attempts).map_err(|f| {
+            let mut p = self.problem(phase, step, Some(&call.operation), f.message);
+            p.clause = Some(f.clause);
+            p.expected = f.expected;
+            p.actual = f.actual;
+            failed(p)
+        })
     }
 
     /// `when`: the earlier answer's value at the path equals the expected value.

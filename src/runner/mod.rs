@@ -57,6 +57,8 @@ pub struct RunConfig {
     pub client: ClientConfig,
     pub jobs: usize,
     pub run_id: String,
+    /// The client under test for `client` steps (`sdk-check`); without one they are skipped.
+    pub driver: Option<crate::sdk::Driver>,
 }
 
 /// A run that could not take place at all (exit code 3).
@@ -198,6 +200,7 @@ async fn run_one(
         snapshots: config.snapshots.as_ref(),
         profile: &config.profile,
         run_id: &config.run_id,
+        driver: config.driver.as_ref(),
         events,
     };
     run_scenario(&env, scenario, index).await

@@ -116,6 +116,7 @@ impl Step {
             (None, Action::Poll(p)) => format!("poll {}", p.operation),
             (None, Action::Inject(i)) => format!("inject into {}", i.operation),
             (None, Action::Snapshot { step }) => format!("snapshot {step}"),
+            (None, Action::Client(c)) => format!("client {}", c.operation),
         }
     }
 
@@ -150,6 +151,28 @@ pub enum Action {
     Inject(Injection),
     /// Compare an earlier step's redacted request and answer with its stored snapshot.
     Snapshot { step: String },
+    /// The client under test (an `sdk-check` driver) calls an operation; the endpoint's
+    /// request log shows what it sent.
+    Client(ClientCall),
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientCall {
+    pub operation: String,
+    pub params: Option<Node>,
+    /// Separate calls, one driver run each.
+    pub calls: u32,
+    pub expect: ExpectRequests,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpectRequests {
+    pub attempts: Option<u32>,
+    /// The client must generate the token (CT1, CT2, CT6 on the client side).
+    pub generated_token: bool,
+    pub same_parameters: bool,
+    /// `success` or an error type.
+    pub outcome: Option<String>,
 }
 
 #[derive(Debug, Clone)]

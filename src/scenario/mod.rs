@@ -9,7 +9,8 @@ mod raw;
 pub mod template;
 
 pub use ast::{
-    Action, Capability, Expect, ExpectedOutcome, Injection, Phase, Poll, Scenario, Step, When,
+    Action, Capability, ClientCall, Expect, ExpectRequests, ExpectedOutcome, Injection, Phase,
+    Poll, Scenario, Step, When,
 };
 pub use parse::{MAX_FILE_BYTES, parse, parse_duration};
 

@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_saphyr::Spanned;
 
 use super::ast::{
-    Action, Capability, Expect, ExpectedOutcome, Injection, Poll, Scenario, Step, When,
+    Action, Capability, ClientCall, Expect, ExpectRequests, ExpectedOutcome, Injection, Poll,
+    Scenario, Step, When,
 };
 use super::node::{Node, NodeValue};
 use super::raw::{RawExpect, RawScenario, RawStep, RawWhen};
@@ -291,6 +292,7 @@ impl<'f> Converter<'f> {
             ("poll", step.poll.is_some()),
             ("inject", step.inject.is_some()),
             ("snapshot", step.snapshot.is_some()),
+            ("client", step.client.is_some()),
         ];
         let present: Vec<&str> = kinds.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect();
         let [kind] = present.as_slice() else {
@@ -304,7 +306,7 @@ impl<'f> Converter<'f> {
                 format!("a step needs exactly one action, found {found}"),
             )
             .help =
-                Some("use one of `call`, `repeat`, `advance`, `wait`, `poll` or `inject`".into());
+                Some("use one of `call`, `repeat`, `advance`, `wait`, `poll`, `inject`, `snapshot` or `client`".into());
             return None;
         };
         let kind = *kind;
@@ -322,6 +324,7 @@ impl<'f> Converter<'f> {
             "advance" => self.advance(&step),
             "wait" => self.wait(&step),
             "poll" => self.poll(&step),
+            "client" => self.client(&step),
             "snapshot" => {
                 let target = step.snapshot.as_ref().expect("the action is snapshot");
                 self.step_ref(target);
@@ -365,8 +368,18 @@ impl<'f> Converter<'f> {
     /// Modifiers that do not apply to the step's action.
     fn misplaced(&mut self, at: Pos, kind: &str, step: &RawStep) {
         let sends = ["call", "repeat"];
-        let rules: [(&str, bool, &[&str]); 14] = [
-            ("params", step.params.is_some(), &["call", "wait", "poll"]),
+        let rules: [(&str, bool, &[&str]); 16] = [
+            (
+                "params",
+                step.params.is_some(),
+                &["call", "wait", "poll", "client"],
+            ),
+            ("calls", step.calls.is_some(), &["client"]),
+            (
+                "expect_requests",
+                step.expect_requests.is_some(),
+                &["client"],
+            ),
             ("with", step.with.is_some(), &["repeat"]),
             ("expect", step.expect.is_some(), &sends),
             (
@@ -407,6 +420,43 @@ impl<'f> Converter<'f> {
             params: step.params.clone(),
         };
         (action, Some(operation))
+    }
+
+    fn client(&mut self, step: &RawStep) -> (Action, Option<String>) {
+        let client = step.client.as_ref().expect("the action is client");
+        self.params(&client.value, pos(client), step.params.as_ref());
+        self.requires.push(Capability::Requests);
+        let calls = step.calls.as_ref().map_or(1, |c| c.value);
+        if let Some(c) = &step.calls
+            && !(1..=16).contains(&c.value)
+        {
+            self.error(pos(c), "`calls` is a number of separate calls from 1 to 16");
+        }
+        let mut expect = ExpectRequests::default();
+        if let Some(raw) = &step.expect_requests {
+            let raw = &raw.value;
+            expect.attempts = raw.attempts.as_ref().map(|a| a.value);
+            expect.same_parameters = raw.same_parameters.unwrap_or(false);
+            expect.outcome = raw.outcome.as_ref().map(|o| o.value.clone());
+            if let Some(token) = &raw.token {
+                if token.value == "generated" {
+                    expect.generated_token = true;
+                } else {
+                    self.error(
+                        pos(token),
+                        format!("unknown token expectation `{}`", token.value),
+                    )
+                    .help = Some("write `token: generated`".into());
+                }
+            }
+        }
+        let action = Action::Client(ClientCall {
+            operation: client.value.clone(),
+            params: step.params.clone(),
+            calls,
+            expect,
+        });
+        (action, None)
     }
 
     /// Checks `params` of a call to `operation` against its input shape and templates.

@@ -72,6 +72,18 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Option<RawInjection>")]
     pub inject: Option<Spanned<RawInjection>>,
+    /// An operation for the client under test (a driver of `sdk-check`) to call.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub client: Option<Spanned<String>>,
+    /// With `client`: how many separate calls the client makes.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub calls: Option<Spanned<u32>>,
+    /// With `client`: what the requests the client sent must show.
+    #[serde(default)]
+    #[schemars(with = "Option<RawExpectRequests>")]
+    pub expect_requests: Option<Spanned<RawExpectRequests>>,
     #[serde(default)]
     #[schemars(with = "Option<RawWhen>")]
     pub when: Option<Spanned<RawWhen>>,
@@ -112,6 +124,28 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub capture: Option<Node>,
+}
+
+/// Assertions on the requests a client sent for one `client` step, call by call.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectRequests {
+    /// Attempts per call: this many, or the driver's maximum attempts if that is fewer.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub attempts: Option<Spanned<u32>>,
+    /// `generated`: the client filled in a well-formed token, the same on every attempt of a
+    /// call and a new one for each call.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub token: Option<Spanned<String>>,
+    /// Every attempt of a call sent the same parameters.
+    #[serde(default)]
+    pub same_parameters: Option<bool>,
+    /// What each call ended with, as the driver reports it: `success` or an error type.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub outcome: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

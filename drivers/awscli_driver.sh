@@ -1,0 +1,10 @@
+#!/bin/sh
+# proton-conform driver for the AWS CLI: one call of $PC_OPERATION_CLI with the JSON input
+# $PC_PARAMS. Prints {"outcome": "success" | "<ErrorType>"}. The CLI fills in clientToken.
+out=$(aws proton "$PC_OPERATION_CLI" --cli-input-json "$PC_PARAMS" --output json 2>&1)
+if [ $? -eq 0 ]; then
+  echo '{"outcome": "success"}'
+  exit 0
+fi
+code=$(printf '%s' "$out" | sed -n 's/.*An error occurred (\([A-Za-z]*\)).*/\1/p' | head -n 1)
+printf '{"outcome": "%s"}\n' "${code:-CliFailure}"

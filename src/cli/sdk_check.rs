@@ -1,0 +1,235 @@
+//! `proton-conform sdk-check`: the SDK scenarios once per driver, each against its own embedded
+//! emulator with the scenario's scripted faults; one report testcase per driver x scenario, and
+//! a driver x clause table written by the tool.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proton_conform::client::ClientConfig;
+use proton_conform::contract::Profile;
+use proton_conform::emulator;
+use proton_conform::event::{Event, ScenarioResult, Summary, Verdict};
+use proton_conform::report::{ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
+use proton_conform::runner::{self, RunConfig, Target};
+use proton_conform::scenario::Scenario;
+use proton_conform::sdk::Driver;
+
+use super::args::{SdkCheckArgs, Selection};
+use super::exit::Exit;
+use super::run::new_run_id;
+use super::select;
+
+const TABLE_START: &str = "<!-- sdk-table:start -->";
+const TABLE_END: &str = "<!-- sdk-table:end -->";
+
+pub fn sdk_check(args: SdkCheckArgs) -> Exit {
+    match check(&args) {
+        Ok(exit) => exit,
+        Err((exit, message)) => {
+            eprintln!("error: {message}");
+            exit
+        }
+    }
+}
+
+fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
+    let bad = |e: String| (Exit::BadInput, e);
+    let root = std::env::current_dir().map_err(|e| bad(e.to_string()))?;
+    let mut drivers = args
+        .drivers
+        .iter()
+        .map(|name| Driver::shipped(name, &root))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    if let Some(command) = &args.client {
+        drivers.push(Driver::custom(command, args.client_max_attempts));
+    }
+    if drivers.is_empty() {
+        return Err(bad(
+            "name a client: --driver boto3|awscli|rust (repeatable) or --client CMD".into(),
+        ));
+    }
+    let selection = Selection {
+        paths: if args.paths.is_empty() {
+            vec![PathBuf::from("scenarios/sdk")]
+        } else {
+            args.paths.clone()
+        },
+        filter: None,
+        tags: Vec::new(),
+        exclude_tags: Vec::new(),
+    };
+    let loaded = select::load(&selection).map_err(bad)?;
+    if !loaded.problems.is_empty() {
+        select::print_problems(&loaded.problems);
+        return Err(bad(format!(
+            "{} problem(s) in the scenarios",
+            loaded.problems.len()
+        )));
+    }
+    if loaded.scenarios.is_empty() {
+        return Err(bad("no SDK scenario found".into()));
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| {
+        (
+            Exit::CouldNotRun,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })?;
+    let mut results = Vec::new();
+    for driver in &drivers {
+        eprintln!(
+            "checking {} with {} scenario(s)",
+            driver.name,
+            loaded.scenarios.len()
+        );
+        let scenarios: Vec<Scenario> = loaded
+            .scenarios
+            .iter()
+            .map(|s| for_driver(s, &driver.name))
+            .collect();
+        let config = RunConfig {
+            target: Target::Embedded(emulator::Config::default()),
+            interrupt: None,
+            snapshots: None,
+            profile: Profile::strict(),
+            client: ClientConfig::default(),
+            // Drivers start interpreters: a few at a time keep a 2-core machine responsive.
+            jobs: 2,
+            run_id: new_run_id(),
+            driver: Some(driver.clone()),
+        };
+        let mut run = runtime
+            .block_on(runner::run_collect(scenarios, config))
+            .map_err(|e| (Exit::CouldNotRun, e.0))?;
+        results.append(&mut run);
+    }
+    let summary = report(args, &results).map_err(|e| (Exit::CouldNotRun, e))?;
+    let table = table(&drivers, &results);
+    write(&args.table, &table).map_err(|e| (Exit::CouldNotRun, e))?;
+    eprintln!("{table}");
+    if let Some(readme) = &args.update_readme {
+        update_readme(readme, &table).map_err(|e| (Exit::CouldNotRun, e))?;
+    }
+    Ok(if summary.all_good() {
+        Exit::Success
+    } else {
+        Exit::Failures
+    })
+}
+
+/// The scenario as one testcase of this driver: its own folder in the reports.
+fn for_driver(scenario: &Scenario, driver: &str) -> Scenario {
+    let mut s = scenario.clone();
+    let file_name = Path::new(&scenario.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    s.file = format!("sdk/{driver}/{file_name}");
+    s.name = format!("[{driver}] {}", scenario.name);
+    s
+}
+
+fn report(args: &SdkCheckArgs, results: &[ScenarioResult]) -> Result<Summary, String> {
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![
+        Box::new(ConsoleReporter::new(args.verbose)),
+        Box::new(JunitReporter::new(&args.junit)),
+        Box::new(HtmlReporter::new(&args.html)),
+    ];
+    let mut summary = Summary::default();
+    let mut events = vec![Event::RunStarted {
+        run_id: "sdk-check".into(),
+        endpoint: "embedded emulator".into(),
+        profile: "strict".into(),
+        scenarios: results.len(),
+    }];
+    for (index, result) in results.iter().enumerate() {
+        summary.add(&result.verdict);
+        summary.duration += result.duration;
+        let mut result = result.clone();
+        result.index = index;
+        events.push(Event::ScenarioStarted {
+            index,
+            file: result.file.clone(),
+            name: result.name.clone(),
+        });
+        events.push(Event::ScenarioFinished { result });
+    }
+    events.push(Event::RunFinished {
+        summary: summary.clone(),
+    });
+    for event in &events {
+        for r in reporters.iter_mut() {
+            r.event(event);
+        }
+    }
+    for r in reporters.iter_mut() {
+        r.finish()
+            .map_err(|e| format!("cannot write the reports: {e}"))?;
+    }
+    Ok(summary)
+}
+
+/// Driver x clause: how many of the scenarios naming the clause passed.
+fn table(drivers: &[Driver], results: &[ScenarioResult]) -> String {
+    let mut cells: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    let mut clauses: Vec<String> = Vec::new();
+    for result in results {
+        let driver = result
+            .file
+            .split('/')
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        for clause in &result.contract {
+            if !clauses.contains(clause) {
+                clauses.push(clause.clone());
+            }
+            let cell = cells.entry((driver.clone(), clause.clone())).or_default();
+            cell.1 += 1;
+            if matches!(result.verdict, Verdict::Passed) {
+                cell.0 += 1;
+            }
+        }
+    }
+    clauses.sort();
+    let mut out = format!("| client | {} |\n|---|", clauses.join(" | "));
+    out.push_str(&"---|".repeat(clauses.len()));
+    out.push('\n');
+    for driver in drivers {
+        out.push_str(&format!("| {} |", driver.name));
+        for clause in &clauses {
+            match cells.get(&(driver.name.clone(), clause.clone())) {
+                Some((passed, total)) if passed == total => {
+                    out.push_str(&format!(" kept ({passed}/{total}) |"))
+                }
+                Some((passed, total)) => out.push_str(&format!(" **broken** ({passed}/{total}) |")),
+                None => out.push_str(" - |"),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Replaces the table between the markers.
+fn update_readme(path: &Path, table: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (Some(start), Some(end)) = (text.find(TABLE_START), text.find(TABLE_END)) else {
+        return Err(format!(
+            "{} has no {TABLE_START} ... {TABLE_END} section",
+            path.display()
+        ));
+    };
+    let updated = format!("{}{TABLE_START}\n{table}{}", &text[..start], &text[end..]);
+    write(path, &updated)
+}

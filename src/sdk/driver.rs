@@ -1,0 +1,241 @@
+//! Drivers: commands that make one call of an operation with a given SDK. The protocol is
+//! plain environment variables in, one JSON line out, so a driver is a few lines in any
+//! language:
+//!
+//! - in: `AWS_ENDPOINT_URL_PROTON` (and `AWS_ENDPOINT_URL`), dummy credentials, `AWS_REGION`,
+//!   `PC_OPERATION` (`CreateEnvironmentTemplateVersion`), `PC_OPERATION_CLI`
+//!   (`create-environment-template-version`), `PC_PARAMS` (the input as JSON);
+//! - out: a last stdout line `{"outcome": "success"}` or `{"outcome": "<ErrorType>"}`, and
+//!   optionally `"max_attempts": N`, the SDK's retry policy as configured.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::checks::{Attempt, CallRecord};
+use crate::client::Client;
+
+/// The drivers proton-conform ships: name, command (relative to the project root), the SDK's
+/// documented maximum attempts with its default configuration.
+pub const SHIPPED: &[(&str, &[&str], u32)] = &[
+    ("boto3", &["python3", "drivers/boto3_driver.py"], 5),
+    ("awscli", &["sh", "drivers/awscli_driver.sh"], 5),
+    (
+        "rust",
+        &["drivers/rust-sdk/target/release/proton-sdk-driver"],
+        3,
+    ),
+];
+
+/// How long one call may take before the driver is stopped.
+const CALL_TIMEOUT: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Clone)]
+pub struct Driver {
+    pub name: String,
+    pub command: Vec<String>,
+    /// The SDK's maximum attempts per call (a driver's own report overrides it).
+    pub max_attempts: u32,
+}
+
+impl Driver {
+    /// A shipped driver by name, its command resolved against `root`.
+    pub fn shipped(name: &str, root: &Path) -> Result<Driver, String> {
+        let Some((name, command, max_attempts)) = SHIPPED.iter().find(|(n, _, _)| *n == name)
+        else {
+            let names: Vec<&str> = SHIPPED.iter().map(|(n, _, _)| *n).collect();
+            return Err(format!(
+                "unknown driver `{name}`; shipped drivers: {}",
+                names.join(", ")
+            ));
+        };
+        let command: Vec<String> = command
+            .iter()
+            .map(|part| {
+                if part.contains('/') {
+                    root.join(part).display().to_string()
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect();
+        if *name == "rust" && !Path::new(&command[0]).exists() {
+            return Err(format!(
+                "the rust driver is not built: run `cargo build --release --manifest-path {}`",
+                root.join("drivers/rust-sdk/Cargo.toml").display()
+            ));
+        }
+        Ok(Driver {
+            name: name.to_string(),
+            command,
+            max_attempts: *max_attempts,
+        })
+    }
+
+    /// Any command, run through `sh -c`.
+    pub fn custom(command: &str, max_attempts: u32) -> Driver {
+        Driver {
+            name: "client".into(),
+            command: vec!["sh".into(), "-c".into(), command.into()],
+            max_attempts,
+        }
+    }
+}
+
+/// `CreateEnvironmentTemplateVersion` as the AWS CLI spells it.
+fn cli_name(operation: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in operation.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Makes `calls` separate calls with the driver, one run each, and returns what the endpoint
+/// logged for each: the attempts of that call, in order.
+pub async fn run_calls(
+    client: &Client,
+    driver: &Driver,
+    operation: &str,
+    params: &Value,
+    calls: u32,
+) -> Result<(Vec<CallRecord>, u32), String> {
+    let mut records = Vec::new();
+    let mut max_attempts = driver.max_attempts;
+    for _ in 0..calls {
+        // Asking past the end returns no request, only the newest sequence number.
+        let since = requests_since(client, i64::MAX as u64).await?.1;
+        let (outcome, reported) = run_driver(client, driver, operation, params).await?;
+        if let Some(n) = reported {
+            max_attempts = n;
+        }
+        let target = format!("AwsProton20200720.{operation}");
+        let attempts = requests_since(client, since)
+            .await?
+            .0
+            .into_iter()
+            .filter(|r| r.get("target").and_then(Value::as_str) == Some(&target))
+            .map(|r| Attempt {
+                body: r
+                    .get("body")
+                    .and_then(Value::as_str)
+                    .and_then(|b| serde_json::from_str(b).ok())
+                    .unwrap_or(Value::Null),
+                error: r.get("error").and_then(Value::as_str).map(str::to_string),
+            })
+            .collect();
+        records.push(CallRecord { outcome, attempts });
+    }
+    Ok((records, max_attempts))
+}
+
+/// The logged requests numbered above `since`, and the newest sequence number.
+async fn requests_since(client: &Client, since: u64) -> Result<(Vec<Value>, u64), String> {
+    let url = format!("{}/_conformance/requests?since={since}", client.endpoint());
+    let bytes = client
+        .http()
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| format!("cannot read the request log: {e}"))?
+        .bytes()
+        .await
+        .map_err(|e| format!("cannot read the request log: {e}"))?;
+    let answer: Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("the request log is not JSON: {e}"))?;
+    let last = answer.get("last").and_then(Value::as_u64).unwrap_or(0);
+    let requests = answer
+        .get("requests")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Ok((requests, last))
+}
+
+async fn run_driver(
+    client: &Client,
+    driver: &Driver,
+    operation: &str,
+    params: &Value,
+) -> Result<(String, Option<u32>), String> {
+    let (program, args) = driver
+        .command
+        .split_first()
+        .ok_or("the driver command is empty")?;
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .env("AWS_ENDPOINT_URL_PROTON", client.endpoint())
+        .env("AWS_ENDPOINT_URL", client.endpoint())
+        // Dummy credentials, and no user configuration that could change retries or endpoints.
+        .env("AWS_ACCESS_KEY_ID", "AKIDPROTONCONFORM")
+        .env("AWS_SECRET_ACCESS_KEY", "proton-conform-dummy-secret")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_RETRY_MODE")
+        .env_remove("AWS_MAX_ATTEMPTS")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PC_OPERATION", operation)
+        .env("PC_OPERATION_CLI", cli_name(operation))
+        .env("PC_PARAMS", params.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = command
+        .spawn()
+        .map_err(|e| format!("cannot start driver `{}` ({program}): {e}", driver.name))?;
+    let output = tokio::time::timeout(CALL_TIMEOUT, child.wait_with_output())
+        .await
+        .map_err(|_| {
+            format!(
+                "driver `{}` did not finish within {}s",
+                driver.name,
+                CALL_TIMEOUT.as_secs()
+            )
+        })?
+        .map_err(|e| format!("driver `{}` failed: {e}", driver.name))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last_line = stdout.lines().rev().find(|l| !l.trim().is_empty());
+    let report: Option<Value> = last_line.and_then(|l| serde_json::from_str(l).ok());
+    let Some(outcome) = report
+        .as_ref()
+        .and_then(|r| r.get("outcome"))
+        .and_then(Value::as_str)
+    else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        return Err(format!(
+            "driver `{}` exited with {} without a {{\"outcome\": ...}} line; stderr ends: {}",
+            driver.name,
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        ));
+    };
+    let max_attempts = report
+        .as_ref()
+        .and_then(|r| r.get("max_attempts"))
+        .and_then(Value::as_u64)
+        .map(|n| n as u32);
+    Ok((outcome.to_string(), max_attempts))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn operations_get_their_cli_names() {
+        assert_eq!(
+            super::cli_name("CreateEnvironmentTemplateVersion"),
+            "create-environment-template-version"
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Validating a client (an SDK, a CLI): a driver command makes calls against the endpoint, the
+//! endpoint's request log shows every attempt, and the attempts are checked against what the
+//! contract asks of clients (CONTRACT.md: tokens filled once per call, reused on retries,
+//! new for each call, within the model's pattern; only safe errors retried).
+
+mod checks;
+mod driver;
+
+pub use checks::{Attempt, CallRecord, check_calls};
+pub use driver::{Driver, SHIPPED, run_calls};
