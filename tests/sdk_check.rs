@@ -1,0 +1,108 @@
+//! `sdk-check` with real clients: a deliberately broken client (a new token on every attempt)
+//! is caught on CT2, and the shipped drivers (boto3, the AWS CLI, the Rust SDK) keep every
+//! client-side clause, with the README's table exactly what the tool writes.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn sdk_check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("sdk-check")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("proton-conform-sdk-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn boto3() -> bool {
+    common::available("python3 with boto3", "python3", &["-c", "import boto3"])
+}
+
+#[test]
+fn a_client_with_a_new_token_per_attempt_is_caught() {
+    if !boto3() {
+        return;
+    }
+    let dir = temp("broken");
+    let o = sdk_check(&[
+        "scenarios/sdk/retry-after-a-500.yaml",
+        "--client",
+        "python3 tests/clients/broken_token_driver.py",
+        "--junit",
+        dir.join("j.xml").to_str().unwrap(),
+        "--html",
+        dir.join("i.html").to_str().unwrap(),
+        "--table",
+        dir.join("t.md").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[CT2] call 1 of 1: the retries carry other tokens"),
+        "{err}"
+    );
+    let table = std::fs::read_to_string(dir.join("t.md")).unwrap();
+    assert!(
+        table.contains("| client | CT1 | CT2 |") && table.contains("**broken**"),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools() {
+    let rust = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("drivers/rust-sdk/target/release/proton-sdk-driver");
+    if !rust.exists() {
+        assert!(
+            !common::tools_required(),
+            "the Rust SDK driver is required but not built: cargo build --release --manifest-path drivers/rust-sdk/Cargo.toml"
+        );
+        eprintln!("skipped: the Rust SDK driver is not built");
+        return;
+    }
+    if !boto3() || !common::available("the AWS CLI", "aws", &["--version"]) {
+        return;
+    }
+    let dir = temp("shipped");
+    let table_path = dir.join("t.md");
+    let o = sdk_check(&[
+        "--driver",
+        "boto3",
+        "--driver",
+        "awscli",
+        "--driver",
+        "rust",
+        "--junit",
+        dir.join("j.xml").to_str().unwrap(),
+        "--html",
+        dir.join("i.html").to_str().unwrap(),
+        "--table",
+        table_path.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let junit = std::fs::read_to_string(dir.join("j.xml")).unwrap();
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        15,
+        "one testcase per driver x scenario"
+    );
+    let table = std::fs::read_to_string(&table_path).unwrap();
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    assert!(
+        readme.contains(&table),
+        "README.md's SDK table is not what the tool writes; update it with\n  proton-conform sdk-check --driver boto3 --driver awscli --driver rust --update-readme README.md\n{table}"
+    );
+}
