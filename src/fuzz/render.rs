@@ -331,8 +331,8 @@ impl Scenario {
 
 /// The expectation that says `outcome`, and the clause it checks.
 fn expectation(outcome: &Outcome, operation: &str) -> (String, Option<&'static str>) {
+    // Named resources (templates) follow IC; template versions follow CT.
     let named = !operation.ends_with("Version");
-    let (ic_or_ct, id) = if named { ("IC", "ID") } else { ("CT", "ID") };
     match outcome {
         Outcome::Created {
             unlike: Some(of),
@@ -349,7 +349,7 @@ fn expectation(outcome: &Outcome, operation: &str) -> (String, Option<&'static s
         }
         Outcome::Succeeds => ("clause: CT2".into(), Some("CT2")),
         Outcome::Mismatch { modified } => {
-            let clause = if ic_or_ct == "IC" { "IC3" } else { "CT3" };
+            let clause = if named { "IC3" } else { "CT3" };
             let how = if *modified {
                 "after-modification"
             } else {
@@ -363,12 +363,11 @@ fn expectation(outcome: &Outcome, operation: &str) -> (String, Option<&'static s
             Some("CT1"),
         ),
         Outcome::Updated | Outcome::Deleted | Outcome::Advanced => (String::new(), None),
-        Outcome::DeletedMetadata { of } => (
-            format!("deleted_metadata: c{of}, clause: {id}1"),
-            Some("ID1"),
-        ),
-        Outcome::Empty => (format!("empty: true, clause: {id}2"), Some("ID2")),
-        Outcome::DeleteSucceeds => (format!("clause: {id}3"), Some("ID3")),
+        Outcome::DeletedMetadata { of } => {
+            (format!("deleted_metadata: c{of}, clause: ID1"), Some("ID1"))
+        }
+        Outcome::Empty => ("empty: true, clause: ID2".into(), Some("ID2")),
+        Outcome::DeleteSucceeds => ("clause: ID3".into(), Some("ID3")),
         Outcome::ExpiredRetry { of } => (
             format!("expired_token_retry: c{of}, clause: CT4"),
             Some("CT4"),
