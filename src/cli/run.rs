@@ -17,9 +17,10 @@ use proton_conform::snapshot::{Mode, SnapshotStore};
 use super::args::{Format, RunArgs};
 use super::exit::Exit;
 use super::select;
+use proton_conform::scenario::files;
 
 pub fn run(args: RunArgs) -> Exit {
-    let loaded = match select::load(&args.selection) {
+    let loaded = match select::check(&args.selection) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -34,25 +35,41 @@ pub fn run(args: RunArgs) -> Exit {
         );
         return Exit::BadInput;
     }
-    if loaded.scenarios.is_empty() {
+    if loaded.selected.is_empty() {
         eprintln!(
             "error: no scenario matches the selection ({} file(s) found)",
             loaded.files
         );
         return Exit::BadInput;
     }
-    let mut scenarios = loaded.scenarios;
+    let mut selected = loaded.selected;
     if let Some(partition) = &args.partition {
         match parse_partition(partition) {
             // A shard may be empty: it then reports zero scenarios, which merges cleanly.
-            Ok((k, n)) => scenarios.retain(|s| shard_of(&s.file, n) == k),
+            Ok((k, n)) => selected.retain(|(_, file)| shard_of(file, n) == k),
             Err(e) => {
                 eprintln!("error: {e}");
                 return Exit::BadInput;
             }
         }
     }
+    // Each file is parsed again as its scenario starts (it parsed cleanly a moment ago): only
+    // the scenarios in flight are held, however many there are.
+    let scenarios = selected
+        .into_iter()
+        .filter_map(|(path, _)| match files::load(&path) {
+            Ok(s) => Some(s),
+            Err(d) => {
+                eprintln!(
+                    "error: {} changed during the run: {}",
+                    path.display(),
+                    d[0].message
+                );
+                None
+            }
+        });
     if args.dry_run {
+        let scenarios: Vec<_> = scenarios.collect();
         let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
         for s in &scenarios {
             println!("{} ({})", s.file, s.name);

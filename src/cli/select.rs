@@ -14,6 +14,42 @@ pub struct Loaded {
     pub files: usize,
 }
 
+/// The selected scenario files, checked but not kept: for runs of many scenarios, which parse
+/// each file again when it starts so that memory does not grow with the number of files.
+pub struct Checked {
+    /// Path, and the scenario's file key (as `Scenario::file`).
+    pub selected: Vec<(PathBuf, String)>,
+    pub problems: Vec<(Diagnostic, Option<String>)>,
+    pub files: usize,
+}
+
+pub fn check(selection: &Selection) -> Result<Checked, String> {
+    let paths = if selection.paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        selection.paths.clone()
+    };
+    let found = files::discover(&paths)?;
+    let mut checked = Checked {
+        selected: Vec::new(),
+        problems: Vec::new(),
+        files: found.len(),
+    };
+    for path in found {
+        match files::load(&path) {
+            Ok(s) if selected(&s, selection) => checked.selected.push((path, s.file)),
+            Ok(_) => {}
+            Err(diagnostics) => {
+                let source = std::fs::read_to_string(&path).ok();
+                for d in diagnostics {
+                    checked.problems.push((d, source.clone()));
+                }
+            }
+        }
+    }
+    Ok(checked)
+}
+
 pub fn load(selection: &Selection) -> Result<Loaded, String> {
     let paths = if selection.paths.is_empty() {
         vec![PathBuf::from("scenarios")]

@@ -1,8 +1,9 @@
 //! Runs scenarios concurrently against a target, each in its own namespace (run prefix), with
 //! setup and teardown that always run, and emits events for the reporters.
 //!
-//! Isolation: against the embedded emulator every scenario gets its own in-process instance
-//! (its own clock and store), so even clock-moving scenarios run in parallel. Against a shared
+//! Isolation: against the embedded emulator, scenarios that move the clock, set faults or read
+//! the request log get their own in-process instance (their own clock and store), so even they
+//! run in parallel; the others share one instance, as they would share an endpoint. Against a shared
 //! endpoint, scenarios that change endpoint-wide state (the clock, faults) hold a write lock and
 //! run alone; the others share a read lock.
 
@@ -66,12 +67,19 @@ pub struct RunConfig {
 #[error("{0}")]
 pub struct RunError(pub String);
 
-/// Runs every scenario and returns the summary; results stream out as events.
-pub async fn run(
-    scenarios: Vec<Scenario>,
+/// Runs every scenario and returns the summary; results stream out as events. Scenarios are
+/// taken from the iterator only as they start, so a lazy iterator keeps memory flat.
+pub async fn run<I>(
+    scenarios: I,
     config: RunConfig,
     events: UnboundedSender<Event>,
-) -> Result<Summary, RunError> {
+) -> Result<Summary, RunError>
+where
+    I: IntoIterator<Item = Scenario>,
+{
+    let scenarios = scenarios.into_iter();
+    // The number announced: exact for a list, the selection's size for a lazy loader.
+    let announced = scenarios.size_hint().1.unwrap_or(scenarios.size_hint().0);
     let started = Instant::now();
     let config = Arc::new(config);
     let shared = match &config.target {
@@ -86,8 +94,11 @@ pub async fn run(
         run_id: config.run_id.clone(),
         endpoint: config.target.describe(),
         profile: config.profile.name.clone(),
-        scenarios: scenarios.len(),
+        scenarios: announced,
     });
+    // Against the embedded target: one emulator for the scenarios that can share it, started
+    // on first use (a fresh port and connections per scenario ran out of sockets at 10,000).
+    let shared_embedded = Arc::new(tokio::sync::OnceCell::new());
     let permits = Arc::new(Semaphore::new(config.jobs.max(1)));
     let exclusive = Arc::new(RwLock::new(()));
     let mut tasks: JoinSet<ScenarioResult> = JoinSet::new();
@@ -108,6 +119,7 @@ pub async fn run(
         }
         let (config, shared, events) = (config.clone(), shared.clone(), events.clone());
         let exclusive = exclusive.clone();
+        let shared_embedded = shared_embedded.clone();
         tasks.spawn(async move {
             let _permit = permit;
             if config.interrupt.as_ref().is_some_and(|i| *i.borrow()) {
@@ -131,7 +143,7 @@ pub async fn run(
                         run_one(&config, client, capabilities, &scenario, index, &events).await
                     }
                 }
-                None => run_embedded(&config, &scenario, index, &events).await,
+                None => run_embedded(&config, &shared_embedded, &scenario, index, &events).await,
             };
             let _ = events.send(Event::ScenarioFinished {
                 result: result.clone(),
@@ -221,30 +233,55 @@ fn skipped(scenario: &Scenario, index: usize, reason: &str) -> ScenarioResult {
     }
 }
 
-/// Starts a private emulator for one scenario and talks to it over HTTP, as to any endpoint.
+/// An in-process emulator and a client that talks to it over HTTP, as to any endpoint.
+struct Embedded {
+    _server: emulator::RunningServer,
+    client: Client,
+    capabilities: Capabilities,
+}
+
+async fn start_embedded(config: &RunConfig) -> Result<Embedded, String> {
+    let Target::Embedded(emulator_config) = &config.target else {
+        unreachable!("start_embedded is only called for the embedded target")
+    };
+    let instance = Arc::new(emulator::Emulator::new(emulator_config.clone()));
+    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = emulator::start(instance, addr)
+        .await
+        .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+    let client = Client::new(&server.url(), config.client.clone())?;
+    let capabilities = Capabilities::discover(&client).await?;
+    Ok(Embedded {
+        _server: server,
+        client,
+        capabilities,
+    })
+}
+
+/// Whether a scenario may share the run's one embedded emulator: it neither moves the clock,
+/// nor sets faults, nor reads the request log, so other scenarios cannot disturb it (each has
+/// its own names and tokens). The others get a private emulator each.
+fn shares_embedded(scenario: &Scenario) -> bool {
+    !scenario.waits && scenario.requires.is_empty()
+}
+
+/// Runs a scenario on the shared embedded emulator, or on a private one.
 async fn run_embedded(
     config: &RunConfig,
+    shared: &tokio::sync::OnceCell<Result<Embedded, String>>,
     scenario: &Scenario,
     index: usize,
     events: &UnboundedSender<Event>,
 ) -> ScenarioResult {
-    let Target::Embedded(emulator_config) = &config.target else {
-        unreachable!("run_embedded is only called for the embedded target")
+    let private;
+    let embedded = if shares_embedded(scenario) {
+        shared.get_or_init(|| start_embedded(config)).await.as_ref()
+    } else {
+        private = start_embedded(config).await;
+        private.as_ref()
     };
-    let instance = Arc::new(emulator::Emulator::new(emulator_config.clone()));
-    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let setup = async {
-        let server = emulator::start(instance, addr)
-            .await
-            .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
-        let client = Client::new(&server.url(), config.client.clone())?;
-        let capabilities = Capabilities::discover(&client).await?;
-        Ok::<_, String>((server, client, capabilities))
-    };
-    match setup.await {
-        Ok((_server, client, capabilities)) => {
-            run_one(config, &client, &capabilities, scenario, index, events).await
-        }
+    match embedded {
+        Ok(e) => run_one(config, &e.client, &e.capabilities, scenario, index, events).await,
         Err(message) => ScenarioResult {
             index,
             file: scenario.file.clone(),
@@ -252,7 +289,7 @@ async fn run_embedded(
             contract: scenario.contract.clone(),
             operations: scenario.operations.clone(),
             verdict: Verdict::Errored {
-                problem: Problem::scenario_level(message),
+                problem: Problem::scenario_level(message.clone()),
             },
             duration: Default::default(),
             warnings: Vec::new(),
