@@ -428,6 +428,22 @@ fn fuzz_exits_0_on_the_clean_emulator_and_1_with_a_replayable_counterexample() {
     ]);
     assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
 
+    let budget = run(&[
+        "fuzz",
+        "--cases",
+        "1000000",
+        "--seed",
+        "5",
+        "--max-seconds",
+        "1",
+    ]);
+    assert_eq!(budget.status.code(), Some(0), "{}", stderr(&budget));
+    assert!(
+        stderr(&budget).contains("stopped by --max-seconds"),
+        "{}",
+        stderr(&budget)
+    );
+
     let bad = run(&["fuzz", "--fault", "no-such-switch"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(

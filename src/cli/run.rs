@@ -46,28 +46,25 @@ pub fn run(args: RunArgs) -> Exit {
     if let Some(partition) = &args.partition {
         match parse_partition(partition) {
             // A shard may be empty: it then reports zero scenarios, which merges cleanly.
-            Ok((k, n)) => selected.retain(|(_, file)| shard_of(file, n) == k),
+            Ok((k, n)) => selected.retain(|(_, file, _)| shard_of(file, n) == k),
             Err(e) => {
                 eprintln!("error: {e}");
                 return Exit::BadInput;
             }
         }
     }
-    // Each file is parsed again as its scenario starts (it parsed cleanly a moment ago): only
-    // the scenarios in flight are held, however many there are.
-    let scenarios = selected
-        .into_iter()
-        .filter_map(|(path, _)| match files::load(&path) {
+    // A file not kept parsed is parsed again as its scenario starts (it parsed cleanly a
+    // moment ago): beyond the budget, only the scenarios in flight are held.
+    let scenarios = selected.into_iter().filter_map(|(path, _, kept)| {
+        match kept.map(Ok).unwrap_or_else(|| files::load(&path)) {
             Ok(s) => Some(s),
             Err(d) => {
-                eprintln!(
-                    "error: {} changed during the run: {}",
-                    path.display(),
-                    d[0].message
-                );
+                let what = d.first().map(|d| d.message.as_str()).unwrap_or_default();
+                eprintln!("error: {} changed during the run: {what}", path.display());
                 None
             }
-        });
+        }
+    });
     if args.dry_run {
         let scenarios: Vec<_> = scenarios.collect();
         let run_id = args.run_id.clone().unwrap_or_else(new_run_id);

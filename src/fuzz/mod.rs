@@ -117,7 +117,8 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
         cases: config.cases,
         failure_persistence: None,
         max_shrink_iters: 512,
-        max_global_rejects: u32::MAX,
+        // The only rejection is the time budget running out: the first one ends the search.
+        max_global_rejects: 1,
         ..Config::default()
     };
     let mut runner = TestRunner::new_with_rng(runner_config, rng);
