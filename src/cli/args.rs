@@ -68,10 +68,9 @@ pub enum Format {
     Json,
 }
 
-#[derive(Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub selection: Selection,
+/// Where requests go and how they are signed: shared by `run` and `fuzz`.
+#[derive(Args, Clone)]
+pub struct EndpointArgs {
     /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL, else the embedded emulator]
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -90,6 +89,14 @@ pub struct RunArgs {
     /// The region to sign for [default: AWS_REGION, else the profile's]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// Print the requests the scenarios would send first, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -168,24 +175,8 @@ pub struct SdkCheckArgs {
 
 #[derive(Args)]
 pub struct FuzzArgs {
-    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL, else the embedded emulator]
-    #[arg(long)]
-    pub endpoint: Option<String>,
-    /// Allow a non-loopback endpoint host (repeatable)
-    #[arg(long = "allow-endpoint", value_name = "HOST")]
-    pub allow_endpoints: Vec<String>,
-    /// Sign requests with SigV4 (the default for a non-loopback endpoint)
-    #[arg(long, conflicts_with = "no_sign")]
-    pub sign: bool,
-    /// Never sign requests
-    #[arg(long)]
-    pub no_sign: bool,
-    /// The AWS credentials profile to sign with
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// The region to sign for [default: AWS_REGION, else the profile's]
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
     /// Contract profile: `strict`, `lenient`, or a profile file
     #[arg(long, default_value = "strict", value_name = "NAME|PATH")]
     pub contract_profile: String,

@@ -14,7 +14,7 @@ use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
 use super::exit::Exit;
-use super::run::{is_loopback, load_signer, new_run_id, target_for};
+use super::run::{is_loopback, load_signer, new_run_id, resolve_target};
 
 pub fn fuzz(args: FuzzArgs) -> Exit {
     match prepare(&args) {
@@ -30,13 +30,7 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     let bad = |e: String| (Exit::BadInput, e);
     let could_not = |e: String| (Exit::CouldNotRun, e);
     let profile = Profile::load(&args.contract_profile).map_err(|e| bad(e.to_string()))?;
-    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let endpoint = args
-        .endpoint
-        .clone()
-        .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
-        .or_else(|| from_env("AWS_ENDPOINT_URL"));
-    let mut target = target_for(endpoint.as_deref(), &args.allow_endpoints).map_err(bad)?;
+    let mut target = resolve_target(&args.endpoint).map_err(bad)?;
     let faults = args
         .faults
         .iter()
@@ -60,9 +54,13 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
     let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
-    let signer = if args.sign || (remote && !args.no_sign) {
+    let signing = &args.endpoint;
+    let signer = if signing.sign || (remote && !signing.no_sign) {
         let signer = runtime
-            .block_on(load_signer(args.profile.as_deref(), args.region.as_deref()))
+            .block_on(load_signer(
+                signing.profile.as_deref(),
+                signing.region.as_deref(),
+            ))
             .map_err(|e| bad(format!("requests must be signed, but {e}")))?;
         Some(Arc::new(signer))
     } else {

@@ -14,7 +14,7 @@ use proton_conform::report::{
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
 
-use super::args::{Format, RunArgs};
+use super::args::{EndpointArgs, Format, RunArgs};
 use super::exit::Exit;
 use super::select;
 use proton_conform::scenario::files;
@@ -84,7 +84,7 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    let target = match resolve_target(&args) {
+    let target = match resolve_target(&args.endpoint) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -124,8 +124,9 @@ pub fn run(args: RunArgs) -> Exit {
     };
     // Credentials are loaded only when requests are signed.
     let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
-    let signer = if args.sign || (remote && !args.no_sign) {
-        match runtime.block_on(load_signer(args.profile.as_deref(), args.region.as_deref())) {
+    let signer = if args.endpoint.sign || (remote && !args.endpoint.no_sign) {
+        let (profile, region) = (&args.endpoint.profile, &args.endpoint.region);
+        match runtime.block_on(load_signer(profile.as_deref(), region.as_deref())) {
             Ok(s) => Some(std::sync::Arc::new(s)),
             Err(e) => {
                 eprintln!("error: requests must be signed, but {e}");
@@ -212,9 +213,10 @@ pub fn run(args: RunArgs) -> Exit {
     })
 }
 
-/// `--endpoint`, else `AWS_ENDPOINT_URL_PROTON`, else `AWS_ENDPOINT_URL`, else the embedded
-/// emulator. A host that is not loopback must be allowed explicitly.
-fn resolve_target(args: &RunArgs) -> Result<Target, String> {
+/// `--endpoint`, else `AWS_ENDPOINT_URL_PROTON`, else `AWS_ENDPOINT_URL`, else the profile's
+/// `services` endpoint, else the embedded emulator. A host that is not loopback must be allowed
+/// explicitly.
+pub(super) fn resolve_target(args: &EndpointArgs) -> Result<Target, String> {
     let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let endpoint = args
         .endpoint

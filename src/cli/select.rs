@@ -27,7 +27,26 @@ pub struct Checked {
     pub files: usize,
 }
 
+/// Checks every file; keeps the selected ones parsed within [`KEEP_PARSED_BYTES`] of source.
 pub fn check(selection: &Selection) -> Result<Checked, String> {
+    read(selection, KEEP_PARSED_BYTES)
+}
+
+/// Checks every file and keeps every selected scenario parsed.
+pub fn load(selection: &Selection) -> Result<Loaded, String> {
+    let checked = read(selection, usize::MAX)?;
+    Ok(Loaded {
+        scenarios: checked
+            .selected
+            .into_iter()
+            .filter_map(|(_, _, s)| s)
+            .collect(),
+        problems: checked.problems,
+        files: checked.files,
+    })
+}
+
+fn read(selection: &Selection, keep_bytes: usize) -> Result<Checked, String> {
     let paths = if selection.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -39,13 +58,13 @@ pub fn check(selection: &Selection) -> Result<Checked, String> {
         problems: Vec::new(),
         files: found.len(),
     };
-    let mut kept_bytes = 0;
+    let mut kept_bytes = 0usize;
     for path in found {
         match files::load(&path) {
             Ok(s) if selected(&s, selection) => {
-                kept_bytes += s.source.len();
+                kept_bytes = kept_bytes.saturating_add(s.source.len());
                 let file = s.file.clone();
-                let keep = (kept_bytes <= KEEP_PARSED_BYTES).then_some(s);
+                let keep = (kept_bytes <= keep_bytes).then_some(s);
                 checked.selected.push((path, file, keep));
             }
             Ok(_) => {}
@@ -58,33 +77,6 @@ pub fn check(selection: &Selection) -> Result<Checked, String> {
         }
     }
     Ok(checked)
-}
-
-pub fn load(selection: &Selection) -> Result<Loaded, String> {
-    let paths = if selection.paths.is_empty() {
-        vec![PathBuf::from("scenarios")]
-    } else {
-        selection.paths.clone()
-    };
-    let found = files::discover(&paths)?;
-    let mut loaded = Loaded {
-        scenarios: Vec::new(),
-        problems: Vec::new(),
-        files: found.len(),
-    };
-    for path in found {
-        match files::load(&path) {
-            Ok(s) => loaded.scenarios.push(s),
-            Err(diagnostics) => {
-                let source = std::fs::read_to_string(&path).ok();
-                for d in diagnostics {
-                    loaded.problems.push((d, source.clone()));
-                }
-            }
-        }
-    }
-    loaded.scenarios.retain(|s| selected(s, selection));
-    Ok(loaded)
 }
 
 fn selected(s: &Scenario, selection: &Selection) -> bool {
