@@ -14,9 +14,14 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/proton-conform";
 pub fn render(initial: &Model, calls: &[Call], name: &str, header: &str) -> String {
     let mut model = initial.clone();
     let outcomes: Vec<Outcome> = calls.iter().map(|c| model.apply(c)).collect();
+    // Slots are only ever added, and the call that named one never changes: the final state
+    // says which call named each slot any call refers to.
+    let slot_names: Vec<usize> = (0..model.slots())
+        .filter_map(|s| model.slot_named_by(s))
+        .collect();
     let mut out = Scenario::default();
     for (at, (call, outcome)) in calls.iter().zip(&outcomes).enumerate() {
-        out.call(at, call, outcome, initial_slot_names(initial, calls, at));
+        out.call(at, call, outcome, &slot_names);
     }
     if out.versions
         && let Some(n) = model.live_versions()
@@ -34,17 +39,6 @@ pub fn render(initial: &Model, calls: &[Call], name: &str, header: &str) -> Stri
     let tail = std::mem::take(&mut out.tail);
     out.steps.push_str(&tail);
     out.finish(name, header)
-}
-
-/// Which call named each version slot, replayed up to call `at`.
-fn initial_slot_names(initial: &Model, calls: &[Call], at: usize) -> Vec<usize> {
-    let mut model = initial.clone();
-    calls[..at].iter().for_each(|c| {
-        model.apply(c);
-    });
-    (0..model.slots())
-        .filter_map(|s| model.slot_named_by(s))
-        .collect()
 }
 
 #[derive(Default)]
@@ -74,7 +68,7 @@ fn environment(name: u8) -> String {
 }
 
 impl Scenario {
-    fn call(&mut self, at: usize, call: &Call, outcome: &Outcome, slots: Vec<usize>) {
+    fn call(&mut self, at: usize, call: &Call, outcome: &Outcome, slot_names: &[usize]) {
         let id = format!("c{at}");
         match call {
             Call::CreateVersion { token, description } => {
@@ -120,7 +114,7 @@ impl Scenario {
                 );
             }
             Call::DeleteVersion { slot } => {
-                let by = slots[*slot];
+                let by = slot_names[*slot];
                 let params = format!(
                     "{{ templateName: \"${{tpl}}\", majorVersion: \"${{v{by}_major}}\", minorVersion: \"${{v{by}_minor}}\" }}"
                 );
