@@ -7,7 +7,7 @@
 //! call within a minute of a boundary), the call is not allowed ([`Model::allows`]) rather
 //! than given a guessed verdict.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::Profile;
 
@@ -23,7 +23,7 @@ pub const METADATA_KEPT: u64 = HOUR;
 
 /// A client token of the case: one of a few base tokens, possibly upper-cased (CT1: a
 /// different token).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Token {
     pub index: u8,
     pub upper: bool,
@@ -170,16 +170,17 @@ enum Named {
     },
 }
 
-/// The state after a history of calls.
+/// The state after a history of calls. Ordered maps: the fuzzer draws from what the state
+/// lists (`boundaries`), so the same seed must see the same order in every process.
 #[derive(Debug, Clone)]
 pub struct Model {
     profile: Profile,
     now: u64,
     calls: usize,
-    tokens: HashMap<Token, Binding>,
+    tokens: BTreeMap<Token, Binding>,
     slots: Vec<Slot>,
-    templates: HashMap<u8, Named>,
-    environments: HashMap<u8, ()>,
+    templates: BTreeMap<u8, Named>,
+    environments: BTreeMap<u8, ()>,
     /// False once an outcome left the number of versions open.
     count_known: bool,
 }
@@ -190,10 +191,10 @@ impl Model {
             profile,
             now: 0,
             calls: 0,
-            tokens: HashMap::new(),
+            tokens: BTreeMap::new(),
             slots: Vec::new(),
-            templates: HashMap::new(),
-            environments: HashMap::new(),
+            templates: BTreeMap::new(),
+            environments: BTreeMap::new(),
             count_known: true,
         }
     }
