@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Harness overhead (see BENCHMARKS.md): the same GetEnvironmentTemplate calls at the same
 # concurrency, sent by proton-conform `run` (schema validation, expectations, JUnit and HTML
-# reports on), by wrk, and by a boto3 script; first against nginx serving a fixed answer (the
-# client's own cost), then against the emulator. Needs wrk, nginx (apt-get install wrk
-# nginx-light), python3 with boto3, a release build.
+# reports on), by wrk, by a boto3 script and by Hurl (when installed: the same calls as .hurl
+# files with the same assertion, run with --test --jobs 32); first against nginx serving a fixed
+# answer (the client's own cost), then against the emulator. Whole-process runs (proton-conform,
+# Hurl) are best of three. Needs wrk, nginx (apt-get install wrk nginx-light), python3 with
+# boto3, a release build; Hurl: apt-get install libcurl4-openssl-dev libxml2-dev libclang-dev,
+# then cargo install hurl@8.0.1 --locked (the last release that builds with rustc 1.95).
 # Usage: benches/harness_overhead.sh [SECONDS] [FILES] [STEPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,13 +56,34 @@ mkdir -p "$WORK/scenarios"
 } > "$WORK/one.yaml"
 for i in $(seq 1 "$FILES"); do cp "$WORK/one.yaml" "$WORK/scenarios/s$i.yaml"; done
 TOTAL=$((FILES * STEPS))
+# The same calls for Hurl: one file per scenario, the same assertion on every answer.
+mkdir -p "$WORK/hurl"
+for _ in $(seq 1 "$STEPS"); do
+  printf 'POST {{url}}/\nContent-Type: application/x-amz-json-1.0\nX-Amz-Target: AwsProton20200720.GetEnvironmentTemplate\n{"name":"bench"}\nHTTP 200\n[Asserts]\njsonpath "$.environmentTemplate.name" == "bench"\n\n'
+done > "$WORK/one.hurl"
+for i in $(seq 1 "$FILES"); do cp "$WORK/one.hurl" "$WORK/hurl/s$i.hurl"; done
 
+best_rps() { # command...: calls per second of the fastest of three whole-process runs
+  local best=""
+  for _ in 1 2 3; do
+    local start end took
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+    end=$(date +%s.%N)
+    took=$(echo "$end - $start" | bc -l)
+    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc -l)" = 1 ]; then best=$took; fi
+  done
+  echo "$TOTAL / $best" | bc -l
+}
 harness_rps() { # url
-  local start end
-  start=$(date +%s.%N)
-  "$BIN" run "$WORK/scenarios" --endpoint "$1" --jobs $CONNECTIONS --junit "$WORK/j.xml" --html "$WORK/h.html" > /dev/null 2>&1
-  end=$(date +%s.%N)
-  echo "$TOTAL / ($end - $start)" | bc -l
+  best_rps "$BIN" run "$WORK/scenarios" --endpoint "$1" --jobs $CONNECTIONS --junit "$WORK/j.xml" --html "$WORK/h.html"
+}
+hurl_rps() { # url
+  if command -v hurl > /dev/null; then
+    best_rps hurl --test --jobs $CONNECTIONS --variable "url=$1" "$WORK"/hurl/*.hurl
+  else
+    echo 0
+  fi
 }
 wrk_rps() { # url
   wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s -s benches/get_template.lua "$1" | awk '/Requests\/sec/ {print $2}'
@@ -68,14 +92,18 @@ boto3_rps() { # url
   python3 benches/boto3_gets.py "$1" $CONNECTIONS "$SECONDS_PER_RUN"
 }
 
-H_NGINX=$(harness_rps "$NGINX_URL"); W_NGINX=$(wrk_rps "$NGINX_URL"); B_NGINX=$(boto3_rps "$NGINX_URL")
-H_EMU=$(harness_rps "$EMULATOR_URL"); W_EMU=$(wrk_rps "$EMULATOR_URL"); B_EMU=$(boto3_rps "$EMULATOR_URL")
+H_NGINX=$(harness_rps "$NGINX_URL"); W_NGINX=$(wrk_rps "$NGINX_URL"); B_NGINX=$(boto3_rps "$NGINX_URL"); U_NGINX=$(hurl_rps "$NGINX_URL")
+H_EMU=$(harness_rps "$EMULATOR_URL"); W_EMU=$(wrk_rps "$EMULATOR_URL"); B_EMU=$(boto3_rps "$EMULATOR_URL"); U_EMU=$(hurl_rps "$EMULATOR_URL")
 
-python3 - "$H_NGINX" "$W_NGINX" "$B_NGINX" "$H_EMU" "$W_EMU" "$B_EMU" "$TOTAL" <<'PY'
+python3 - "$H_NGINX" "$W_NGINX" "$B_NGINX" "$U_NGINX" "$H_EMU" "$W_EMU" "$B_EMU" "$U_EMU" "$TOTAL" <<'PY'
 import sys
-hn, wn, bn, he, we, be = map(float, sys.argv[1:7])
-print(f"| endpoint | proton-conform run ({int(sys.argv[7]):,} calls) | wrk | boto3 (32 threads) | harness / wrk (target >= 0.5) | harness / boto3 |")
-print("|---|---|---|---|---|---|")
-print(f"| nginx, fixed answer | {hn:,.0f} req/s | {wn:,.0f} req/s | {bn:,.0f} req/s | {hn / wn:.2f} | {hn / bn:.1f}x |")
-print(f"| proton-conform emulator | {he:,.0f} req/s | {we:,.0f} req/s | {be:,.0f} req/s | {he / we:.2f} | {he / be:.1f}x |")
+hn, wn, bn, un, he, we, be, ue = map(float, sys.argv[1:9])
+total = int(sys.argv[9])
+def hurl(h, u):
+    return (f"{u:,.0f} req/s", f"{h / u:.1f}x") if u else ("not installed", "-")
+print(f"| endpoint | proton-conform run ({total:,} calls) | wrk | boto3 (32 threads) | Hurl (--jobs 32) | harness / wrk (target >= 0.5) | harness / boto3 | harness / Hurl |")
+print("|---|---|---|---|---|---|---|---|")
+for label, h, w, b, u in (("nginx, fixed answer", hn, wn, bn, un), ("proton-conform emulator", he, we, be, ue)):
+    u_rate, u_ratio = hurl(h, u)
+    print(f"| {label} | {h:,.0f} req/s | {w:,.0f} req/s | {b:,.0f} req/s | {u_rate} | {h / w:.2f} | {h / b:.1f}x | {u_ratio} |")
 PY

@@ -193,7 +193,7 @@ impl<'f> Converter<'f> {
             description: raw.description,
             contract,
             operations,
-            tags: raw.tags.into_iter().map(|t| t.value).collect(),
+            tags: raw.tags.iter().map(|t| t.value.clone()).collect(),
             requires,
             waits: self.waits,
             vars,
@@ -278,7 +278,11 @@ impl<'f> Converter<'f> {
     }
 
     fn steps(&mut self, raw: Vec<Spanned<RawStep>>) -> Vec<Step> {
-        raw.into_iter().filter_map(|s| self.step(s)).collect()
+        // Collected in place, the steps would keep the raw steps' allocation, five times
+        // their size (a kept scenario of 3 steps held 12 KB of it): give the excess back.
+        let mut steps: Vec<Step> = raw.into_iter().filter_map(|s| self.step(s)).collect();
+        steps.shrink_to_fit();
+        steps
     }
 
     fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
@@ -1016,6 +1020,14 @@ mod tests {
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("h").is_err());
         assert!(parse_duration("10").is_ok());
+    }
+
+    #[test]
+    fn parsed_steps_hold_no_spare_capacity() {
+        let src = "name: x\nsteps:\n  - call: ListEnvironmentTemplates\n  - call: ListEnvironmentTemplates\n  - call: ListEnvironmentTemplates\nteardown:\n  - call: ListEnvironmentTemplates\n";
+        let s = parse(src, "s.yaml").unwrap();
+        assert_eq!((s.steps.len(), s.steps.capacity()), (3, 3));
+        assert_eq!((s.teardown.len(), s.teardown.capacity()), (1, 1));
     }
 }
 
