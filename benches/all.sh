@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every benchmark of BENCHMARKS.md in one run, one after the other on an otherwise idle machine,
 # into one results file: the machine, the tool versions, then each section's table under the
-# command that produced it. Usage: benches/all.sh [RESULTS_FILE]
-# (default benches/results.md). Needs what each script names: wrk, nginx, moto[server], boto3,
+# command that produced it. Usage: [BEFORE_BIN=path] benches/all.sh [RESULTS_FILE]
+# (default benches/results.md); with BEFORE_BIN, a binary built from an older commit, the run
+# ends with benches/before_after.sh comparing it with this build. Needs what each script names: wrk, nginx, moto[server], boto3,
 # /usr/bin/time, and optionally Hurl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,4 +43,8 @@ section "In-process costs" cargo bench --quiet --bench in_process
 section "The fuzzer: cases to failure per fault switch" \
   cargo test --quiet --test fuzz every_contract_switch -- --nocapture
 section "The CI regression guard" benches/guard.sh
+if [ -n "${BEFORE_BIN:-}" ]; then
+  section "Before/after: $(basename "$BEFORE_BIN") against this build" \
+    benches/before_after.sh "$BEFORE_BIN" target/release/proton-conform
+fi
 echo "wrote $OUT" >&2
