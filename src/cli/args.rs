@@ -77,6 +77,13 @@ pub struct EndpointArgs {
     /// Allow a non-loopback endpoint host (repeatable)
     #[arg(long = "allow-endpoint", value_name = "HOST")]
     pub allow_endpoints: Vec<String>,
+    #[command(flatten)]
+    pub signing: SigningArgs,
+}
+
+/// How requests are signed: shared by every command that sends them to an endpoint.
+#[derive(Args, Clone)]
+pub struct SigningArgs {
     /// Sign requests with SigV4 (the default for a non-loopback endpoint)
     #[arg(long, conflicts_with = "no_sign")]
     pub sign: bool,
@@ -350,16 +357,6 @@ pub struct CleanupArgs {
     /// Print what would be deleted, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Sign requests with SigV4 (the default for a non-loopback endpoint)
-    #[arg(long, conflicts_with = "no_sign")]
-    pub sign: bool,
-    /// Never sign requests
-    #[arg(long)]
-    pub no_sign: bool,
-    /// The AWS credentials profile to sign with
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// The region to sign for
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub signing: SigningArgs,
 }

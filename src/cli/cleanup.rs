@@ -12,7 +12,7 @@ use proton_conform::scenario::parse_duration;
 
 use super::args::CleanupArgs;
 use super::exit::Exit;
-use super::run::{is_loopback, load_signer, target_for};
+use super::run::{signer_for, target_for};
 
 /// One kind of resource: how to list it, name it, delete it, and see it gone.
 struct Kind {
@@ -94,17 +94,17 @@ pub fn cleanup(args: CleanupArgs) -> Exit {
         .or_else(|| std::env::var("AWS_ENDPOINT_URL_PROTON").ok())
         .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
     let target = match target_for(endpoint.as_deref(), &args.allow_endpoints) {
-        Ok(Target::Endpoint(url)) => url,
-        Ok(Target::Embedded(_)) => {
-            eprintln!(
-                "error: cleanup needs an endpoint (--endpoint or AWS_ENDPOINT_URL_PROTON): the embedded emulator keeps nothing"
-            );
-            return Exit::BadInput;
-        }
+        Ok(target) => target,
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::BadInput;
         }
+    };
+    let Target::Endpoint(url) = &target else {
+        eprintln!(
+            "error: cleanup needs an endpoint (--endpoint or AWS_ENDPOINT_URL_PROTON): the embedded emulator keeps nothing"
+        );
+        return Exit::BadInput;
     };
     let matcher = match (&args.run_id, &args.older_than) {
         (Some(id), None) => Matcher::Run(format!("pc{id}-")),
@@ -127,20 +127,15 @@ pub fn cleanup(args: CleanupArgs) -> Exit {
             return Exit::CouldNotRun;
         }
     };
-    // Signed as `run` signs: by default for a non-loopback endpoint.
-    let signer = if args.sign || (!is_loopback(&target) && !args.no_sign) {
-        match runtime.block_on(load_signer(args.profile.as_deref(), args.region.as_deref())) {
-            Ok(s) => Some(std::sync::Arc::new(s)),
-            Err(e) => {
-                eprintln!("error: requests must be signed, but {e}");
-                return Exit::BadInput;
-            }
+    let signer = match signer_for(&args.signing, &target, &runtime) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
         }
-    } else {
-        None
     };
     let client = match Client::new(
-        &target,
+        url,
         ClientConfig {
             signer,
             ..ClientConfig::default()

@@ -2,7 +2,6 @@
 //! save a shrunk counterexample. Exit 0 when none is found, 1 when one is, as `run`.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 use proton_conform::client::{Client, ClientConfig};
@@ -14,7 +13,7 @@ use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
 use super::exit::Exit;
-use super::run::{is_loopback, load_signer, new_run_id, resolve_target};
+use super::run::{new_run_id, resolve_target, signer_for};
 
 pub fn fuzz(args: FuzzArgs) -> Exit {
     match prepare(&args) {
@@ -53,19 +52,7 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
-    let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
-    let signing = &args.endpoint;
-    let signer = if signing.sign || (remote && !signing.no_sign) {
-        let signer = runtime
-            .block_on(load_signer(
-                signing.profile.as_deref(),
-                signing.region.as_deref(),
-            ))
-            .map_err(|e| bad(format!("requests must be signed, but {e}")))?;
-        Some(Arc::new(signer))
-    } else {
-        None
-    };
+    let signer = signer_for(&args.endpoint.signing, &target, &runtime).map_err(bad)?;
     let client = ClientConfig {
         timeout: Duration::from_secs(args.request_timeout.max(1)),
         signer,

@@ -1,6 +1,7 @@
 //! `proton-conform run`: load, run against the target, report, exit with the verdict.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proton_conform::client::{ClientConfig, Signer};
@@ -14,7 +15,7 @@ use proton_conform::report::{
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
 
-use super::args::{EndpointArgs, Format, RunArgs};
+use super::args::{EndpointArgs, Format, RunArgs, SigningArgs};
 use super::exit::Exit;
 use super::select;
 use proton_conform::scenario::files;
@@ -122,19 +123,12 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::CouldNotRun;
         }
     };
-    // Credentials are loaded only when requests are signed.
-    let remote = matches!(&target, Target::Endpoint(url) if !is_loopback(url));
-    let signer = if args.endpoint.sign || (remote && !args.endpoint.no_sign) {
-        let (profile, region) = (&args.endpoint.profile, &args.endpoint.region);
-        match runtime.block_on(load_signer(profile.as_deref(), region.as_deref())) {
-            Ok(s) => Some(std::sync::Arc::new(s)),
-            Err(e) => {
-                eprintln!("error: requests must be signed, but {e}");
-                return Exit::BadInput;
-            }
+    let signer = match signer_for(&args.endpoint.signing, &target, &runtime) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
         }
-    } else {
-        None
     };
     if let (Target::Endpoint(url), Some(s)) = (&target, &signer) {
         eprintln!("target: {url}, signed for region {}", s.region());
@@ -223,7 +217,7 @@ pub(super) fn resolve_target(args: &EndpointArgs) -> Result<Target, String> {
         .clone()
         .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
         .or_else(|| from_env("AWS_ENDPOINT_URL"))
-        .or_else(|| endpoint_from_profile(args.profile.as_deref()));
+        .or_else(|| endpoint_from_profile(args.signing.profile.as_deref()));
     target_for(endpoint.as_deref(), &args.allow_endpoints)
 }
 
@@ -269,19 +263,31 @@ pub(super) fn new_run_id() -> String {
     id
 }
 
+/// The signer, when requests are signed: on `--sign`, and by default for a non-loopback
+/// endpoint unless `--no-sign`. Credentials are loaded only then.
+pub(super) fn signer_for(
+    signing: &SigningArgs,
+    target: &Target,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Option<Arc<Signer>>, String> {
+    let remote = matches!(target, Target::Endpoint(url) if !is_loopback(url));
+    if !(signing.sign || (remote && !signing.no_sign)) {
+        return Ok(None);
+    }
+    let (profile, region) = (signing.profile.as_deref(), signing.region.as_deref());
+    runtime
+        .block_on(load_signer(profile, region))
+        .map(|s| Some(Arc::new(s)))
+        .map_err(|e| format!("requests must be signed, but {e}"))
+}
+
 #[cfg(feature = "aws")]
-pub(super) async fn load_signer(
-    profile: Option<&str>,
-    region: Option<&str>,
-) -> Result<Signer, String> {
+async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, String> {
     Signer::from_chain(profile, region).await
 }
 
 #[cfg(not(feature = "aws"))]
-pub(super) async fn load_signer(
-    _profile: Option<&str>,
-    _region: Option<&str>,
-) -> Result<Signer, String> {
+async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
     Err("this build has no AWS credential chain (built without the `aws` feature)".into())
 }
 
