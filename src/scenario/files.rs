@@ -65,7 +65,7 @@ pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
 }
 
 /// Source bytes parsed per batch by [`load_batches`]: enough to keep every core busy, small
-/// enough that a batch of parsed scenarios (about 35 times its source) stays a few MiB.
+/// enough that a batch of parsed scenarios (about 8 times its source) stays a few MiB.
 const BATCH_BYTES: u64 = 256 << 10;
 
 /// Loads `paths` on every core, in batches handed to `each` in file order, so that a caller
@@ -117,6 +117,8 @@ mod tests {
 
     #[test]
     fn batches_keep_file_order_and_report_each_file() {
+        // 40 files of 10 KB: two batches, each split between the cores.
+        let padding = "x".repeat(10_000);
         let dir = std::env::temp_dir().join(format!("pc-batches-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut paths = Vec::new();
@@ -125,7 +127,9 @@ mod tests {
             let text = if i == 17 {
                 "name: broken\nsteps:\n  - cal: ListEnvironmentTemplates\n".to_string()
             } else {
-                format!("name: s{i}\nsteps:\n  - call: ListEnvironmentTemplates\n")
+                format!(
+                    "name: s{i}\ndescription: {padding}\nsteps:\n  - call: ListEnvironmentTemplates\n"
+                )
             };
             std::fs::write(&path, text).unwrap();
             paths.push(path);
