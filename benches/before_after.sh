@@ -7,22 +7,14 @@
 # (build the before binary from an older commit, e.g. with git worktree and its own target dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 BEFORE=$1
 AFTER=$2
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-mkdir -p "$WORK/heavy" "$WORK/small"
-{
-  printf 'name: reads\ncontract: [G2]\noperations: [GetEnvironmentTemplate]\nsteps:\n'
-  for _ in $(seq 1 500); do
-    printf '  - call: GetEnvironmentTemplate\n    params: { name: bench }\n    expect: { paths: { environmentTemplate.name: bench } }\n'
-  done
-} > "$WORK/heavy.yaml"
-for i in $(seq 1 64); do cp "$WORK/heavy.yaml" "$WORK/heavy/s$i.yaml"; done
-for i in $(seq 1 10000); do
-  cp scenarios/environment-template/ic1-retry-of-an-unmodified-template.yaml "$WORK/small/s$i.yaml"
-done
+heavy_scenarios "$WORK/heavy" 64 500
+small_scenarios "$WORK/small" 10000
 
 seconds() { # command...: mean wall seconds
   hyperfine --warmup 1 --runs 5 -N --export-json "$WORK/h.json" "$*" > /dev/null 2>&1

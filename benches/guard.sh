@@ -5,29 +5,19 @@
 # Usage: benches/guard.sh (after `cargo build --release`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 BIN=$PWD/target/release/proton-conform
 FACTOR=3
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-mkdir -p "$WORK/s1000"
-for i in $(seq 1 1000); do
-  cp scenarios/environment-template/ic1-retry-of-an-unmodified-template.yaml "$WORK/s1000/s$i.yaml"
-done
+small_scenarios "$WORK/s1000" 1000
 
 failed=0
 guard() { # label, baseline seconds, command...
-  local label=$1 baseline=$2 best=""
+  local label=$1 baseline=$2 best limit ratio
   shift 2
-  for _ in 1 2 3; do
-    local start end took
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1
-    end=$(date +%s.%N)
-    took=$(echo "$end - $start" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc -l)" = 1 ]; then best=$took; fi
-  done
-  local limit ratio
+  best=$(best_seconds "$@")
   limit=$(echo "$baseline * $FACTOR" | bc -l)
   ratio=$(echo "$best / $baseline" | bc -l)
   if [ "$(echo "$best > $limit" | bc -l)" = 1 ]; then

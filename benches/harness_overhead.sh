@@ -10,6 +10,7 @@
 # Usage: benches/harness_overhead.sh [SECONDS] [FILES] [STEPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 SECONDS_PER_RUN="${1:-10}"
 FILES="${2:-64}"
 STEPS="${3:-500}"
@@ -47,14 +48,7 @@ curl -sf -X POST "$EMULATOR_URL/" -H 'content-type: application/x-amz-json-1.0' 
   -H 'x-amz-target: AwsProton20200720.CreateEnvironmentTemplate' -d '{"name":"bench"}' > /dev/null
 
 # FILES scenarios of STEPS calls each; run with --jobs 32, that is 32 requests in flight.
-mkdir -p "$WORK/scenarios"
-{
-  printf 'name: reads\ncontract: [G2]\noperations: [GetEnvironmentTemplate]\nsteps:\n'
-  for _ in $(seq 1 "$STEPS"); do
-    printf '  - call: GetEnvironmentTemplate\n    params: { name: bench }\n    expect: { paths: { environmentTemplate.name: bench } }\n'
-  done
-} > "$WORK/one.yaml"
-for i in $(seq 1 "$FILES"); do cp "$WORK/one.yaml" "$WORK/scenarios/s$i.yaml"; done
+heavy_scenarios "$WORK/scenarios" "$FILES" "$STEPS"
 TOTAL=$((FILES * STEPS))
 # The same calls for Hurl: one file per scenario, the same assertion on every answer.
 mkdir -p "$WORK/hurl"
@@ -64,15 +58,8 @@ done > "$WORK/one.hurl"
 for i in $(seq 1 "$FILES"); do cp "$WORK/one.hurl" "$WORK/hurl/s$i.hurl"; done
 
 best_rps() { # command...: calls per second of the fastest of three whole-process runs
-  local best=""
-  for _ in 1 2 3; do
-    local start end took
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    end=$(date +%s.%N)
-    took=$(echo "$end - $start" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc -l)" = 1 ]; then best=$took; fi
-  done
+  local best
+  best=$(best_seconds "$@")
   echo "$TOTAL / $best" | bc -l
 }
 harness_rps() { # url

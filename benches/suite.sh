@@ -3,6 +3,7 @@
 # Needs /usr/bin/time (apt-get install time). Usage: benches/suite.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 cargo build --release --quiet
 BIN=$PWD/target/release/proton-conform
 WORK=$(mktemp -d)
@@ -23,9 +24,6 @@ for i in 1 2 3; do
   measure "full corpus, cold start to JUnit written (run $i)" "$BIN" run --junit "$WORK/j.xml" --html "$WORK/h.html"
 done
 for n in 100 1000 10000; do
-  mkdir -p "$WORK/s$n"
-  for i in $(seq 1 "$n"); do
-    cp scenarios/environment-template/ic1-retry-of-an-unmodified-template.yaml "$WORK/s$n/s$i.yaml"
-  done
+  small_scenarios "$WORK/s$n" "$n"
   measure "$n generated scenarios (3 calls each)" "$BIN" run "$WORK/s$n" --junit "$WORK/j$n.xml" --html "$WORK/h$n.html"
 done
