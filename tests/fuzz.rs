@@ -77,6 +77,7 @@ fn fuzz_with(faults: &[&str], profile: Profile, cases: u32) -> FuzzReport {
                 environments: true,
             },
             run_id: "fuzztest".into(),
+            replay_flags: faults.iter().map(|f| format!("--fault {f}")).collect(),
             on_case: None,
         }))
         .expect("the fuzzer runs")
@@ -128,7 +129,8 @@ fn every_contract_switch_is_caught_within_the_bound_and_replays() {
         });
         assert!(
             found.reproduced,
-            "{switch}: the shrunk case did not fail again"
+            "{switch}: the shrunk case did not fail again; the rerun {} (first failure: {})\n{}",
+            found.rerun_verdict, found.message, found.scenario
         );
         assert!(
             found.clause.is_some(),

@@ -170,8 +170,11 @@ async fn every_misbehaviour_fails_its_step_clearly_and_the_run_goes_on() {
     };
     let started = Instant::now();
     let results = run_collect(scenarios, config).await.unwrap();
+    // A guard against hangs only: under the 60 s the endpoint holds a request, so a timeout
+    // that does not fire shows, and far above the few seconds the 2 s timeouts take, so a
+    // loaded machine does not decide it.
     assert!(
-        started.elapsed() < Duration::from_secs(15),
+        started.elapsed() < Duration::from_secs(50),
         "took {:?}",
         started.elapsed()
     );

@@ -9,8 +9,10 @@ use proton_conform::scenario::parse;
 fn refused(source: &str) -> String {
     let started = Instant::now();
     let result = parse(source, "hostile.yaml");
+    // A guard against hangs only (a bomb expanded would take minutes), so generous enough
+    // that a loaded machine never decides it.
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(20),
         "took {:?}",
         started.elapsed()
     );

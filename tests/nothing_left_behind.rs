@@ -71,6 +71,7 @@ async fn names(client: &Client) -> Vec<String> {
 }
 
 fn run_then_signal(
+    client: &Client,
     url: &str,
     scenario: &std::path::Path,
     run_id: &str,
@@ -98,7 +99,21 @@ fn run_then_signal(
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Signal once the run's setup has created its template, however slow the machine is.
+    let prefix = format!("pc{run_id}-");
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let runtime = tokio::runtime::Handle::current();
+    while !runtime
+        .block_on(names(client))
+        .iter()
+        .any(|n| n.starts_with(&prefix))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run created nothing in 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let status = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
@@ -137,9 +152,9 @@ async fn interrupted_runs_clean_up_and_killed_runs_are_cleaned_up() {
     let dir = std::env::temp_dir().join(format!("pc-left-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let scenario = long_scenario(&dir);
-    let (u, s, d) = (url.clone(), scenario.clone(), dir.clone());
+    let (c, u, s, d) = (client.clone(), url.clone(), scenario.clone(), dir.clone());
     let interrupted =
-        tokio::task::spawn_blocking(move || run_then_signal(&u, &s, "sigint", "-INT", &d))
+        tokio::task::spawn_blocking(move || run_then_signal(&c, &u, &s, "sigint", "-INT", &d))
             .await
             .unwrap();
     assert_eq!(
@@ -155,10 +170,11 @@ async fn interrupted_runs_clean_up_and_killed_runs_are_cleaned_up() {
         "the teardown ran"
     );
 
-    let (u, s, d) = (url.clone(), scenario.clone(), dir.clone());
-    let killed = tokio::task::spawn_blocking(move || run_then_signal(&u, &s, "kill9", "-KILL", &d))
-        .await
-        .unwrap();
+    let (c, u, s, d) = (client.clone(), url.clone(), scenario.clone(), dir.clone());
+    let killed =
+        tokio::task::spawn_blocking(move || run_then_signal(&c, &u, &s, "kill9", "-KILL", &d))
+            .await
+            .unwrap();
     assert_eq!(killed, None, "killed by a signal");
     assert!(
         names(&client)

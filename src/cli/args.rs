@@ -77,6 +77,9 @@ pub struct EndpointArgs {
     /// Allow a non-loopback endpoint host (repeatable)
     #[arg(long = "allow-endpoint", value_name = "HOST")]
     pub allow_endpoints: Vec<String>,
+    /// For the embedded emulator: turn on a fault switch (repeatable; `serve --fault list`)
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
     #[command(flatten)]
     pub signing: SigningArgs,
 }
@@ -202,9 +205,6 @@ pub struct FuzzArgs {
     /// Leave out environments' asynchronous deletes (they deploy environments)
     #[arg(long)]
     pub no_environments: bool,
-    /// For the embedded emulator: turn on a fault switch (repeatable)
-    #[arg(long = "fault", value_name = "NAME")]
-    pub faults: Vec<String>,
     /// Where a counterexample is written, as a scenario `run` replays
     #[arg(long, default_value = "reports/counterexamples", value_name = "DIR")]
     pub counterexamples: PathBuf,
@@ -319,6 +319,9 @@ pub struct DiffArgs {
     /// Where the two runs' recordings go
     #[arg(long, default_value = "reports/diff", value_name = "DIR")]
     pub out: PathBuf,
+    /// The run id both sides use (default: a new one, the same on both sides)
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
 }
 
 #[derive(Args)]

@@ -1,13 +1,13 @@
 //! `proton-conform diff`: the same scenarios against two endpoints (or two recorded snapshot
-//! targets), and every difference between their redacted answers, step by step.
-
-use std::path::{Path, PathBuf};
+//! targets), and every difference between them: scenarios whose verdicts differ (with the
+//! members their failure names), then their redacted answers, step by step.
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
+use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::redact::Rules;
 use proton_conform::runner::{RunConfig, run_collect};
-use proton_conform::snapshot::{Mode, SnapshotStore, matches_up_to_renaming, parse_snap};
+use proton_conform::snapshot::{Mode, SnapshotStore, compare_recordings};
 
 use super::args::DiffArgs;
 use super::exit::Exit;
@@ -22,18 +22,18 @@ pub fn diff(args: DiffArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    let (dir, a, b) = match (args.endpoints.as_slice(), args.targets.as_slice()) {
+    let (dir, a, b, mut differences) = match (args.endpoints.as_slice(), args.targets.as_slice()) {
         ([a, b], []) => match record_both(&args, a, b, rules) {
-            Ok(()) => (args.out.clone(), "a".to_string(), "b".to_string()),
+            Ok(verdicts) => (args.out.clone(), "a".to_string(), "b".to_string(), verdicts),
             Err(exit) => return exit,
         },
-        ([], [a, b]) => (args.snapshot_dir.clone(), a.clone(), b.clone()),
+        ([], [a, b]) => (args.snapshot_dir.clone(), a.clone(), b.clone(), Vec::new()),
         _ => {
             eprintln!("error: give two --endpoint URLs, or two --target names");
             return Exit::BadInput;
         }
     };
-    let differences = compare(&dir, &a, &b);
+    differences.extend(compare_recordings(&dir, &a, &b));
     for line in &differences {
         println!("{line}");
     }
@@ -47,8 +47,10 @@ pub fn diff(args: DiffArgs) -> Exit {
 }
 
 /// Runs the selection against both endpoints, recording every step under `out` as targets
-/// `a` and `b`.
-fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Exit> {
+/// `a` and `b`. Both runs share one run id, so both sides send the same names and tokens.
+/// Returns a line for each scenario whose verdict differs.
+fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<Vec<String>, Exit> {
+    let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
     let loaded = select::load(&args.selection).map_err(|e| {
         eprintln!("error: {e}");
         Exit::BadInput
@@ -58,6 +60,7 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Ex
         return Err(Exit::BadInput);
     }
     let _ = std::fs::remove_dir_all(&args.out);
+    let mut sides = Vec::new();
     let runtime = tokio::runtime::Runtime::new().map_err(|_| Exit::CouldNotRun)?;
     for (endpoint, tag) in [(a, "a"), (b, "b")] {
         let target = target_for(Some(endpoint), &args.allow_endpoints).map_err(|e| {
@@ -78,7 +81,7 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Ex
             profile: Profile::strict(),
             client: ClientConfig::default(),
             jobs: 8,
-            run_id: new_run_id(),
+            run_id: run_id.clone(),
             driver: None,
         };
         let results = runtime
@@ -88,74 +91,45 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<(), Ex
                 Exit::CouldNotRun
             })?;
         eprintln!(
-            "recorded {} scenario(s) against {endpoint} as `{tag}`",
+            "recorded {} scenario(s) against {endpoint} as `{tag}` (run {run_id})",
             results.len()
         );
+        sides.push(results);
     }
-    Ok(())
+    let [on_a, on_b] = [&sides[0], &sides[1]].map(|results| {
+        results
+            .iter()
+            .map(|r| (r.file.as_str(), verdict_line(r)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    });
+    Ok(on_a
+        .iter()
+        .filter(|(file, verdict)| on_b.get(*file) != Some(verdict))
+        .map(|(file, verdict)| {
+            let other = on_b.get(file).map_or("not run", String::as_str);
+            format!("{file}: on a {verdict}; on b {other}")
+        })
+        .collect())
 }
 
-/// Every difference between the `@a` and `@b` recordings under `dir`.
-fn compare(dir: &Path, a: &str, b: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let suffix = |t: &str| format!("@{t}.snap");
-    let mut files = Vec::new();
-    collect(dir, &mut files);
-    for file in files
-        .iter()
-        .filter(|f| f.to_string_lossy().ends_with(&suffix(a)))
-    {
-        let name = file
-            .to_string_lossy()
-            .trim_end_matches(&suffix(a))
-            .to_string();
-        let other = PathBuf::from(format!("{name}{}", suffix(b)));
-        let read = |p: &Path| {
-            std::fs::read_to_string(p)
-                .ok()
-                .and_then(|t| parse_snap(&t).ok())
-        };
-        let shown = name
-            .strip_prefix(&format!("{}/", dir.display()))
-            .unwrap_or(&name)
-            .to_string();
-        match (read(file), read(&other)) {
-            (Some(x), Some(y)) => {
-                for d in matches_up_to_renaming(&x.body, &y.body) {
-                    lines.push(format!("{shown}: {d}"));
-                }
-            }
-            (Some(_), None) => lines.push(format!("{shown}: only in {a}")),
-            _ => lines.push(format!("{shown}: unreadable")),
+/// A verdict as `diff` compares it: the failing step, its clause and the members it names.
+/// The message is left out: it quotes values (times, addresses) that differ between runs.
+fn verdict_line(result: &ScenarioResult) -> String {
+    let problem = |kind: &str, p: &proton_conform::event::Problem| {
+        let members: Vec<&str> = p.differences.iter().map(|d| d.path.as_str()).collect();
+        let mut line = format!("{kind} at {} `{}`", p.phase, p.step);
+        if let Some(clause) = &p.clause {
+            line.push_str(&format!(" [{clause}]"));
         }
-    }
-    for file in files
-        .iter()
-        .filter(|f| f.to_string_lossy().ends_with(&suffix(b)))
-    {
-        let name = file
-            .to_string_lossy()
-            .trim_end_matches(&suffix(b))
-            .to_string();
-        if !Path::new(&format!("{name}{}", suffix(a))).exists() {
-            let shown = name
-                .strip_prefix(&format!("{}/", dir.display()))
-                .unwrap_or(&name)
-                .to_string();
-            lines.push(format!("{shown}: only in {b}"));
+        if !members.is_empty() {
+            line.push_str(&format!(", members {}", members.join(", ")));
         }
+        line
+    };
+    match &result.verdict {
+        Verdict::Passed => "passed".into(),
+        Verdict::Failed { problem: p } => problem("failed", p),
+        Verdict::Errored { problem: p } => problem("errored", p),
+        Verdict::Skipped { reason } => format!("skipped ({reason})"),
     }
-    lines
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
 }

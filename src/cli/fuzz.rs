@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use proton_conform::client::{Client, ClientConfig};
 use proton_conform::contract::Profile;
-use proton_conform::emulator::{Fault, FaultSet};
 use proton_conform::fuzz::{self, Abilities, FuzzConfig};
 use proton_conform::runner::{Capabilities, Target};
 use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
 use super::exit::Exit;
-use super::run::{new_run_id, resolve_target, signer_for};
+use super::run::{new_run_id, replay_flags, resolve_target, signer_for};
 
 pub fn fuzz(args: FuzzArgs) -> Exit {
     match prepare(&args) {
@@ -29,27 +28,8 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     let bad = |e: String| (Exit::BadInput, e);
     let could_not = |e: String| (Exit::CouldNotRun, e);
     let profile = Profile::load(&args.contract_profile).map_err(|e| bad(e.to_string()))?;
-    let mut target = resolve_target(&args.endpoint).map_err(bad)?;
-    let faults = args
-        .faults
-        .iter()
-        .map(|name| {
-            Fault::from_name(name).ok_or_else(|| {
-                bad(format!(
-                    "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    match &mut target {
-        Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
-        Target::Endpoint(_) if !faults.is_empty() => {
-            return Err(bad(
-                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint".into(),
-            ));
-        }
-        Target::Endpoint(_) => {}
-    }
+    let target = resolve_target(&args.endpoint).map_err(bad)?;
+    let replay_flags = replay_flags(&args.endpoint, &target);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
     let signer = signer_for(&args.endpoint.signing, &target, &runtime).map_err(bad)?;
@@ -99,6 +79,7 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
             environments: !args.no_environments,
         },
         run_id: new_run_id(),
+        replay_flags,
         on_case: Some(Box::new(|case, passed| {
             if !passed {
                 eprintln!("\ncase {case} failed; shrinking...");
@@ -134,9 +115,12 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
         found.found_at_case,
         found.calls.len(),
         if found.reproduced {
-            ", failing again when rerun"
+            ", failing again when rerun".to_string()
         } else {
-            "; it passed when rerun, so the failure is flaky"
+            format!(
+                "; rerun once it {}, so the failure is flaky",
+                found.rerun_verdict
+            )
         }
     );
     if let Some(clause) = &found.clause {
@@ -145,10 +129,9 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
         eprintln!("  {}", found.message);
     }
     eprintln!(
-        "  written to {}; replay it with `proton-conform run {} --contract-profile {}`",
+        "  written to {}; replay it with `{}`",
         path.display(),
-        path.display(),
-        args.contract_profile
+        found.replay_command(&path.display().to_string())
     );
     Ok(Exit::Failures)
 }

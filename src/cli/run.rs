@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proton_conform::client::{ClientConfig, Signer};
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::event::Event;
 use proton_conform::redact::Rules;
 use proton_conform::report::{
@@ -218,7 +218,37 @@ pub(super) fn resolve_target(args: &EndpointArgs) -> Result<Target, String> {
         .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
         .or_else(|| from_env("AWS_ENDPOINT_URL"))
         .or_else(|| endpoint_from_profile(args.signing.profile.as_deref()));
-    target_for(endpoint.as_deref(), &args.allow_endpoints)
+    let mut target = target_for(endpoint.as_deref(), &args.allow_endpoints)?;
+    let faults = args
+        .faults
+        .iter()
+        .map(|name| {
+            Fault::from_name(name).ok_or_else(|| {
+                format!(
+                    "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    match &mut target {
+        Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
+        Target::Endpoint(_) if !faults.is_empty() => {
+            return Err(
+                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint".into(),
+            );
+        }
+        Target::Endpoint(_) => {}
+    }
+    Ok(target)
+}
+
+/// The flags that make `run` meet the endpoint of these arguments again: the fault switches
+/// of the embedded emulator, or the endpoint's URL.
+pub(super) fn replay_flags(args: &EndpointArgs, target: &Target) -> Vec<String> {
+    match target {
+        Target::Embedded(_) => args.faults.iter().map(|f| format!("--fault {f}")).collect(),
+        Target::Endpoint(url) => vec![format!("--endpoint {url}")],
+    }
 }
 
 /// An endpoint URL (or none, or `embedded`) as a target; a host that is not loopback must be

@@ -49,6 +49,18 @@ pub enum TransportError {
     Lost,
 }
 
+impl TransportError {
+    /// What went wrong without the details that differ between two runs of the same endpoint
+    /// (addresses, ports, the operating system's wording), for snapshots and `diff`.
+    pub fn kind_text(&self) -> String {
+        match self {
+            TransportError::Connect(_) => "could not connect".into(),
+            TransportError::Broken(_) => "connection failed mid-exchange".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl Exchange {
     pub fn response(&self) -> Option<&Response> {
         match &self.outcome {

@@ -80,7 +80,7 @@ pub const CATALOGUE: &[(Fault, &str, &str)] = &[
     (
         Fault::DuplicatesUnderConcurrency,
         "duplicates-under-concurrency",
-        "identical requests in flight together each create a resource",
+        "the request right after a token's first use reads the store from before it, so the second of identical requests in flight together creates again (CT2)",
     ),
     (
         Fault::MissingRequiredMember,

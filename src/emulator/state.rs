@@ -118,6 +118,8 @@ pub struct Store {
     pub connections: BTreeMap<String, Connection>,
     pub components: BTreeMap<String, Component>,
     pub deployments: BTreeMap<String, DeploymentRecord>,
+    /// Deployments started so far, to number them.
+    pub deployments_started: u64,
     /// Tags by ARN; every live taggable resource has an entry, so it doubles as the ARN index.
     pub tags: HashMap<String, Vec<(String, String)>>,
     pub account_settings: serde_json::Map<String, Value>,

@@ -2,7 +2,6 @@
 //! which resource it produced. Fault switches that bend token handling act here.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -18,8 +17,9 @@ pub struct TokenRecord {
     /// When the first request was made: the eight hours run from here.
     pub issued_at: Millis,
     pub resource: ResourceKey,
-    /// Wall-clock time of the write, for the duplicates-under-concurrency fault.
-    pub written: Instant,
+    /// Lookups that still read the store as it was before this write (the
+    /// duplicates-under-concurrency fault); zero otherwise.
+    pub stale_reads_left: u8,
 }
 
 /// Tokens are scoped per operation: one token on two operations is two unrelated requests.
@@ -27,10 +27,6 @@ pub struct TokenRecord {
 pub struct TokenRegistry {
     records: HashMap<(&'static str, String), TokenRecord>,
 }
-
-/// How long a fresh write stays invisible under the duplicates-under-concurrency fault: long
-/// enough for requests in flight together, short enough that a sequential retry sees it.
-const RACE_WINDOW: Duration = Duration::from_millis(50);
 
 impl TokenRegistry {
     fn key(operation: &'static str, token: &str, faults: FaultSet) -> (&'static str, String) {
@@ -59,12 +55,17 @@ impl TokenRegistry {
             ttl
         };
         let key = Self::key(operation, token, faults);
-        let record = self.records.get(&key)?;
+        let record = self.records.get_mut(&key)?;
         if now - record.issued_at >= ttl {
             self.records.remove(&key);
             return None;
         }
-        if faults.has(Fault::DuplicatesUnderConcurrency) && record.written.elapsed() < RACE_WINDOW {
+        // The duplicates-under-concurrency fault: the request right after a write reads the
+        // store as it was before, as the second of two requests in flight together does on a
+        // store whose check and write are not atomic. Counted, not timed, so the second copy
+        // of a burst always creates again, however the machine schedules it.
+        if record.stale_reads_left > 0 {
+            record.stale_reads_left -= 1;
             return None;
         }
         Some(record.clone())
@@ -79,14 +80,20 @@ impl TokenRegistry {
         resource: ResourceKey,
         faults: FaultSet,
     ) {
+        let racy = faults.has(Fault::DuplicatesUnderConcurrency);
+        let key = Self::key(operation, token, faults);
+        // Under the fault the duplicate's own write does not replace the first: later requests
+        // see the first resource, as they would once the race is over.
+        if racy && self.records.contains_key(&key) {
+            return;
+        }
         let record = TokenRecord {
             params,
             issued_at,
             resource,
-            written: Instant::now(),
+            stale_reads_left: u8::from(racy),
         };
-        self.records
-            .insert(Self::key(operation, token, faults), record);
+        self.records.insert(key, record);
     }
 
     /// Restarts the eight hours (the retries-extend-expiry reading).

@@ -37,6 +37,9 @@ pub struct FuzzConfig {
     pub max_calls: usize,
     pub abilities: Abilities,
     pub run_id: String,
+    /// What `run` needs besides the file and the profile to meet the same endpoint again
+    /// (`--fault NAME` for each switch of the embedded emulator, `--endpoint URL`).
+    pub replay_flags: Vec<String>,
     /// Called after each generated case with its number and whether it passed.
     pub on_case: Option<Box<dyn Fn(u32, bool) + Send + Sync>>,
 }
@@ -53,6 +56,17 @@ pub struct Counterexample {
     pub message: String,
     /// Whether the shrunk case failed again when rerun once.
     pub reproduced: bool,
+    /// What the rerun gave: `passed`, or the failure it reported.
+    pub rerun_verdict: String,
+    /// The `run` arguments after the file that replay it: the profile and the replay flags.
+    pub replay_args: String,
+}
+
+impl Counterexample {
+    /// The command that replays the counterexample saved at `path`.
+    pub fn replay_command(&self, path: &str) -> String {
+        format!("proton-conform run {path} {}", self.replay_args)
+    }
 }
 
 #[derive(Debug)]
@@ -69,6 +83,15 @@ pub struct FuzzReport {
 struct Failure {
     clause: Option<String>,
     message: String,
+}
+
+impl Failure {
+    fn describe(&self) -> String {
+        match &self.clause {
+            Some(c) => format!("[{c}] {}", one_line(&self.message)),
+            None => one_line(&self.message),
+        }
+    }
 }
 
 struct Shared {
@@ -202,10 +225,11 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
         Err(TestError::Fail(_, (initial, calls, _))) => {
             // Rerun the shrunk case once: a failure that does not come back is flaky.
             let rerun = execute(shared, &initial.model, &calls);
-            let (reproduced, failure) = match rerun {
-                Err(Ok(f)) => (true, f),
+            let (reproduced, rerun_verdict, failure) = match rerun {
+                Err(Ok(f)) => (true, format!("failed: {}", f.describe()), f),
                 Ok(()) => (
                     false,
+                    "passed".to_string(),
                     Failure {
                         clause: None,
                         message: "the shrunk case passed when rerun: the failure is flaky".into(),
@@ -219,13 +243,16 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
                 .ok()
                 .and_then(|f| *f)
                 .unwrap_or(cases);
+            let replay_args =
+                std::iter::once(format!("--contract-profile {}", config.profile.name))
+                    .chain(config.replay_flags.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" ");
             let header = format!(
-                "A counterexample found by `proton-conform fuzz --seed {} --contract-profile {}`\n(case {found_at_case}, shrunk to {} calls): {}\nReplay: proton-conform run <this file> --contract-profile {}",
+                "A counterexample found by `proton-conform fuzz --seed {} {replay_args}`\n(case {found_at_case}, shrunk to {} calls): {}\nReplay: proton-conform run <this file> {replay_args}",
                 config.seed,
-                config.profile.name,
                 calls.len(),
                 one_line(&failure.message),
-                config.profile.name,
             );
             let scenario = render::render(
                 &initial.model,
@@ -247,6 +274,8 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
                     clause: failure.clause,
                     message: failure.message,
                     reproduced,
+                    rerun_verdict,
+                    replay_args,
                 }),
             })
         }

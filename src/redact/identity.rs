@@ -1,11 +1,19 @@
-//! Identity-keeping redaction for snapshots. ARNs, ids, tokens, timestamps and the run prefix
-//! become placeholders by role (`<arn:environment-template:1>`, `<timestamp:2>`): the same
-//! value is always the same placeholder within a scenario, so "the retry returned the first
-//! call's ARN" survives redaction. Members the model marks sensitive become a stable hash of
-//! their text taken after identity redaction, so a run prefix inside a description does not
-//! churn it and a real change is still seen.
+//! Redaction for snapshots, decided per kind of value so that the redacted form depends only on
+//! what the endpoint means, never on chance or timing:
+//! - ARNs, generated ids and client tokens become numbered placeholders by role
+//!   (`<arn:environment-template:1>`, `<id:2>`, `<token:1>`). Two of them are equal only when
+//!   the endpoint names the same thing, so the numbering keeps identity ("the retry returned
+//!   the first call's ARN") and is the same in every run.
+//! - Timestamps become `<timestamp>`, unnumbered: whether two fall in the same millisecond is
+//!   chance, and the contract's one equality of times (a retry returns the original) is
+//!   checked by `same_as`, not by snapshots.
+//! - Account ids, regions and the run prefix become `<account>`, `<region>`, `<prefix>`.
+//! - Members the model marks sensitive (error messages among them) become a stable hash of
+//!   their text after every per-run value quoted inside it (a token, an ARN, an id, the prefix)
+//!   was replaced by its placeholder, so the hash changes only when the wording does.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value, json};
 
@@ -123,7 +131,7 @@ impl Redactor {
             .map(|s| s.shape.as_str());
         let request = self.value(&exchange.request, input, None);
         let response = match &exchange.outcome {
-            Outcome::Transport(e) => json!({ "transport_error": e.to_string() }),
+            Outcome::Transport(e) => json!({ "transport_error": e.kind_text() }),
             Outcome::Response(r) => match &r.body {
                 Body::Success(body) => {
                     json!({ "status": r.status, "body": self.value(body, output, None) })
@@ -171,8 +179,8 @@ impl Redactor {
                         .collect(),
                 )
             }
-            Value::Number(n) if def.is_some_and(|d| d.kind == ShapeKind::Timestamp) => {
-                Value::String(self.placeholder("timestamp", &n.to_string()))
+            Value::Number(_) if def.is_some_and(|d| d.kind == ShapeKind::Timestamp) => {
+                Value::String(TIMESTAMP.into())
             }
             Value::String(s) => {
                 if member.is_some_and(|m| TOKEN_MEMBERS.contains(&m)) {
@@ -181,11 +189,11 @@ impl Redactor {
                 if let Some(role) = self.rules.role_for(member, s).map(str::to_string) {
                     return Value::String(self.placeholder(&role, s));
                 }
-                let text = self.text(s);
                 if def.is_some_and(|d| d.sensitive) {
+                    let text = self.normalise_quoted(s);
                     Value::String(format!("<sensitive:{:016x}>", fnv1a(&text)))
                 } else {
-                    Value::String(text)
+                    Value::String(self.text(s))
                 }
             }
             other => other.clone(),
@@ -237,6 +245,50 @@ impl Redactor {
         s.to_string()
     }
 }
+
+impl Redactor {
+    /// A free text with every per-run value it quotes replaced by its placeholder: values
+    /// already redacted in this scenario (the request's token, say), then ARNs and UUIDs
+    /// anywhere in it, then the run prefix.
+    fn normalise_quoted(&mut self, s: &str) -> String {
+        let mut known: Vec<(&(String, String), &usize)> = self
+            .seen
+            .iter()
+            .filter(|((_, value), _)| value.len() >= MIN_QUOTED_LEN)
+            .collect();
+        // Longest first, so a value never loses its tail to a shorter one it contains; the
+        // sort is total, so the result does not depend on the map's order.
+        known.sort_by(|a, b| b.0.1.len().cmp(&a.0.1.len()).then(a.cmp(b)));
+        let mut text = s.to_string();
+        for ((role, value), n) in known {
+            if text.contains(value.as_str()) {
+                text = text.replace(value.as_str(), &format!("<{role}:{n}>"));
+            }
+        }
+        let text = QUOTED_ID
+            .replace_all(&text, |c: &regex::Captures| self.text(&c[0]))
+            .into_owned();
+        if self.run_prefix.is_empty() {
+            text
+        } else {
+            text.replace(&self.run_prefix, "<prefix>")
+        }
+    }
+}
+
+/// What every timestamp becomes.
+pub const TIMESTAMP: &str = "<timestamp>";
+
+/// Shorter values are not looked for inside texts: they would match ordinary words.
+const MIN_QUOTED_LEN: usize = 6;
+
+/// An ARN or a UUID inside a longer text.
+static QUOTED_ID: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"arn:[A-Za-z0-9-]+:[A-Za-z0-9-]*:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/:._+=@-]*[A-Za-z0-9/_+=@-]|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",
+    )
+    .expect("a valid pattern")
+});
 
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
@@ -299,8 +351,8 @@ mod tests {
         let t = &a["environmentTemplate"];
         assert_eq!(t["arn"], "<arn:environment-template:1>");
         assert_eq!(t["name"], "<prefix>-tpl");
-        assert_eq!(t["createdAt"], "<timestamp:1>");
-        assert_eq!(t["lastModifiedAt"], "<timestamp:1>");
+        assert_eq!(t["createdAt"], TIMESTAMP);
+        assert_eq!(t["lastModifiedAt"], TIMESTAMP);
         let sensitive = t["description"].as_str().unwrap().to_string();
         assert!(sensitive.starts_with("<sensitive:"), "{sensitive}");
         // Another run, another prefix: the same redacted document.
@@ -365,5 +417,64 @@ mod tests {
         );
         assert_eq!(placeholder_role("<sensitive:00ff>"), None);
         assert_eq!(placeholder_role("plain"), None);
+    }
+
+    #[test]
+    fn equal_and_unequal_timestamps_redact_alike() {
+        let doc = |created: f64, modified: f64| json!({"environmentTemplate": {"createdAt": created, "lastModifiedAt": modified}});
+        let shape = Some("GetEnvironmentTemplateOutput");
+        let same = Redactor::new("p").value(&doc(1.5, 1.5), shape, None);
+        let apart = Redactor::new("p").value(&doc(1.5, 1.501), shape, None);
+        assert_eq!(same, apart);
+        assert_eq!(same["environmentTemplate"]["createdAt"], TIMESTAMP);
+    }
+
+    #[test]
+    fn messages_hash_the_same_whatever_per_run_values_they_quote() {
+        let message = |token: &str, prefix: &str, id: &str| {
+            let mut r = Redactor::new(prefix);
+            r.value(&json!({"clientToken": token}), None, None);
+            let text = format!(
+                "token {token} of {prefix}-t was used with other parameters for \
+                 arn:aws:proton:us-east-1:123456789012:environment-template/{prefix}-t (request {id})"
+            );
+            r.value(&json!({"message": text}), Some("ValidationException"), None)["message"].clone()
+        };
+        let a = message(
+            "tok-run1-aaaa",
+            "pcrun1",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+        );
+        let b = message(
+            "tok-run2-bbbb",
+            "pcrun2",
+            "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        );
+        assert!(a.as_str().unwrap().starts_with("<sensitive:"), "{a}");
+        assert_eq!(a, b);
+        // Other wording is another hash.
+        let mut r = Redactor::new("pcrun1");
+        let other = r.value(
+            &json!({"message": "token tok-run1-aaaa was never seen"}),
+            Some("ValidationException"),
+            None,
+        );
+        assert_ne!(other["message"], a);
+    }
+
+    #[test]
+    fn transport_errors_carry_no_address() {
+        use crate::client::{Exchange, Outcome, TransportError};
+        let exchange = |port: u16| Exchange {
+            operation: "GetEnvironmentTemplate".into(),
+            request: json!({}),
+            outcome: Outcome::Transport(TransportError::Connect(format!(
+                "tcp connect error: 127.0.0.1:{port}: Connection refused (os error 111)"
+            ))),
+            duration: std::time::Duration::ZERO,
+        };
+        let a = Redactor::new("p").exchange(&exchange(4566));
+        assert_eq!(a, Redactor::new("p").exchange(&exchange(39211)));
+        assert!(!a.to_string().contains("4566"), "{a}");
     }
 }

@@ -46,8 +46,6 @@ struct Execution<'a> {
     default_clause: String,
     /// Placeholders for snapshots, numbered in order of first sight within the scenario.
     redactor: Redactor,
-    /// Request steps run so far, to name recordings of every step.
-    sent: usize,
 }
 
 /// Why a step did not pass.
@@ -80,7 +78,6 @@ pub async fn run_scenario(
                 index,
                 redactor: Redactor::new(&bindings.run_prefix)
                     .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
-                sent: 0,
                 bindings,
                 requests: HashMap::new(),
                 exchanges: HashMap::new(),
@@ -552,17 +549,21 @@ impl Execution<'_> {
         Ok(())
     }
 
-    /// For `diff`: every request step's redacted exchange, named by its position. Parallel
-    /// bursts are left out: which copy comes first is a race, not a property of the endpoint.
+    /// For `diff`: every request step's redacted exchange, named by its phase and id (or, for a
+    /// step without one, its line), so that one side failing early renames nothing on the
+    /// other. Parallel bursts are left out: which copy comes first is a race, not a property
+    /// of the endpoint.
     fn record_every_step(&mut self, phase: Phase, step: &Step, exchange: &Exchange) {
-        self.sent += 1;
         let Some(store) = self.env.snapshots.filter(|s| s.every_step) else {
             return;
         };
         if step.parallel > 1 {
             return;
         }
-        let name = format!("{:03}-{}-{}", self.sent, phase.name(), step.label());
+        let name = match &step.id {
+            Some(id) => format!("{}-{id}", phase.name()),
+            None => format!("{}-line{}-{}", phase.name(), step.pos.line, step.label()),
+        };
         let document = self.redactor.exchange(exchange);
         if let Err(e) = store.check(&self.scenario.file, &name, document) {
             self.record(

@@ -27,6 +27,8 @@ pub struct Target {
 #[derive(Debug, Clone)]
 pub struct DeploymentRecord {
     pub arn: String,
+    /// Order of starting, which breaks ties between deployments started in one millisecond.
+    pub sequence: u64,
     pub rollout: Rollout,
     pub target: Target,
 }
@@ -44,10 +46,13 @@ pub fn start(store: &mut Store, ctx: &Ctx, target: Target, previous: Option<&str
         previous_success,
     );
     let arn = ctx.config.arn(&format!("deployment/{id}"));
+    store.deployments_started += 1;
+    let sequence = store.deployments_started;
     store.deployments.insert(
         id.clone(),
         DeploymentRecord {
             arn,
+            sequence,
             rollout,
             target,
         },
@@ -137,7 +142,9 @@ pub fn list(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResul
                 .is_none_or(|c| d.target.component_name.as_deref() == Some(c))
     };
     let mut found: Vec<&DeploymentRecord> = store.deployments.values().filter(matches).collect();
-    found.sort_by_key(|d| std::cmp::Reverse(d.rollout.started_at));
+    // Newest first; the sequence orders two started in the same millisecond, which the random
+    // ids (the map's keys) would otherwise order by chance.
+    found.sort_by_key(|d| std::cmp::Reverse((d.rollout.started_at, d.sequence)));
     let items = found.into_iter().map(|d| summary(d, ctx.now)).collect();
     listing("deployments", items, input)
 }

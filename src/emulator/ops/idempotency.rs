@@ -57,7 +57,13 @@ pub fn retry_answer(ctx: &Ctx, mut answer: Value) -> Value {
     if ctx.faults.has(Fault::FreshResourceOnRetry)
         && let Some(resource) = answer.as_object_mut().and_then(|o| o.values_mut().next())
     {
-        resource["createdAt"] = epoch_seconds(ctx.now);
+        // Strictly later than the original, so the restamp shows even when the retry comes
+        // in the same millisecond: the switch must be caught every time, not by chance.
+        let original = resource["createdAt"]
+            .as_f64()
+            .map(|seconds| (seconds * 1000.0).round() as crate::emulator::clock::Millis);
+        let fresh = original.map_or(ctx.now, |o| ctx.now.max(o + 1));
+        resource["createdAt"] = epoch_seconds(fresh);
     }
     answer
 }
