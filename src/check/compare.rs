@@ -117,4 +117,31 @@ mod tests {
         assert_eq!(paths, ["$.t.arn", "$.t.extra", "$.t.tags[1]"]);
         assert_eq!(d[1].to_string(), "$.t.extra: expected (absent), got true");
     }
+
+    #[test]
+    fn values_equal_compares_numbers_by_value_inside_lists_and_objects() {
+        assert!(values_equal(
+            &json!([1, {"a": 2}]),
+            &json!([1.0, {"a": 2.0}])
+        ));
+        assert!(!values_equal(&json!([1, 2]), &json!([1, 3])));
+        assert!(!values_equal(&json!([1, 2]), &json!([1, 2, 3])));
+        assert!(!values_equal(&json!([1, 2, 3]), &json!([1, 2])));
+        assert!(values_equal(
+            &json!({"a": 1, "b": [2]}),
+            &json!({"b": [2.0], "a": 1.0})
+        ));
+        assert!(!values_equal(&json!({"a": 1}), &json!({"a": 2})));
+        assert!(!values_equal(&json!({"a": 1}), &json!({"b": 1})));
+        assert!(!values_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!values_equal(&json!({"a": 1, "b": 2}), &json!({"a": 1})));
+        assert!(!values_equal(&json!("1"), &json!(1)));
+    }
+
+    #[test]
+    fn lists_of_other_lengths_differ_as_a_whole() {
+        let d = differences(&json!({"l": [1, 2]}), &json!({"l": [1]}), &|_| false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "$.l");
+    }
 }

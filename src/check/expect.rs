@@ -348,3 +348,151 @@ fn expand_path(ctx: &StepContext, path: &str) -> Result<String, CheckFailure> {
         other => Ok(other.to_string()),
     }
 }
+
+/// Each test here pins a decision a mutant of this file once got past (see BENCHMARKS.md,
+/// "Mutation testing of the judging code").
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::client::{Response, decode_response};
+
+    fn answer(status: u16, error_type: Option<&str>, body: Value) -> Exchange {
+        let raw = body.to_string();
+        Exchange {
+            operation: "CreateEnvironmentTemplate".into(),
+            request: json!({}),
+            outcome: Outcome::Response(Response {
+                status,
+                headers: Vec::new(),
+                raw: raw.clone(),
+                body: decode_response(status, error_type, raw.as_bytes()),
+            }),
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn template(arn: &str, description: &str) -> Exchange {
+        answer(
+            200,
+            None,
+            json!({"environmentTemplate": {"arn": arn, "name": "t", "description": description,
+                   "createdAt": 1.5, "lastModifiedAt": 1.5}}),
+        )
+    }
+
+    fn error(error_type: &str, message: &str) -> Exchange {
+        answer(400, Some(error_type), json!({"message": message}))
+    }
+
+    /// Runs `f` with a context for `expect` under `profile`, `earlier` holding step `first`.
+    fn with_ctx<T>(
+        expect: Expect,
+        profile: Profile,
+        earlier: Option<Exchange>,
+        f: impl FnOnce(&StepContext) -> T,
+    ) -> T {
+        let bindings = Bindings::new("unit", "unit.yaml");
+        let earlier: HashMap<String, Exchange> = earlier
+            .map(|e| ("first".to_string(), e))
+            .into_iter()
+            .collect();
+        let ctx = StepContext {
+            expect: &expect,
+            profile: &profile,
+            default_clause: "CT3",
+            bindings: &bindings,
+            earlier: &earlier,
+        };
+        f(&ctx)
+    }
+
+    fn mismatch_verdict(after_modification: bool, profile: Profile, got: &Exchange) -> bool {
+        let expect = Expect {
+            outcome: ExpectedOutcome::Mismatch { after_modification },
+            ..Expect::default()
+        };
+        with_ctx(expect, profile, None, |ctx| check_outcome(ctx, got).is_ok())
+    }
+
+    #[test]
+    fn a_mismatch_needs_both_the_profiles_error_type_and_its_message() {
+        let strict = Profile::strict;
+        let right = error("ValidationException", "Idempotent parameter mismatch: name");
+        assert!(mismatch_verdict(false, strict(), &right));
+        // Any ValidationException is not a mismatch, nor is the wording on another type.
+        let other_validation = error("ValidationException", "name is too long");
+        assert!(!mismatch_verdict(false, strict(), &other_validation));
+        let wording_elsewhere = error("ConflictException", "idempotent parameter mismatch");
+        assert!(!mismatch_verdict(false, strict(), &wording_elsewhere));
+        assert!(!mismatch_verdict(false, strict(), &template("a", "d")));
+    }
+
+    #[test]
+    fn a_conflict_stands_for_a_mismatch_only_after_a_modification_and_where_the_profile_says() {
+        let conflict = error("ConflictException", "the template was modified");
+        assert!(mismatch_verdict(true, Profile::lenient(), &conflict));
+        assert!(!mismatch_verdict(false, Profile::lenient(), &conflict));
+        assert!(!mismatch_verdict(true, Profile::strict(), &conflict));
+        // Only a ConflictException is allowed in its place.
+        let throttled = error("ThrottlingException", "slow down");
+        assert!(!mismatch_verdict(true, Profile::lenient(), &throttled));
+    }
+
+    #[test]
+    fn a_parallel_burst_passes_only_when_every_answer_is_the_first_resource() {
+        let all_same = Expect {
+            all_same: true,
+            ..Expect::default()
+        };
+        let check = |answers: Vec<Exchange>| {
+            with_ctx(all_same.clone(), Profile::strict(), None, |ctx| {
+                check_all_same(ctx, &answers)
+            })
+        };
+        let a = || template("arn:a", "burst");
+        assert!(check(vec![a(), a(), a()]).is_ok());
+        assert!(check(vec![a(), template("arn:b", "burst"), a()]).is_err());
+        assert!(check(vec![a(), template("arn:a", "changed")]).is_err());
+        assert!(check(vec![a(), error("ConflictException", "busy")]).is_err());
+        assert!(check(vec![error("ConflictException", "busy"), a()]).is_err());
+    }
+
+    #[test]
+    fn same_as_fails_on_a_member_that_differs_and_passes_on_moving_members() {
+        let same_as = |ignore: Vec<String>| Expect {
+            same_as: Some(("first".into(), ignore)),
+            ..Expect::default()
+        };
+        let original = template("arn:a", "one");
+        let check = |expect: Expect, got: &Exchange| {
+            with_ctx(expect, Profile::strict(), Some(original.clone()), |ctx| {
+                check_expectations(ctx, got)
+            })
+        };
+        assert!(check(same_as(vec![]), &template("arn:a", "one")).is_ok());
+        let changed = check(same_as(vec![]), &template("arn:a", "two")).unwrap_err();
+        assert_eq!(changed.differences.len(), 1);
+        assert_eq!(
+            changed.differences[0].path,
+            "$.environmentTemplate.description"
+        );
+        assert!(
+            check(
+                same_as(vec!["description".into()]),
+                &template("arn:a", "two")
+            )
+            .is_ok()
+        );
+        let moved = answer(
+            200,
+            None,
+            json!({"environmentTemplate": {"arn": "arn:a", "name": "t", "description": "one",
+                   "createdAt": 1.5, "lastModifiedAt": 1.5, "status": "PUBLISHED"}}),
+        );
+        assert!(check(same_as(vec![]), &moved).is_ok());
+    }
+}
