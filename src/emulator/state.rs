@@ -21,7 +21,11 @@ use super::ops::templates::Template;
 use super::request_log::RequestLog;
 use super::tokens::TokenRegistry;
 
-/// Settings of one emulator instance. Durations are in virtual seconds.
+/// Settings of one emulator instance. Durations are in virtual seconds: wall time plus what the
+/// control API advanced. The scenarios' waits move the clock, so a status moves on only when a
+/// scenario says so, or when a machine stalls between two of its steps longer than these
+/// windows (seconds, against the milliseconds a step takes): the one way time could show in a
+/// verdict or a snapshot, and far beyond what the determinism test's loaded runs come near.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub region: String,
