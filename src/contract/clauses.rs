@@ -162,6 +162,11 @@ pub const CLAUSES: &[Clause] = &[
     },
 ];
 
+/// The link to a clause's section of CONTRACT.md found at `contract` (a path or URL).
+pub fn clause_link(contract: &str, id: &str) -> String {
+    format!("{contract}#{}", id.to_ascii_lowercase())
+}
+
 pub fn clause(id: &str) -> Option<&'static Clause> {
     CLAUSES.iter().find(|c| c.id == id)
 }
@@ -190,5 +195,16 @@ mod tests {
         for op in OPERATIONS {
             assert!(crate::model::Model::get().operation(op).is_some(), "{op}");
         }
+    }
+
+    #[test]
+    fn contract_md_has_a_section_for_every_clause() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRACT.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        for clause in CLAUSES {
+            let anchor = format!("<a id=\"{}\"></a>", clause.id.to_ascii_lowercase());
+            assert!(text.contains(&anchor), "CONTRACT.md has no {anchor}");
+        }
+        assert_eq!(clause_link("CONTRACT.md", "AD1"), "CONTRACT.md#ad1");
     }
 }

@@ -7,6 +7,8 @@ mod coverage;
 mod profile;
 pub mod reference;
 
-pub use clauses::{CLAUSES, Clause, MODEL_ONLY_TOKEN_OPERATIONS, OPERATIONS, applies, clause};
+pub use clauses::{
+    CLAUSES, Clause, MODEL_ONLY_TOKEN_OPERATIONS, OPERATIONS, applies, clause, clause_link,
+};
 pub use coverage::{Cell, Matrix};
 pub use profile::{DeletedMetadata, Profile, ProfileError};

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::Reporter;
 use super::render::render_problem;
+use crate::contract::clause_link;
 use crate::contract::{CLAUSES, OPERATIONS, applies};
-use crate::event::{Event, ScenarioResult, Summary, Verdict};
+use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
 
 pub struct HtmlReporter {
     path: PathBuf,
@@ -49,7 +50,31 @@ impl Reporter for HtmlReporter {
         if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&self.path, page(&self.header, &self.summary, &self.results))
+        let contract = contract_href(&self.path);
+        std::fs::write(
+            &self.path,
+            page(&self.header, &self.summary, &self.results, &contract),
+        )
+    }
+}
+
+/// Where the page finds CONTRACT.md: relative to the page when both are in the working
+/// directory's tree (a checkout, an uploaded `reports/` folder beside it), else its absolute path.
+fn contract_href(page: &Path) -> String {
+    let (Ok(cwd), Some(dir)) = (std::env::current_dir(), page.parent()) else {
+        return "CONTRACT.md".into();
+    };
+    let dir = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        cwd.join(dir)
+    };
+    match dir.strip_prefix(&cwd) {
+        Ok(inside) => {
+            let up = "../".repeat(inside.components().count());
+            format!("{up}CONTRACT.md")
+        }
+        Err(_) => cwd.join("CONTRACT.md").display().to_string(),
     }
 }
 
@@ -60,7 +85,9 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The verdicts of the scenarios that check `clause` on `operation`.
+/// What the scenarios that check `clause` on `operation` found. A cell fails only where a
+/// failure names that clause on that operation; a scenario that failed elsewhere did not reach
+/// its other cells, so they show it as "not reached", neither passed nor failed.
 fn cell(results: &[ScenarioResult], clause: &str, operation: &str) -> (&'static str, String) {
     if !applies(clause, operation) {
         return ("na", "n/a".into());
@@ -71,22 +98,50 @@ fn cell(results: &[ScenarioResult], clause: &str, operation: &str) -> (&'static 
         .filter(|r| r.operations.iter().any(|o| o == operation))
         .filter(|r| general || r.contract.iter().any(|c| c == clause))
         .collect();
-    let count = |f: fn(&Verdict) -> bool| relevant.iter().filter(|r| f(&r.verdict)).count();
-    let failed = count(|v| matches!(v, Verdict::Failed { .. } | Verdict::Errored { .. }));
-    let passed = count(|v| matches!(v, Verdict::Passed));
-    let skipped = count(|v| matches!(v, Verdict::Skipped { .. }));
+    let (mut failed, mut passed, mut unreached, mut skipped) = (0, 0, 0, 0);
+    for r in &relevant {
+        match &r.verdict {
+            Verdict::Passed => passed += 1,
+            Verdict::Skipped { .. } => skipped += 1,
+            Verdict::Failed { problem } | Verdict::Errored { problem } => {
+                if names(problem, clause, operation) {
+                    failed += 1;
+                } else {
+                    unreached += 1;
+                }
+            }
+        }
+    }
+    let unreached_note = if unreached > 0 {
+        format!(", {unreached} not reached")
+    } else {
+        String::new()
+    };
     match (relevant.len(), failed, passed) {
         (0, _, _) => ("gap", "gap".into()),
         (_, f, _) if f > 0 => ("fail", format!("{f} failed / {}", relevant.len())),
-        (_, _, p) if p > 0 => ("pass", format!("{p} passed")),
+        (_, _, p) if p > 0 => ("pass", format!("{p} passed{unreached_note}")),
+        _ if unreached > 0 => ("unreached", format!("{unreached} not reached")),
         _ => ("skip", format!("{skipped} skipped")),
     }
+}
+
+/// Whether a failure names `clause` on `operation`. A step checking two clauses at once names
+/// both (`ID1/ID3`); a failure that names no operation is on the scenario's own ones.
+fn names(problem: &Problem, clause: &str, operation: &str) -> bool {
+    let on_clause = problem
+        .clause
+        .as_deref()
+        .is_some_and(|c| c.split('/').any(|c| c == clause));
+    let on_operation = problem.operation.as_deref().is_none_or(|o| o == operation);
+    on_clause && on_operation
 }
 
 fn page(
     header: &(String, String, String),
     summary: &Summary,
     results: &[ScenarioResult],
+    contract_href: &str,
 ) -> String {
     let (run_id, endpoint, profile) = header;
     let mut html = String::new();
@@ -100,7 +155,7 @@ table {{ border-collapse: collapse; font-size: 12px; }}
 th, td {{ border: 1px solid #ccc; padding: 4px 6px; text-align: center; }}
 th.op {{ writing-mode: vertical-rl; transform: rotate(180deg); }}
 td.pass {{ background: #c8f0c8; }} td.fail {{ background: #f6b8b8; font-weight: bold; }}
-td.skip {{ background: #f8eab0; }} td.na {{ background: #eee; color: #999; }} td.gap {{ background: #fff; color: #c00; }}
+td.skip {{ background: #f8eab0; }} td.unreached {{ background: #f3f3f3; color: #666; }} td.na {{ background: #eee; color: #999; }} td.gap {{ background: #fff; color: #c00; }}
 pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
 .verdict-FAIL, .verdict-ERROR {{ color: #b00; }} .verdict-PASS {{ color: #070; }} .verdict-SKIP {{ color: #860; }}
 </style></head><body>
@@ -123,8 +178,9 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
     for clause in CLAUSES {
         let _ = write!(
             html,
-            r#"<tr><th title="{}">{}</th>"#,
+            r#"<tr><th title="{}"><a href="{}">{}</a></th>"#,
             escape(clause.summary),
+            escape(&clause_link(contract_href, clause.id)),
             clause.id
         );
         for op in OPERATIONS {
@@ -161,4 +217,80 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
     }
     html.push_str("</div>\n</body></html>\n");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(contract: &[&str], operations: &[&str], verdict: Verdict) -> ScenarioResult {
+        ScenarioResult {
+            index: 0,
+            file: "s.yaml".into(),
+            name: "s".into(),
+            contract: contract.iter().map(|c| c.to_string()).collect(),
+            operations: operations.iter().map(|o| o.to_string()).collect(),
+            verdict,
+            duration: Default::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn failed(clause: &str, operation: &str) -> Verdict {
+        let mut problem = Problem::scenario_level("broken".into());
+        problem.clause = Some(clause.into());
+        problem.operation = Some(operation.into());
+        Verdict::Failed { problem }
+    }
+
+    #[test]
+    fn only_the_clause_a_failure_names_on_its_operation_is_failed() {
+        let (create, list) = (
+            "CreateEnvironmentTemplateVersion",
+            "ListEnvironmentTemplateVersions",
+        );
+        let results = vec![
+            result(&["CT2", "CT3"], &[create, list], failed("CT3", create)),
+            result(&["CT2"], &[create], Verdict::Passed),
+        ];
+        assert_eq!(cell(&results, "CT3", create).0, "fail");
+        let (class, text) = cell(&results, "CT2", create);
+        assert_eq!((class, text.as_str()), ("pass", "1 passed, 1 not reached"));
+        assert_eq!(cell(&results, "G2", create).0, "pass");
+        assert_eq!(cell(&results, "G2", list).0, "unreached");
+        // A failure that names two clauses at once (a step checking both) fails both.
+        let both = vec![result(
+            &["CT2", "CT3"],
+            &[create],
+            failed("CT2/CT3", create),
+        )];
+        assert_eq!(cell(&both, "CT2", create).0, "fail");
+        assert_eq!(cell(&both, "CT3", create).0, "fail");
+        // An error of the run (no clause) fails no clause.
+        let errored = vec![result(
+            &["CT2"],
+            &[create],
+            Verdict::Errored {
+                problem: Problem::scenario_level("could not connect".into()),
+            },
+        )];
+        assert_eq!(cell(&errored, "CT2", create).0, "unreached");
+    }
+
+    #[test]
+    fn clause_names_link_to_the_contract() {
+        let page = page(
+            &Default::default(),
+            &Summary::default(),
+            &[],
+            "../CONTRACT.md",
+        );
+        assert!(page.contains(r#"<a href="../CONTRACT.md#ct2">CT2</a>"#));
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            contract_href(&here.join("reports/index.html")),
+            "../CONTRACT.md"
+        );
+        assert_eq!(contract_href(Path::new("index.html")), "CONTRACT.md");
+    }
 }

@@ -23,6 +23,12 @@ pub fn render_problem(file: &str, problem: &Problem) -> String {
     }
     let diagnostic = Diagnostic::new(file, problem.pos, head).label(where_);
     let mut out = diagnostic.render(problem.source.as_deref());
+    for id in problem.clause.iter().flat_map(|c| c.split('/')) {
+        if let Some(clause) = crate::contract::clause(id) {
+            let link = crate::contract::clause_link("CONTRACT.md", id);
+            let _ = writeln!(out, "   = {id}: {} ({link})", clause.summary);
+        }
+    }
     if let Some(expected) = &problem.expected {
         let _ = writeln!(out, "   expected: {}", indent_rest(expected, 13));
     }

@@ -242,7 +242,14 @@ impl<'f> Converter<'f> {
                 "not a clause of CONTRACT.md (CT1..CT6, IC1..IC3, ID1..ID3, AD1, AD2, G1..G3)"
                     .into(),
             );
-            d.help = help.map(|h| format!("did you mean `{h}`?"));
+            d.help = Some(match help {
+                Some(h) => format!(
+                    "did you mean `{h}`? ({}: {})",
+                    contract::clause_link("CONTRACT.md", h),
+                    contract::clause(h).map_or("", |c| c.summary)
+                ),
+                None => "the clauses are listed in CONTRACT.md".into(),
+            });
         }
     }
 
