@@ -112,6 +112,12 @@ const CASES: &[(&str, bool, Option<&str>, &str)] = &[
         "mark the step `invalid_request: true`",
     ),
     (
+        "setup-precondition.yaml",
+        false,
+        None,
+        "setup could not be done, so the scenario's steps did not run: expected success, got ResourceNotFoundException",
+    ),
+    (
         "template-explosion.yaml",
         false,
         None,

@@ -24,7 +24,13 @@ fn serve() -> (Child, String) {
 }
 
 fn signed_run(url: &str, secret: &str, dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+    run_with(url, Some(secret), "--sign", dir)
+}
+
+/// A run of two folders; `secret` None leaves every credential out of the environment.
+fn run_with(url: &str, secret: Option<&str>, sign: &str, dir: &Path) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_proton-conform"));
+    command
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "run",
@@ -34,7 +40,7 @@ fn signed_run(url: &str, secret: &str, dir: &Path) -> std::process::Output {
         .args([
             "--endpoint",
             url,
-            "--sign",
+            sign,
             "--verbose",
             "--format",
             "json",
@@ -56,13 +62,54 @@ fn signed_run(url: &str, secret: &str, dir: &Path) -> std::process::Output {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", dir)
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_SESSION_TOKEN", SESSION)
         .env("AWS_REGION", "us-east-1")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env("NO_COLOR", "1");
+    if let Some(secret) = secret {
+        command
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", SESSION);
+    }
+    command.output().unwrap()
+}
+
+/// Failure lines (`FAIL`, `error: [..]`) that blame a contract clause.
+fn clause_failures(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("FAIL") || l.contains("error: ["))
+        .collect()
+}
+
+#[test]
+fn refused_or_missing_credentials_are_errors_of_the_run_never_a_clause() {
+    let (mut server, url) = serve();
+    let dir = std::env::temp_dir().join(format!("pc-unsigned-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Unsigned requests to a verifying endpoint: every scenario errors, naming the refusal.
+    let unsigned = run_with(&url, None, "--no-sign", &dir);
+    let err = String::from_utf8_lossy(&unsigned.stderr).to_string();
+    assert_eq!(unsigned.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refused the request's credentials (MissingAuthenticationToken)"),
+        "{err}"
+    );
+    assert!(
+        clause_failures(&err).is_empty(),
+        "{:?}",
+        clause_failures(&err)
+    );
+    assert!(err.contains(" 0 failed,"), "{err}");
+    // No credentials at all: the run stops before it starts.
+    let missing = run_with(&url, None, "--sign", &dir);
+    let err = String::from_utf8_lossy(&missing.stderr).to_string();
+    assert_eq!(missing.status.code(), Some(3), "{err}");
+    assert!(err.contains("no credentials could be loaded"), "{err}");
+    assert!(!err.contains("PASS") && !err.contains("ERROR"), "{err}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn every_file(dir: &Path, out: &mut Vec<String>) {
@@ -92,6 +139,7 @@ fn signed_runs_pass_the_verifier_and_leave_no_secret_anywhere() {
     let bad_err = String::from_utf8_lossy(&bad.stderr).to_string();
     assert_eq!(bad.status.code(), Some(1), "{bad_err}");
     assert!(bad_err.contains("InvalidSignatureException"), "{bad_err}");
+    assert!(clause_failures(&bad_err).is_empty(), "{bad_err}");
 
     let mut artifacts = vec![
         stderr,

@@ -130,8 +130,8 @@ pub fn cleanup(args: CleanupArgs) -> Exit {
     let signer = match signer_for(&args.signing, &target, &runtime) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
+            eprintln!("error: cleanup cannot take place: {e}");
+            return Exit::CouldNotRun;
         }
     };
     let client = match Client::new(

@@ -32,7 +32,7 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     let replay_flags = replay_flags(&args.endpoint, &target);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
-    let signer = signer_for(&args.endpoint.signing, &target, &runtime).map_err(bad)?;
+    let signer = signer_for(&args.endpoint.signing, &target, &runtime).map_err(could_not)?;
     let client = ClientConfig {
         timeout: Duration::from_secs(args.request_timeout.max(1)),
         signer,

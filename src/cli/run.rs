@@ -126,8 +126,8 @@ pub fn run(args: RunArgs) -> Exit {
     let signer = match signer_for(&args.endpoint.signing, &target, &runtime) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
+            eprintln!("error: the run cannot take place: {e}");
+            return Exit::CouldNotRun;
         }
     };
     if let (Target::Endpoint(url), Some(s)) = (&target, &signer) {

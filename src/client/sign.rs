@@ -65,6 +65,14 @@ impl Signer {
             .region()
             .map(|r| r.to_string())
             .ok_or("no region: pass --region or set AWS_REGION")?;
+        // Load them once now, so that missing credentials stop the run before it starts
+        // instead of erroring every scenario.
+        provider.provide_credentials().await.map_err(|e| {
+            format!(
+                "no credentials could be loaded ({}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile",
+                crate::client::error_chain(&e)
+            )
+        })?;
         Ok(Self::new(provider, &region))
     }
 

@@ -181,6 +181,31 @@ fn failed(problem: Problem) -> StepOutcome {
     StepOutcome::Failed(Box::new(problem))
 }
 
+/// The error types with which an endpoint refuses who sent a request rather than what it asks:
+/// missing, malformed or unknown credentials, or no permission.
+const CREDENTIAL_ERRORS: &[&str] = &[
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "IncompleteSignature",
+    "IncompleteSignatureException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "AccessDeniedException",
+];
+
+/// The credential error an answer carries, if any (a step that expected it passed already).
+fn refused_credentials(exchange: &Exchange) -> Option<&str> {
+    match &exchange.response()?.body {
+        crate::client::Body::Error(e) if CREDENTIAL_ERRORS.contains(&e.error_type.as_str()) => {
+            Some(e.error_type.as_str())
+        }
+        _ => None,
+    }
+}
+
 fn errored(problem: Problem) -> StepOutcome {
     StepOutcome::Errored(Box::new(problem))
 }
@@ -400,10 +425,27 @@ impl Execution<'_> {
         if let Some(e) = exchange {
             p = self.with_exchange(p, e);
         }
-        p.clause = Some(failure.clause);
         p.expected = failure.expected;
         p.actual = failure.actual;
         p.differences = failure.differences;
+        // Refused credentials and a setup step that did not get the answer it needed are the
+        // run's or the scenario's trouble, not the endpoint breaking a clause.
+        if let Some(kind) = exchange.and_then(refused_credentials) {
+            p.message = format!(
+                "the endpoint refused the request's credentials ({kind}): check the signing options and the permissions; this says nothing about the contract"
+            );
+            return errored(p);
+        }
+        // An answer that breaks the protocol or the model (G2, G3) breaks it in setup too.
+        let general = matches!(failure.clause.as_str(), "G2" | "G3");
+        if phase == Phase::Setup && !general {
+            p.message = format!(
+                "setup could not be done, so the scenario's steps did not run: {}",
+                p.message
+            );
+            return errored(p);
+        }
+        p.clause = Some(failure.clause);
         failed(p)
     }
 
