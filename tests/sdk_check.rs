@@ -106,3 +106,40 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
         "README.md's SDK table is not what the tool writes; update it with\n  proton-conform sdk-check --driver boto3 --driver awscli --driver rust --update-readme README.md\n{table}"
     );
 }
+
+#[test]
+fn a_missing_sdk_is_a_setup_error_and_no_table_is_written() {
+    let dir = temp("missing");
+    let readme = dir.join("README.md");
+    std::fs::write(
+        &readme,
+        "<!-- sdk-table:start -->\n<!-- sdk-table:end -->\n",
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(&readme).unwrap();
+    // A PATH that holds a shell and nothing else: no `aws`, no `python3`.
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let _ = std::os::unix::fs::symlink("/bin/sh", bin.join("sh"));
+    for driver in ["awscli", "boto3"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["sdk-check", "--driver", driver])
+            .args(["--table", dir.join("t.md").to_str().unwrap()])
+            .args(["--update-readme", readme.to_str().unwrap()])
+            .env("PATH", &bin)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{driver}: {err}");
+        assert!(
+            err.contains(&format!("the {driver} driver cannot run here")),
+            "{err}"
+        );
+        assert!(err.contains("install it with `pip install"), "{err}");
+        assert!(!err.contains("broken"), "{err}");
+        assert!(!dir.join("t.md").exists(), "{driver}: a table was written");
+        assert_eq!(std::fs::read_to_string(&readme).unwrap(), before);
+    }
+}

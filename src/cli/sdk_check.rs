@@ -106,8 +106,24 @@ fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
     }
     let summary = report(args, &results).map_err(|e| (Exit::CouldNotRun, e))?;
     let table = table(&drivers, &results);
-    write(&args.table, &table).map_err(|e| (Exit::CouldNotRun, e))?;
     eprintln!("{table}");
+    // A scenario that errored says nothing about the client (a driver that could not run, an
+    // emulator that could not start): such a table is shown, never written into a file.
+    if summary.errored > 0 {
+        return Err((
+            Exit::CouldNotRun,
+            format!(
+                "{} scenario(s) could not be run, so the table above is not written to {}{}",
+                summary.errored,
+                args.table.display(),
+                args.update_readme
+                    .as_ref()
+                    .map(|r| format!(" nor to {}", r.display()))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    write(&args.table, &table).map_err(|e| (Exit::CouldNotRun, e))?;
     if let Some(readme) = &args.update_readme {
         update_readme(readme, &table).map_err(|e| (Exit::CouldNotRun, e))?;
     }

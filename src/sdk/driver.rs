@@ -17,16 +17,45 @@ use serde_json::Value;
 use super::checks::{Attempt, CallRecord};
 use crate::client::Client;
 
-/// The drivers proton-conform ships: name, command (relative to the project root), the SDK's
-/// documented maximum attempts with its default configuration.
-pub const SHIPPED: &[(&str, &[&str], u32)] = &[
-    ("boto3", &["python3", "drivers/boto3_driver.py"], 5),
-    ("awscli", &["sh", "drivers/awscli_driver.sh"], 5),
-    (
-        "rust",
-        &["drivers/rust-sdk/target/release/proton-sdk-driver"],
-        3,
-    ),
+/// A driver proton-conform ships.
+pub struct Shipped {
+    pub name: &'static str,
+    /// The command, relative to the project root where it holds a `/`.
+    pub command: &'static [&'static str],
+    /// The SDK's documented maximum attempts with its default configuration.
+    pub max_attempts: u32,
+    /// A command that succeeds only when the SDK the driver needs is installed.
+    pub probe: &'static [&'static str],
+    /// How to install what the probe looks for.
+    pub install: &'static str,
+}
+
+pub const SHIPPED: &[Shipped] = &[
+    Shipped {
+        name: "boto3",
+        command: &["python3", "drivers/boto3_driver.py"],
+        max_attempts: 5,
+        probe: &["python3", "-c", "import boto3"],
+        install: "pip install boto3",
+    },
+    Shipped {
+        name: "awscli",
+        command: &["sh", "drivers/awscli_driver.sh"],
+        max_attempts: 5,
+        probe: &["aws", "--version"],
+        install: "pip install awscli",
+    },
+    Shipped {
+        name: "rust",
+        command: &["drivers/rust-sdk/target/release/proton-sdk-driver"],
+        max_attempts: 3,
+        probe: &[
+            "test",
+            "-x",
+            "drivers/rust-sdk/target/release/proton-sdk-driver",
+        ],
+        install: "cargo build --release --manifest-path drivers/rust-sdk/Cargo.toml",
+    },
 ];
 
 /// How long one call may take before the driver is stopped.
@@ -41,36 +70,48 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// A shipped driver by name, its command resolved against `root`.
+    /// A shipped driver by name, its command resolved against `root`; an error when the SDK
+    /// it drives is not installed (a setup problem, never the client's fault).
     pub fn shipped(name: &str, root: &Path) -> Result<Driver, String> {
-        let Some((name, command, max_attempts)) = SHIPPED.iter().find(|(n, _, _)| *n == name)
-        else {
-            let names: Vec<&str> = SHIPPED.iter().map(|(n, _, _)| *n).collect();
+        let Some(shipped) = SHIPPED.iter().find(|s| s.name == name) else {
+            let names: Vec<&str> = SHIPPED.iter().map(|s| s.name).collect();
             return Err(format!(
                 "unknown driver `{name}`; shipped drivers: {}",
                 names.join(", ")
             ));
         };
-        let command: Vec<String> = command
-            .iter()
-            .map(|part| {
-                if part.contains('/') {
-                    root.join(part).display().to_string()
-                } else {
-                    part.to_string()
-                }
-            })
-            .collect();
-        if *name == "rust" && !Path::new(&command[0]).exists() {
+        let resolve = |parts: &[&str]| -> Vec<String> {
+            parts
+                .iter()
+                .map(|part| {
+                    if part.contains('/') {
+                        root.join(part).display().to_string()
+                    } else {
+                        part.to_string()
+                    }
+                })
+                .collect()
+        };
+        let probe = resolve(shipped.probe);
+        let installed = std::process::Command::new(&probe[0])
+            .args(&probe[1..])
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
             return Err(format!(
-                "the rust driver is not built: run `cargo build --release --manifest-path {}`",
-                root.join("drivers/rust-sdk/Cargo.toml").display()
+                "the {name} driver cannot run here: `{}` failed; install it with `{}`",
+                shipped.probe.join(" "),
+                shipped.install
             ));
         }
         Ok(Driver {
             name: name.to_string(),
-            command,
-            max_attempts: *max_attempts,
+            command: resolve(shipped.command),
+            max_attempts: shipped.max_attempts,
         })
     }
 
