@@ -477,3 +477,54 @@ fn fuzz_exits_0_on_the_clean_emulator_and_1_with_a_replayable_counterexample() {
         stderr(&bad)
     );
 }
+
+/// `run` under a pseudo-terminal (util-linux `script`), with `CI` set or not: what it showed.
+fn run_on_a_terminal(ci: bool) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let dir = temp_dir(if ci { "tty-ci" } else { "tty" });
+    let command = format!(
+        "{} run scenarios/environment-template --junit {} --html {}",
+        env!("CARGO_BIN_EXE_proton-conform"),
+        dir.join("j.xml").display(),
+        dir.join("i.html").display()
+    );
+    let mut c = Command::new(script);
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["-qec", &command])
+        .arg(dir.join("screen"))
+        .env_remove("CI")
+        .env("NO_COLOR", "1");
+    if ci {
+        c.env("CI", "true");
+    }
+    let o = c.output().ok()?;
+    assert!(o.status.success(), "{}", stderr(&o));
+    Some(std::fs::read_to_string(dir.join("screen")).unwrap_or_default())
+}
+
+#[test]
+fn a_terminal_shows_a_progress_bar_and_ci_or_a_pipe_does_not() {
+    let bar = "7/7 scenarios (7 passed, 0 failed, 0 errors)";
+    let Some(screen) = run_on_a_terminal(false) else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    assert!(screen.contains(bar), "{screen}");
+    let ci = run_on_a_terminal(true).unwrap();
+    assert!(!ci.contains("scenarios ("), "{ci}");
+    let piped = run(&[
+        "run",
+        "scenarios/environment-template",
+        "--junit",
+        "/dev/null",
+        "--html",
+        "/dev/null",
+    ]);
+    assert!(
+        !stderr(&piped).contains("scenarios ("),
+        "{}",
+        stderr(&piped)
+    );
+}

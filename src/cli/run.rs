@@ -10,7 +10,7 @@ use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::event::Event;
 use proton_conform::redact::Rules;
 use proton_conform::report::{
-    ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter,
+    ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter, progress_wanted,
 };
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
@@ -150,7 +150,14 @@ pub fn run(args: RunArgs) -> Exit {
         driver: None,
     };
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
-        Box::new(ConsoleReporter::new(args.verbose)),
+        Box::new(ConsoleReporter::new(args.verbose).with_progress({
+            use std::io::IsTerminal;
+            progress_wanted(
+                std::io::stderr().is_terminal(),
+                std::env::var_os("CI").is_some(),
+                args.format == Format::Json && std::io::stdout().is_terminal(),
+            )
+        })),
         Box::new(JunitReporter::new(&args.junit)),
         Box::new(HtmlReporter::new(&args.html)),
     ];

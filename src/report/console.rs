@@ -12,6 +12,8 @@ use crate::event::{Event, ScenarioResult, Summary, Verdict};
 
 pub struct ConsoleReporter {
     verbose: bool,
+    /// Whether to draw a progress bar (see [`progress_wanted`]).
+    show_progress: bool,
     /// A progress bar, on a terminal only; lines print above it.
     progress: Option<indicatif::ProgressBar>,
     /// Finished results not yet printed because an earlier scenario is still running.
@@ -19,18 +21,28 @@ pub struct ConsoleReporter {
     next: usize,
     failures: Vec<ScenarioResult>,
     names: BTreeMap<usize, String>,
+    /// Verdicts so far, for the bar.
+    counts: Summary,
 }
 
 impl ConsoleReporter {
     pub fn new(verbose: bool) -> Self {
         Self {
             verbose,
+            show_progress: false,
             progress: None,
             pending: BTreeMap::new(),
             next: 0,
             failures: Vec::new(),
             names: BTreeMap::new(),
+            counts: Summary::default(),
         }
+    }
+
+    /// Draws a progress bar (counts and elapsed time) under the lines while the run goes on.
+    pub fn with_progress(mut self, show: bool) -> Self {
+        self.show_progress = show;
+        self
     }
 
     fn print_ready(&mut self) {
@@ -48,6 +60,27 @@ impl ConsoleReporter {
             }
         }
     }
+}
+
+/// A bar only for a person watching a terminal: never in CI, never when stderr is a pipe or a
+/// file, and never when the JSON event stream goes to the same terminal it would garble.
+pub fn progress_wanted(stderr_terminal: bool, ci: bool, json_on_terminal: bool) -> bool {
+    stderr_terminal && !ci && !json_on_terminal
+}
+
+fn new_bar(scenarios: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(scenarios as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let style = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:30}] {pos}/{len} scenarios {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 fn style(verdict: &Verdict) -> Style {
@@ -122,21 +155,35 @@ impl Reporter for ConsoleReporter {
                     err,
                     "running {scenarios} scenario(s) against {endpoint} (profile {profile}, run {run_id})"
                 );
+                if self.show_progress {
+                    self.progress = Some(new_bar(*scenarios));
+                }
             }
             Event::ScenarioStarted { index, file, .. } => {
                 self.names.insert(*index, file.clone());
             }
             Event::StepFinished { index, step } if self.verbose => {
                 let file = self.names.get(index).map_or("", String::as_str);
-                let mut err = anstream::stderr().lock();
-                let _ = writeln!(err, "      {file} {} › {}", step.phase, step.step);
-                for line in step.exchange_text.lines() {
-                    let _ = writeln!(err, "        {line}");
+                let print = || {
+                    let mut err = anstream::stderr().lock();
+                    let _ = writeln!(err, "      {file} {} › {}", step.phase, step.step);
+                    for line in step.exchange_text.lines() {
+                        let _ = writeln!(err, "        {line}");
+                    }
+                };
+                match &self.progress {
+                    Some(bar) => bar.suspend(print),
+                    None => print(),
                 }
             }
             Event::ScenarioFinished { result } => {
+                self.counts.add(&result.verdict);
                 if let Some(bar) = &self.progress {
                     bar.inc(1);
+                    bar.set_message(format!(
+                        "({} passed, {} failed, {} errors)",
+                        self.counts.passed, self.counts.failed, self.counts.errored
+                    ));
                 }
                 self.pending.insert(result.index, result.clone());
                 self.print_ready();
@@ -176,5 +223,21 @@ impl Reporter for ConsoleReporter {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_wanted;
+
+    #[test]
+    fn the_bar_is_for_a_person_at_a_terminal_only() {
+        assert!(progress_wanted(true, false, false));
+        assert!(!progress_wanted(false, false, false), "a pipe or a file");
+        assert!(!progress_wanted(true, true, false), "CI");
+        assert!(
+            !progress_wanted(true, false, true),
+            "JSON on the same terminal"
+        );
     }
 }

@@ -7,7 +7,7 @@ mod json;
 mod junit;
 mod render;
 
-pub use console::ConsoleReporter;
+pub use console::{ConsoleReporter, progress_wanted};
 pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::{JunitReporter, junit_report, merge_reports};
