@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::Difference;
 use crate::diagnostic::Pos;
@@ -55,7 +55,7 @@ pub struct StepRecord {
     pub exchange_text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioResult {
     /// Position in the input order.
     pub index: usize,
@@ -64,13 +64,13 @@ pub struct ScenarioResult {
     pub contract: Vec<String>,
     pub operations: Vec<String>,
     pub verdict: Verdict,
-    #[serde(serialize_with = "millis")]
+    #[serde(serialize_with = "millis", deserialize_with = "from_millis")]
     pub duration: Duration,
     /// Problems that do not change the verdict (a teardown that could not clean up).
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     Passed,
@@ -100,11 +100,11 @@ impl Verdict {
 }
 
 /// Where and why a scenario failed or errored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Problem {
     /// The violated clause (failures only).
     pub clause: Option<String>,
-    pub phase: &'static str,
+    pub phase: String,
     pub step: String,
     pub pos: Option<Pos>,
     pub operation: Option<String>,
@@ -125,7 +125,7 @@ impl Problem {
     pub fn scenario_level(message: String) -> Problem {
         Problem {
             clause: None,
-            phase: "scenario",
+            phase: "scenario".into(),
             step: String::new(),
             pos: None,
             operation: None,
@@ -139,13 +139,13 @@ impl Problem {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub passed: usize,
     pub failed: usize,
     pub errored: usize,
     pub skipped: usize,
-    #[serde(serialize_with = "millis")]
+    #[serde(serialize_with = "millis", deserialize_with = "from_millis")]
     pub duration: Duration,
 }
 
@@ -166,6 +166,21 @@ impl Summary {
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
+}
+
+fn from_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let ms = f64::deserialize(d)?;
+    Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
+}
+
+/// Everything one run found, as `run --results` writes it and `report merge` reads it back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub run_id: String,
+    pub endpoint: String,
+    pub profile: String,
+    pub summary: Summary,
+    pub results: Vec<ScenarioResult>,
 }
 
 fn differences<S: serde::Serializer>(d: &[Difference], s: S) -> Result<S::Ok, S::Error> {

@@ -307,32 +307,72 @@ fn diff_reports_what_differs_between_two_endpoints_and_nothing_else() {
     }
 }
 
+/// The README's GitHub Actions example, its commands word for word: each shard's run, and the
+/// merge (`${{ matrix.shard }}` is the shard's number).
+const SHARD_RUN: &str = "run --partition ${{ matrix.shard }}/3 --junit reports/shard-${{ matrix.shard }}/junit.xml --html reports/shard-${{ matrix.shard }}/index.html --results reports/shard-${{ matrix.shard }}/results.json";
+const MERGE: &str = "report merge reports/shards/*/results.json --out-dir reports";
+
 #[test]
-fn partitions_cover_the_corpus_once_and_merge_back() {
-    let dir = temp_dir("shards");
-    let mut shards = Vec::new();
-    for k in 1..=3 {
-        let path = dir.join(format!("shard{k}.xml"));
-        let o = run(&[
-            "run",
-            "--partition",
-            &format!("{k}/3"),
-            "--junit",
-            path.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        shards.push(path);
+fn the_documented_sharded_flow_runs_three_shards_and_merges_them() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(SHARD_RUN),
+        "the README's shard command changed"
+    );
+    assert!(readme.contains(MERGE), "the README's merge command changed");
+    // A checkout of its own, as each CI job has: its reports/ is the job's.
+    let work = temp_dir("shards");
+    let root = env!("CARGO_MANIFEST_DIR");
+    for part in ["scenarios", "snapshots"] {
+        std::os::unix::fs::symlink(format!("{root}/{part}"), work.join(part)).unwrap();
     }
-    let merged = dir.join("merged.xml");
-    let mut args = vec!["report", "merge"];
-    args.extend(shards.iter().map(|p| p.to_str().unwrap()));
-    args.extend(["--out", merged.to_str().unwrap()]);
-    let o = run(&args);
+    let in_work = |args: &[String]| {
+        bin()
+            .current_dir(&work)
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let words =
+        |command: &str| -> Vec<String> { command.split_whitespace().map(String::from).collect() };
+    for k in 1..=3 {
+        let o = in_work(&words(
+            &SHARD_RUN.replace("${{ matrix.shard }}", &k.to_string()),
+        ));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // The merge job downloads each shard's artifact into a folder of its own.
+        std::fs::create_dir_all(work.join("reports/shards")).unwrap();
+        std::fs::rename(
+            work.join(format!("reports/shard-{k}")),
+            work.join(format!("reports/shards/shard-{k}")),
+        )
+        .unwrap();
+    }
+    // The shell expands the glob; the first file is also given twice, and counts once.
+    let mut merge: Vec<String> = words(MERGE)
+        .into_iter()
+        .filter(|w| !w.contains('*'))
+        .collect();
+    for k in [1, 2, 3, 1] {
+        merge.insert(2, format!("reports/shards/shard-{k}/results.json"));
+    }
+    let o = in_work(&merge);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // The merged report parses back, and holds every scenario exactly once.
-    let report =
-        quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&merged).unwrap())
-            .unwrap();
+    let listed = String::from_utf8(run(&["list"]).stdout)
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        stderr(&o).contains(&format!("merged 3 file(s): {listed} passed, 0 failed")),
+        "{}",
+        stderr(&o)
+    );
+    // The merged JUnit holds every scenario once; the page and the coverage are there.
+    let report = quick_junit::Report::deserialize_from_str(
+        &std::fs::read_to_string(work.join("reports/junit.xml")).unwrap(),
+    )
+    .unwrap();
     let mut names: Vec<String> = report
         .test_suites
         .iter()
@@ -345,13 +385,56 @@ fn partitions_cover_the_corpus_once_and_merge_back() {
     let total = names.len();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), total, "a scenario ran in two shards");
-    let listed = String::from_utf8(run(&["list"]).stdout)
-        .unwrap()
-        .lines()
-        .count();
-    assert_eq!(total, listed);
+    assert_eq!(
+        (names.len(), total),
+        (listed, listed),
+        "a scenario ran in two shards or none"
+    );
+    let page = std::fs::read_to_string(work.join("reports/index.html")).unwrap();
+    assert!(
+        page.contains(&format!("{listed} passed, 0 failed")),
+        "{page}"
+    );
+    let coverage = std::fs::read_to_string(work.join("reports/coverage.md")).unwrap();
+    assert!(coverage.contains("CT2"), "{coverage}");
+    assert!(work.join("reports/coverage.json").exists());
+    // Overlapping shards are refused.
+    let o = in_work(&words(
+        "report merge reports/shards/shard-1/results.json reports/results.json --out-dir reports/again",
+    ));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the shards overlap"), "{}", stderr(&o));
     assert_eq!(run(&["run", "--partition", "4/3"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_failing_shard_still_writes_its_results_and_the_merge_carries_the_failure() {
+    let dir = temp_dir("failing-shard");
+    let results = dir.join("results.json");
+    let o = run(&[
+        "run",
+        "tests/fixtures/failing/count.yaml",
+        "--junit",
+        dir.join("j.xml").to_str().unwrap(),
+        "--html",
+        dir.join("i.html").to_str().unwrap(),
+        "--results",
+        results.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&[
+        "report",
+        "merge",
+        results.to_str().unwrap(),
+        "--out-dir",
+        dir.join("merged").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(dir.join("merged/index.html")).unwrap();
+    assert!(
+        page.contains("`templateVersions` holds 1 item(s), expected 5"),
+        "{page}"
+    );
 }
 
 #[test]

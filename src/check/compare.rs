@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 /// One member that differs: its path, and the value on each side (`None`: absent).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Difference {
     pub path: String,
     pub expected: Option<Value>,

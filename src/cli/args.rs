@@ -119,6 +119,9 @@ pub struct RunArgs {
     /// Where to write the HTML report
     #[arg(long, default_value = "reports/index.html", value_name = "PATH")]
     pub html: PathBuf,
+    /// Where to write every verdict as JSON (what `report merge` joins across shards)
+    #[arg(long, default_value = "reports/results.json", value_name = "PATH")]
+    pub results: PathBuf,
     /// Event stream format on stdout
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -334,12 +337,14 @@ pub struct ReportArgs {
 pub enum ReportAction {
     /// Merge JUnit files (e.g. the shards of `run --partition`) into one
     Merge {
-        /// The JUnit files to merge
+        /// The shards' `results.json` files (from `run --results`); JUnit files are merged as
+        /// JUnit only
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Where to write the merged report
-        #[arg(long, default_value = "reports/junit.xml", value_name = "PATH")]
-        out: PathBuf,
+        /// Where the merged reports go: junit.xml, index.html, results.json, coverage.md and
+        /// coverage.json (with JUnit inputs: junit.xml only)
+        #[arg(long, default_value = "reports", value_name = "DIR")]
+        out_dir: PathBuf,
     },
 }
 

@@ -1,50 +1,142 @@
-//! `proton-conform report merge`: shard JUnit files into one.
+//! `proton-conform report merge`: the shards of a partitioned run as one run. From the shards'
+//! `results.json`: one JUnit report, one HTML page, one coverage matrix and one results file;
+//! from JUnit files (older shards): one JUnit report.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use quick_junit::Report;
 
-use proton_conform::report::merge_reports;
+use proton_conform::contract::Matrix;
+use proton_conform::event::RunRecord;
+use proton_conform::report::{
+    HtmlReporter, JunitReporter, Reporter, ResultsReporter, merge_records, merge_reports, replay,
+};
 
 use super::args::{ReportAction, ReportArgs};
 use super::exit::Exit;
 
 pub fn report(args: ReportArgs) -> Exit {
-    let ReportAction::Merge { files, out } = args.action;
-    let mut reports = Vec::new();
-    for file in &files {
-        let parsed = std::fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|xml| Report::deserialize_from_str(&xml).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                eprintln!("error: {}: not a JUnit report: {e}", file.display());
-                return Exit::BadInput;
-            }
-        }
-    }
-    let merged = merge_reports(reports);
-    let written = merged
-        .to_string()
-        .map_err(|e| e.to_string())
-        .and_then(|xml| {
-            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(&out, xml).map_err(|e| e.to_string())
-        });
-    match written {
-        Ok(()) => {
-            let cases: usize = merged.test_suites.iter().map(|s| s.test_cases.len()).sum();
-            eprintln!(
-                "merged {} file(s), {cases} test case(s), into {}",
-                files.len(),
-                out.display()
-            );
+    let ReportAction::Merge { files, out_dir } = args.action;
+    // The same file named twice (say by two overlapping globs) counts once.
+    let mut seen = BTreeSet::new();
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())))
+        .collect();
+    let result = if files
+        .iter()
+        .all(|f| f.extension().is_some_and(|e| e == "xml"))
+    {
+        merge_junit(&files, &out_dir)
+    } else {
+        merge_results(&files, &out_dir)
+    };
+    match result {
+        Ok(message) => {
+            eprintln!("{message}");
             Exit::Success
         }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", out.display());
-            Exit::CouldNotRun
+        Err((exit, message)) => {
+            eprintln!("error: {message}");
+            exit
         }
     }
+}
+
+type Failure = (Exit, String);
+
+fn read(file: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(file).map_err(|e| {
+        (
+            Exit::BadInput,
+            format!("cannot read {}: {e}", file.display()),
+        )
+    })
+}
+
+fn merge_results(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
+    let mut records = Vec::new();
+    for file in files {
+        let record: RunRecord = serde_json::from_str(&read(file)?).map_err(|e| {
+            (
+                Exit::BadInput,
+                format!(
+                    "{}: not a results file of `run --results` ({e})",
+                    file.display()
+                ),
+            )
+        })?;
+        records.push(record);
+    }
+    let merged = merge_records(records).map_err(|e| (Exit::BadInput, e))?;
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![
+        Box::new(JunitReporter::new(&out_dir.join("junit.xml"))),
+        Box::new(HtmlReporter::new(&out_dir.join("index.html"))),
+        Box::new(ResultsReporter::new(&out_dir.join("results.json"))),
+    ];
+    for event in replay(&merged) {
+        reporters.iter_mut().for_each(|r| r.event(&event));
+    }
+    let could_not = |e: std::io::Error| {
+        (
+            Exit::CouldNotRun,
+            format!("cannot write under {}: {e}", out_dir.display()),
+        )
+    };
+    for reporter in &mut reporters {
+        reporter.finish().map_err(could_not)?;
+    }
+    let pairs: Vec<(&[String], &[String])> = merged
+        .results
+        .iter()
+        .map(|r| (r.contract.as_slice(), r.operations.as_slice()))
+        .collect();
+    let matrix = Matrix::build(pairs.iter().copied());
+    let json = serde_json::json!({ "matrix": matrix, "gaps": matrix.gaps() });
+    std::fs::write(out_dir.join("coverage.md"), matrix.markdown())
+        .and_then(|()| std::fs::write(out_dir.join("coverage.json"), json.to_string()))
+        .map_err(could_not)?;
+    let s = &merged.summary;
+    Ok(format!(
+        "merged {} file(s): {} passed, {} failed, {} errors, {} skipped; wrote junit.xml, index.html, results.json, coverage.md and coverage.json under {}",
+        files.len(),
+        s.passed,
+        s.failed,
+        s.errored,
+        s.skipped,
+        out_dir.display()
+    ))
+}
+
+fn merge_junit(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
+    let mut reports = Vec::new();
+    for file in files {
+        let report = Report::deserialize_from_str(&read(file)?).map_err(|e| {
+            (
+                Exit::BadInput,
+                format!("{}: not a JUnit report: {e}", file.display()),
+            )
+        })?;
+        reports.push(report);
+    }
+    let merged = merge_reports(reports);
+    let out = out_dir.join("junit.xml");
+    let xml = merged
+        .to_string()
+        .map_err(|e| (Exit::CouldNotRun, e.to_string()))?;
+    std::fs::create_dir_all(out_dir)
+        .and_then(|()| std::fs::write(&out, xml))
+        .map_err(|e| {
+            (
+                Exit::CouldNotRun,
+                format!("cannot write {}: {e}", out.display()),
+            )
+        })?;
+    let cases: usize = merged.test_suites.iter().map(|s| s.test_cases.len()).sum();
+    Ok(format!(
+        "merged {} JUnit file(s), {cases} test case(s), into {} (results.json files give the HTML page and coverage too)",
+        files.len(),
+        out.display()
+    ))
 }

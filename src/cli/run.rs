@@ -10,7 +10,8 @@ use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::event::Event;
 use proton_conform::redact::Rules;
 use proton_conform::report::{
-    ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter, progress_wanted,
+    ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter, ResultsReporter,
+    progress_wanted,
 };
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
@@ -160,6 +161,7 @@ pub fn run(args: RunArgs) -> Exit {
         })),
         Box::new(JunitReporter::new(&args.junit)),
         Box::new(HtmlReporter::new(&args.html)),
+        Box::new(ResultsReporter::new(&args.results)),
     ];
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
@@ -208,8 +210,19 @@ pub fn run(args: RunArgs) -> Exit {
                 eprintln!("error: internal error in the reporters: {e}");
                 Exit::CouldNotRun
             }
-            (Ok(summary), Ok(Ok(()))) if summary.all_good() => Exit::Success,
-            (Ok(_), Ok(Ok(()))) => Exit::Failures,
+            (Ok(summary), Ok(Ok(()))) => {
+                eprintln!(
+                    "reports: {}, {}, {}",
+                    args.junit.display(),
+                    args.html.display(),
+                    args.results.display()
+                );
+                if summary.all_good() {
+                    Exit::Success
+                } else {
+                    Exit::Failures
+                }
+            }
         }
     })
 }

@@ -6,12 +6,14 @@ mod html;
 mod json;
 mod junit;
 mod render;
+mod results;
 
 pub use console::{ConsoleReporter, progress_wanted};
 pub use html::HtmlReporter;
 pub use json::JsonReporter;
 pub use junit::{JunitReporter, junit_report, merge_reports};
 pub use render::render_problem;
+pub use results::{ResultsReporter, merge_records, replay};
 
 use crate::event::Event;
 

@@ -275,7 +275,7 @@ impl Execution<'_> {
     ) -> Problem {
         Problem {
             clause: None,
-            phase: phase.name(),
+            phase: phase.name().into(),
             step: step.label(),
             pos: Some(step.pos),
             operation: operation.map(String::from),
