@@ -440,6 +440,19 @@ mod tests {
         // Only a ConflictException is allowed in its place.
         let throttled = error("ThrottlingException", "slow down");
         assert!(!mismatch_verdict(true, Profile::lenient(), &throttled));
+        // And the failure says so only where it is allowed.
+        let wanted = |after_modification: bool, profile: Profile| {
+            let expect = Expect {
+                outcome: ExpectedOutcome::Mismatch { after_modification },
+                ..Expect::default()
+            };
+            with_ctx(expect, profile, None, |ctx| {
+                check_outcome(ctx, &throttled).unwrap_err().expected.unwrap()
+            })
+        };
+        assert!(wanted(true, Profile::lenient()).ends_with(" or ConflictException"));
+        assert!(!wanted(false, Profile::lenient()).contains("ConflictException"));
+        assert!(!wanted(true, Profile::strict()).contains("ConflictException"));
     }
 
     #[test]
