@@ -28,7 +28,7 @@ guard() { # label, baseline seconds, command...
   fi
 }
 
-guard "the corpus, cold start to reports" 0.26 "$BIN" run --junit "$WORK/j.xml" --html "$WORK/h.html"
-guard "1,000 generated scenarios" 0.90 "$BIN" run "$WORK/s1000" --junit "$WORK/k.xml" --html "$WORK/k.html"
+guard "the corpus, cold start to reports" 0.26 "$BIN" run --junit "$WORK/j.xml" --html "$WORK/h.html" --results "$WORK/r.json"
+guard "1,000 generated scenarios" 0.90 "$BIN" run "$WORK/s1000" --junit "$WORK/k.xml" --html "$WORK/k.html" --results "$WORK/k.json"
 guard "fuzz, 256 cases" 2.2 "$BIN" fuzz --cases 256 --seed 1 --counterexamples "$WORK/c"
 exit $failed

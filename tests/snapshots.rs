@@ -126,3 +126,72 @@ fn a_changed_answer_is_a_snapshot_diff_naming_the_path() {
     assert!(pending_files(&dir).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn housekeeping_takes_filters_and_paths_and_dry_runs_change_nothing() {
+    use proton_conform::snapshot::{SnapFile, render_snap};
+    let dir = std::env::temp_dir().join(format!("pc-housekeeping-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, source: &str, step: &str| {
+        let snap = SnapFile {
+            source: source.into(),
+            expression: step.into(),
+            body: serde_json::json!({}),
+        };
+        std::fs::write(dir.join(name), render_snap(&snap)).unwrap();
+    };
+    // A step the corpus no longer has; a scenario outside `scenarios/`; a real one.
+    write(
+        "gone.snap",
+        "scenarios/environment-template/id1-repeated-delete-returns-metadata.yaml",
+        "no-such-step",
+    );
+    write("outside.snap", "tests/fixtures/elsewhere.yaml", "first");
+    write(
+        "kept.snap",
+        "scenarios/environment-template/id1-repeated-delete-returns-metadata.yaml",
+        "delete",
+    );
+    write("a.snap.new", "scenarios/environment/a.yaml", "x");
+    write("b.snap.new", "scenarios/service/b.yaml", "x");
+    let cli = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("snapshots")
+            .args(args)
+            .args(["--dir", dir.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let exists = |name: &str| dir.join(name).exists();
+    let said = cli(&["prune", "--dry-run"]);
+    assert!(
+        said.contains("would remove") && said.contains("gone.snap"),
+        "{said}"
+    );
+    assert!(exists("gone.snap"), "a dry run deleted");
+    cli(&["prune"]);
+    assert!(!exists("gone.snap"));
+    assert!(
+        exists("outside.snap"),
+        "a scenario outside the pruned paths lost its snapshot"
+    );
+    assert!(exists("kept.snap"));
+    // Accept and reject act on the pending snapshots their filters select.
+    cli(&["accept", "environment/", "--dry-run"]);
+    assert!(exists("a.snap.new"));
+    cli(&["accept", "environment/"]);
+    assert!(exists("a.snap") && !exists("a.snap.new"));
+    assert!(
+        exists("b.snap.new"),
+        "accept took a snapshot its filter leaves out"
+    );
+    cli(&["reject", "no-match"]);
+    assert!(exists("b.snap.new"));
+    cli(&["reject", "service/b"]);
+    assert!(!exists("b.snap.new"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

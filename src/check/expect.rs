@@ -447,7 +447,10 @@ mod tests {
                 ..Expect::default()
             };
             with_ctx(expect, profile, None, |ctx| {
-                check_outcome(ctx, &throttled).unwrap_err().expected.unwrap()
+                check_outcome(ctx, &throttled)
+                    .unwrap_err()
+                    .expected
+                    .unwrap()
             })
         };
         assert!(wanted(true, Profile::lenient()).ends_with(" or ConflictException"));

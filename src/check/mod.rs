@@ -142,7 +142,70 @@ mod tests {
             Some("ResourceNotFoundException"),
             "{}",
         );
-        assert_eq!(check_schema(&no_message).unwrap_err().clause, "G2");
+        let f = check_schema(&no_message).unwrap_err();
+        assert_eq!(f.clause, "G2");
+        assert!(
+            f.message
+                .contains("does not conform to ResourceNotFoundException"),
+            "the error's own shape is named: {f:?}"
+        );
+    }
+
+    fn with_content_type(content_type: &str, body: &str) -> Exchange {
+        let mut e = exchange("GetEnvironmentTemplate", 200, None, body);
+        if let Outcome::Response(r) = &mut e.outcome {
+            r.headers
+                .push(("content-type".to_string(), content_type.to_string()));
+        }
+        e
+    }
+
+    #[test]
+    fn a_body_of_another_content_type_breaks_g3_and_an_empty_one_does_not() {
+        let html = with_content_type("text/html", "<html>busy</html>");
+        let f = check_protocol(&html).unwrap_err();
+        assert_eq!(f.clause, "G3");
+        assert!(
+            f.message.contains("\"text/html\" is not awsJson1_0"),
+            "{f:?}"
+        );
+        assert_eq!(f.actual.as_deref(), Some("<html>busy</html>"));
+        let empty = with_content_type("text/plain", "  ");
+        assert!(
+            !check_protocol(&empty)
+                .err()
+                .is_some_and(|f| f.message.contains("content type")),
+            "an empty body has no encoding to be wrong"
+        );
+        assert_eq!(
+            check_protocol(&with_content_type("application/x-amz-json-1.0", TEMPLATE)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn an_undeclared_error_names_the_declared_ones() {
+        let e = exchange(
+            "ListEnvironmentTemplates",
+            409,
+            Some("ConflictException"),
+            r#"{"message":"x"}"#,
+        );
+        let expected = check_protocol(&e).unwrap_err().expected.unwrap();
+        assert!(expected.starts_with("one of "), "{expected}");
+        assert!(expected.contains("ValidationException"), "{expected}");
+        assert!(
+            expected.ends_with(" or a protocol-level error"),
+            "{expected}"
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_at_a_character_boundary_and_say_their_size() {
+        assert_eq!(protocol::truncate("short", 5), "short");
+        assert_eq!(protocol::truncate("abcdef", 3), "abc… (6 bytes)");
+        // 'é' is two bytes: a cut inside it moves back before it.
+        assert_eq!(protocol::truncate("aé", 2), "a… (3 bytes)");
     }
 
     #[test]

@@ -225,16 +225,38 @@ pub struct SnapshotsArgs {
     pub dir: PathBuf,
 }
 
-#[derive(Subcommand, Clone, Copy)]
+#[derive(Subcommand, Clone)]
 pub enum SnapshotsAction {
     /// Show each pending snapshot's differences from the stored one
-    Review,
-    /// Make every pending snapshot the stored one
-    Accept,
-    /// Drop every pending snapshot
-    Reject,
-    /// Delete stored snapshots that no scenario's `snapshot` step produces any more
-    Prune,
+    Review {
+        /// Only pending snapshots whose path or scenario file contains one of these
+        filters: Vec<String>,
+    },
+    /// Make pending snapshots the stored ones
+    Accept {
+        /// Only pending snapshots whose path or scenario file contains one of these
+        filters: Vec<String>,
+        /// Say what would be accepted, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Drop pending snapshots
+    Reject {
+        /// Only pending snapshots whose path or scenario file contains one of these
+        filters: Vec<String>,
+        /// Say what would be dropped, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete stored snapshots of the given scenarios that their `snapshot` steps no longer
+    /// produce; snapshots of scenarios elsewhere are never touched
+    Prune {
+        /// Scenario files or folders whose snapshots to consider [default: scenarios]
+        paths: Vec<PathBuf>,
+        /// Say what would be deleted, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Args)]

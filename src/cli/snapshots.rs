@@ -1,4 +1,5 @@
-//! `proton-conform snapshots review|accept|reject|prune`, for people without cargo-insta.
+//! `proton-conform snapshots review|accept|reject|prune`, for people without cargo-insta. Each
+//! takes filters or paths, and the changing ones a `--dry-run`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,15 +11,50 @@ use super::args::{SnapshotsAction, SnapshotsArgs};
 use super::exit::Exit;
 
 pub fn snapshots(args: SnapshotsArgs) -> Exit {
-    let pending = pending_files(&args.dir);
+    let selected = |filters: &[String]| -> Vec<PathBuf> {
+        pending_files(&args.dir)
+            .into_iter()
+            .filter(|p| matches_filters(p, filters))
+            .collect()
+    };
     match args.action {
-        SnapshotsAction::Review => review(&pending),
-        SnapshotsAction::Accept => {
-            each(&pending, "accepted", |p| std::fs::rename(p, stored_path(p)))
+        SnapshotsAction::Review { filters } => review(&selected(&filters)),
+        SnapshotsAction::Accept { filters, dry_run } => {
+            each(&selected(&filters), "accept", dry_run, |p| {
+                std::fs::rename(p, stored_path(p))
+            })
         }
-        SnapshotsAction::Reject => each(&pending, "rejected", |p| std::fs::remove_file(p)),
-        SnapshotsAction::Prune => prune(&args.dir),
+        SnapshotsAction::Reject { filters, dry_run } => {
+            each(&selected(&filters), "reject", dry_run, |p| {
+                std::fs::remove_file(p)
+            })
+        }
+        SnapshotsAction::Prune { paths, dry_run } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("scenarios")]
+            } else {
+                paths
+            };
+            prune(&args.dir, &paths, dry_run)
+        }
     }
+}
+
+/// Whether a snapshot file is selected: no filters, or one is part of its path or of the
+/// scenario file it records.
+fn matches_filters(path: &Path, filters: &[String]) -> bool {
+    if filters.is_empty() {
+        return true;
+    }
+    let source = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| parse_snap(&t).ok())
+        .map(|s| s.source)
+        .unwrap_or_default();
+    let shown = path.to_string_lossy();
+    filters
+        .iter()
+        .any(|f| shown.contains(f.as_str()) || source.contains(f.as_str()))
 }
 
 fn stored_path(pending: &Path) -> PathBuf {
@@ -55,24 +91,40 @@ fn review(pending: &[PathBuf]) -> Exit {
     Exit::Success
 }
 
-fn each(paths: &[PathBuf], verb: &str, act: impl Fn(&Path) -> std::io::Result<()>) -> Exit {
+fn each(
+    paths: &[PathBuf],
+    verb: &str,
+    dry_run: bool,
+    act: impl Fn(&Path) -> std::io::Result<()>,
+) -> Exit {
     for path in paths {
-        if let Err(e) = act(path) {
+        if dry_run {
+            eprintln!("would {verb} {}", path.display());
+        } else if let Err(e) = act(path) {
             eprintln!("error: {}: {e}", path.display());
             return Exit::CouldNotRun;
         }
     }
-    eprintln!("{} snapshot(s) {verb}", paths.len());
+    let done = if dry_run { "would be" } else { "were" };
+    eprintln!("{} pending snapshot(s) {done} {verb}ed", paths.len());
     Exit::Success
 }
 
-/// Stored snapshots whose scenario and step no longer exist.
-fn prune(dir: &Path) -> Exit {
-    let scenarios = match files::discover(&[PathBuf::from("scenarios")]) {
+/// `a/./b/` and `a/b` alike, for comparing where files are.
+fn normal(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+/// Stored snapshots of scenarios under `paths` that no `snapshot` step there produces any more
+/// (the step or the whole scenario is gone). Snapshots of scenarios elsewhere stay.
+fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool) -> Exit {
+    let scenarios = match files::discover(paths) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return Exit::CouldNotRun;
+            return Exit::BadInput;
         }
     };
     let mut wanted = BTreeSet::new();
@@ -80,11 +132,12 @@ fn prune(dir: &Path) -> Exit {
         let Ok(s) = files::load(&path) else { continue };
         for step in s.setup.iter().chain(&s.steps).chain(&s.teardown) {
             if let Action::Snapshot { step } = &step.action {
-                wanted.insert((s.file.clone(), step.clone()));
+                wanted.insert((normal(Path::new(&s.file)), step.clone()));
             }
         }
     }
-    let mut removed = 0;
+    let roots: Vec<PathBuf> = paths.iter().map(|p| normal(p)).collect();
+    let (mut removed, mut kept_elsewhere) = (0, 0);
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
@@ -96,16 +149,37 @@ fn prune(dir: &Path) -> Exit {
             if !p.to_string_lossy().ends_with(".snap") {
                 continue;
             }
-            let keep = std::fs::read_to_string(&p)
+            let Some(snap) = std::fs::read_to_string(&p)
                 .ok()
                 .and_then(|t| parse_snap(&t).ok())
-                .is_some_and(|s| wanted.contains(&(s.source, s.expression)));
-            if !keep && std::fs::remove_file(&p).is_ok() {
+            else {
+                continue;
+            };
+            let source = normal(Path::new(&snap.source));
+            if !roots.iter().any(|r| source.starts_with(r)) {
+                kept_elsewhere += 1;
+                continue;
+            }
+            if wanted.contains(&(source, snap.expression)) {
+                continue;
+            }
+            if dry_run {
+                eprintln!("would remove {}", p.display());
+                removed += 1;
+            } else if std::fs::remove_file(&p).is_ok() {
                 eprintln!("removed {}", p.display());
                 removed += 1;
             }
         }
     }
-    eprintln!("{removed} snapshot(s) pruned");
+    let done = if dry_run { "would be" } else { "were" };
+    eprintln!(
+        "{removed} snapshot(s) {done} pruned; {kept_elsewhere} of scenarios outside {} left alone",
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Exit::Success
 }

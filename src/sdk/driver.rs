@@ -47,14 +47,10 @@ pub const SHIPPED: &[Shipped] = &[
     },
     Shipped {
         name: "rust",
-        command: &["drivers/rust-sdk/target/release/proton-sdk-driver"],
+        command: &["target/release/proton-sdk-driver"],
         max_attempts: 3,
-        probe: &[
-            "test",
-            "-x",
-            "drivers/rust-sdk/target/release/proton-sdk-driver",
-        ],
-        install: "cargo build --release --manifest-path drivers/rust-sdk/Cargo.toml",
+        probe: &["test", "-x", "target/release/proton-sdk-driver"],
+        install: "cargo build -p proton-sdk-driver",
     },
 ];
 
@@ -80,12 +76,20 @@ impl Driver {
                 names.join(", ")
             ));
         };
+        // A built binary is taken from the release build, else from the debug one.
+        let locate = |part: &str| {
+            let release = root.join(part);
+            match part.strip_prefix("target/release/") {
+                Some(name) if !release.exists() => root.join("target/debug").join(name),
+                _ => release,
+            }
+        };
         let resolve = |parts: &[&str]| -> Vec<String> {
             parts
                 .iter()
                 .map(|part| {
                     if part.contains('/') {
-                        root.join(part).display().to_string()
+                        locate(part).display().to_string()
                     } else {
                         part.to_string()
                     }

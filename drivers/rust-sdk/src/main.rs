@@ -31,13 +31,21 @@ fn outcome<T, E: ProvideErrorMetadata + std::fmt::Debug>(
     result: Result<T, aws_sdk_proton::error::SdkError<E>>,
 ) -> Outcome {
     result.map(|_| ()).map_err(|e| {
-        e.code()
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{e:?}").split('(').next().unwrap_or("SdkError").to_string())
+        e.code().map(str::to_string).unwrap_or_else(|| {
+            format!("{e:?}")
+                .split('(')
+                .next()
+                .unwrap_or("SdkError")
+                .to_string()
+        })
     })
 }
 
-async fn call(client: &aws_sdk_proton::Client, operation: &str, p: &Value) -> Result<Outcome, String> {
+async fn call(
+    client: &aws_sdk_proton::Client,
+    operation: &str,
+    p: &Value,
+) -> Result<Outcome, String> {
     Ok(match operation {
         "CreateEnvironmentTemplateVersion" => outcome(
             client
@@ -55,7 +63,11 @@ async fn call(client: &aws_sdk_proton::Client, operation: &str, p: &Value) -> Re
                 .set_template_name(text(p, "templateName"))
                 .set_description(text(p, "description"))
                 .source(source(p)?);
-            for t in p["compatibleEnvironmentTemplates"].as_array().into_iter().flatten() {
+            for t in p["compatibleEnvironmentTemplates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 let input = CompatibleEnvironmentTemplateInput::builder()
                     .set_template_name(text(t, "templateName"))
                     .set_major_version(text(t, "majorVersion"))
@@ -92,7 +104,8 @@ async fn call(client: &aws_sdk_proton::Client, operation: &str, p: &Value) -> Re
                 .set_name(text(p, "name"))
                 .set_description(text(p, "description"))
                 .set_deployment_type(
-                    text(p, "deploymentType").map(|t| ComponentDeploymentUpdateType::from(t.as_str())),
+                    text(p, "deploymentType")
+                        .map(|t| ComponentDeploymentUpdateType::from(t.as_str())),
                 )
                 .send()
                 .await,
@@ -138,7 +151,10 @@ async fn main() -> std::process::ExitCode {
     match call(&client, &operation, &params).await {
         Ok(result) => {
             let outcome = result.err().unwrap_or_else(|| "success".to_string());
-            println!("{}", json!({ "outcome": outcome, "max_attempts": max_attempts }));
+            println!(
+                "{}",
+                json!({ "outcome": outcome, "max_attempts": max_attempts })
+            );
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
