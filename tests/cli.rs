@@ -611,3 +611,85 @@ fn a_terminal_shows_a_progress_bar_and_ci_or_a_pipe_does_not() {
         stderr(&piped)
     );
 }
+
+#[test]
+fn small_usage_mistakes_get_a_clear_word() {
+    let o = run(&["run", "--jobs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("must be at least 1"), "{}", stderr(&o));
+    let o = run(&["run", "--endpoint", "127.0.0.1:4599"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean http://127.0.0.1:4599"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["run", "--contract-profile", "strictt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `strict`?"),
+        "{}",
+        stderr(&o)
+    );
+    // Outside a checkout: what the corpus is and where to run from.
+    let elsewhere = temp_dir("elsewhere");
+    let o = bin().current_dir(&elsewhere).arg("run").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no `scenarios/` folder in"),
+        "{}",
+        stderr(&o)
+    );
+    // The dry run shows the run tag the real request carries.
+    let o = run(&[
+        "run",
+        "--dry-run",
+        "scenarios/environment-template/ic1-retry-of-an-unmodified-template.yaml",
+    ]);
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(out.contains(r#""key":"proton-conform:run""#), "{out}");
+}
+
+#[test]
+fn verbose_output_is_for_people_and_keeps_scenarios_apart() {
+    let dir = temp_dir("verbose");
+    let o = run(&[
+        "run",
+        "scenarios/environment-template",
+        "scenarios/model-only/component/ct2-update-same-token-performs-nothing-more.yaml",
+        "--verbose",
+        "--jobs",
+        "8",
+        "--junit",
+        dir.join("j.xml").to_str().unwrap(),
+        "--html",
+        dir.join("i.html").to_str().unwrap(),
+        "--results",
+        dir.join("r.json").to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for debug in ["Ok(", "Err(", "Matched", "Injection {", "Some("] {
+        assert!(
+            !err.contains(debug),
+            "a Rust debug value {debug:?} in:\n{err}"
+        );
+    }
+    assert!(err.contains("the clock is now"), "{err}");
+    assert!(err.contains("matches the stored one"), "{err}");
+    // Each scenario's exchanges sit under its own line: every name in a request between two
+    // verdict lines carries that scenario's prefix (answers of lists may show others').
+    let mut prefix: Option<String> = None;
+    for line in err.lines() {
+        if line.starts_with(" PASS ") {
+            prefix = None;
+        } else if let Some(at) = line.find("-> ").and_then(|_| line.find("\"name\":\"pc")) {
+            let name = &line[at + 8..];
+            let this: String = name.split('-').take(2).collect::<Vec<_>>().join("-");
+            match &prefix {
+                None => prefix = Some(this),
+                Some(p) => assert_eq!(p, &this, "two scenarios' exchanges interleave:\n{err}"),
+            }
+        }
+    }
+}

@@ -420,3 +420,19 @@ mod random_input {
         }
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_its_own_request_id() {
+    let (_server, client) = server().await;
+    let ok = call(&client, "ListEnvironmentTemplates", json!({})).await;
+    let err = call(&client, "GetEnvironmentTemplate", json!({"name": "none"})).await;
+    let id = |e: &Exchange| {
+        e.response()
+            .and_then(|r| r.header("x-amzn-requestid"))
+            .map(String::from)
+            .expect("an x-amzn-RequestId header")
+    };
+    let (a, b) = (id(&ok), id(&err));
+    assert_ne!(a, b);
+    assert_eq!(a.len(), 36, "{a}");
+}

@@ -125,8 +125,8 @@ pub struct RunArgs {
     /// Event stream format on stdout
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Scenarios run at once
-    #[arg(long, default_value_t = 8)]
+    /// Scenarios run at once (1 or more)
+    #[arg(long, default_value_t = 8, value_parser = at_least_one)]
     pub jobs: usize,
     /// At most this many requests per second to the endpoint (0: no limit)
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -263,9 +263,18 @@ pub enum SnapshotsAction {
 pub struct ListArgs {
     #[command(flatten)]
     pub selection: Selection,
-    /// Output format
+    /// Output format on stdout: one file per line, or one JSON object per scenario
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+}
+
+/// A count that must be positive (`--jobs 0` would run nothing, silently).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Args)]

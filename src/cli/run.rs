@@ -277,6 +277,11 @@ pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<T
     let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
         return Ok(Target::Embedded(emulator::Config::default()));
     };
+    if !endpoint.contains("://") {
+        return Err(format!(
+            "endpoint {endpoint:?} has no scheme; did you mean http://{endpoint} (or https://)?"
+        ));
+    }
     let url = reqwest::Url::parse(endpoint)
         .map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {

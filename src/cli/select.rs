@@ -49,7 +49,16 @@ pub fn load(selection: &Selection) -> Result<Loaded, String> {
 
 fn read(selection: &Selection, keep_bytes: usize) -> Result<Checked, String> {
     let paths = if selection.paths.is_empty() {
-        vec![PathBuf::from("scenarios")]
+        let corpus = PathBuf::from("scenarios");
+        if !corpus.is_dir() {
+            return Err(format!(
+                "no `scenarios/` folder in {}: the corpus is the `scenarios/` folder of a proton-conform checkout, so run from its root, or name scenario files or folders",
+                std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_else(|_| "this directory".into())
+            ));
+        }
+        vec![corpus]
     } else {
         selection.paths.clone()
     };

@@ -288,7 +288,8 @@ fn classify(e: &reqwest::Error) -> TransportError {
     }
 }
 
-/// reqwest's top-level message is terse ("error sending request"); the cause says why.
+/// reqwest's top-level message is terse ("error sending request"); the cause says why, and
+/// for the one cause whose words mislead, what it likely means.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -296,6 +297,12 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         text.push_str(": ");
         text.push_str(&s.to_string());
         source = s.source();
+    }
+    // What rustls says when the other side answers a TLS handshake with plain HTTP.
+    if text.contains("InvalidContentType") {
+        text.push_str(
+            " (the endpoint answered without TLS: it is probably an http:// endpoint, not https://)",
+        );
     }
     text
 }

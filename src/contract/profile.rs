@@ -48,9 +48,10 @@ pub enum DeletedMetadata {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("cannot read contract profile {path}: {source}")]
+    #[error("cannot read contract profile {path}: {source}{hint}")]
     Read {
         path: String,
+        hint: String,
         source: std::io::Error,
     },
     #[error("invalid contract profile {path}: {message}")]
@@ -75,6 +76,9 @@ impl Profile {
             path => {
                 let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
                     path: path.to_string(),
+                    hint: crate::model::closest(path, ["strict", "lenient"])
+                        .map(|name| format!(" (did you mean `{name}`?)"))
+                        .unwrap_or_else(|| " (a profile is `strict`, `lenient` or a file)".into()),
                     source,
                 })?;
                 Self::parse(&text, path)

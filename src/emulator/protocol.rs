@@ -43,11 +43,35 @@ pub async fn handle(
     if let Some(seq) = seq {
         emulator.requests.answered(seq, status, error);
     }
-    match handled {
+    let mut response = match handled {
         Handled::Answered(Ok(value)) => success(value, faults),
         Handled::Answered(Err(error)) => failure(error, faults),
         Handled::Injected(injection) => injected(&injection, faults),
+    };
+    if let Ok(id) = HeaderValue::from_str(&request_id()) {
+        response.headers_mut().insert("x-amzn-requestid", id);
     }
+    response
+}
+
+/// A request id in the UUID form AWS services send, unique within the process.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    // splitmix64 of the counter: ids that look random but never repeat.
+    let mut z = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        z >> 32,
+        (z >> 16) & 0xffff,
+        z & 0xfff,
+        n & 0xfff,
+        n & 0xffff_ffff_ffff
+    )
 }
 
 fn success(mut value: Value, faults: FaultSet) -> Response {

@@ -2,6 +2,7 @@
 //! then a summary. Colour follows the terminal and `NO_COLOR` (anstream).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
@@ -20,9 +21,11 @@ pub struct ConsoleReporter {
     pending: BTreeMap<usize, ScenarioResult>,
     next: usize,
     failures: Vec<ScenarioResult>,
-    names: BTreeMap<usize, String>,
     /// Verdicts so far, for the bar.
     counts: Summary,
+    /// `--verbose`: each running scenario's exchanges, printed under its line when it is
+    /// printed, so that scenarios running at once never interleave.
+    exchanges: BTreeMap<usize, String>,
 }
 
 impl ConsoleReporter {
@@ -34,8 +37,8 @@ impl ConsoleReporter {
             pending: BTreeMap::new(),
             next: 0,
             failures: Vec::new(),
-            names: BTreeMap::new(),
             counts: Summary::default(),
+            exchanges: BTreeMap::new(),
         }
     }
 
@@ -48,9 +51,16 @@ impl ConsoleReporter {
     fn print_ready(&mut self) {
         while let Some(result) = self.pending.remove(&self.next) {
             self.next += 1;
+            let exchanges = self.exchanges.remove(&result.index).unwrap_or_default();
+            let print = || {
+                print_line(&result);
+                if !exchanges.is_empty() {
+                    let _ = write!(anstream::stderr().lock(), "{exchanges}");
+                }
+            };
             match &self.progress {
-                Some(bar) => bar.suspend(|| print_line(&result)),
-                None => print_line(&result),
+                Some(bar) => bar.suspend(print),
+                None => print(),
             }
             if matches!(
                 result.verdict,
@@ -159,21 +169,11 @@ impl Reporter for ConsoleReporter {
                     self.progress = Some(new_bar(*scenarios));
                 }
             }
-            Event::ScenarioStarted { index, file, .. } => {
-                self.names.insert(*index, file.clone());
-            }
             Event::StepFinished { index, step } if self.verbose => {
-                let file = self.names.get(index).map_or("", String::as_str);
-                let print = || {
-                    let mut err = anstream::stderr().lock();
-                    let _ = writeln!(err, "      {file} {} › {}", step.phase, step.step);
-                    for line in step.exchange_text.lines() {
-                        let _ = writeln!(err, "        {line}");
-                    }
-                };
-                match &self.progress {
-                    Some(bar) => bar.suspend(print),
-                    None => print(),
+                let text = self.exchanges.entry(*index).or_default();
+                let _ = writeln!(text, "      {} › {}", step.phase, step.step);
+                for line in step.exchange_text.lines() {
+                    let _ = writeln!(text, "        {line}");
                 }
             }
             Event::ScenarioFinished { result } => {

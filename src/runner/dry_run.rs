@@ -24,9 +24,11 @@ pub fn plan(scenario: &Scenario, run_id: &str) -> Vec<String> {
         for step in steps {
             let line = match &step.action {
                 Action::Call { operation, params } => {
-                    let body = params.as_ref().map_or(Value::Object(Map::new()), |p| {
+                    let mut body = params.as_ref().map_or(Value::Object(Map::new()), |p| {
                         expand(&bindings, &p.to_json())
                     });
+                    // As the real request carries it.
+                    super::execute::tag_with_run(operation, &mut body, &bindings.run_prefix);
                     if let Some(id) = &step.id {
                         sent.insert(id.clone(), (operation.clone(), body.clone()));
                     }

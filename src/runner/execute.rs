@@ -159,7 +159,7 @@ fn missing_driver(env: &ScenarioEnv, scenario: &Scenario) -> Option<String> {
 pub const RUN_TAG: &str = "proton-conform:run";
 
 /// Adds the run tag to a create's `tags`; a retry sends the same body, so idempotency holds.
-fn tag_with_run(operation: &str, body: &mut Value, run_prefix: &str) {
+pub(super) fn tag_with_run(operation: &str, body: &mut Value, run_prefix: &str) {
     let takes_tags = operation.starts_with("Create")
         && Model::get()
             .input_shape(operation)
@@ -315,7 +315,12 @@ impl Execution<'_> {
                     step,
                     None,
                     started.elapsed(),
-                    format!("advance {seconds}s: {result:?}"),
+                    match &result {
+                        Ok(now) => {
+                            format!("advance {seconds}s: the clock is now {now} (epoch seconds)")
+                        }
+                        Err(e) => format!("advance {seconds}s failed: {e}"),
+                    },
                 );
                 result
                     .map(|_| ())
@@ -328,7 +333,25 @@ impl Execution<'_> {
                     step,
                     None,
                     started.elapsed(),
-                    format!("inject {injection:?}: {result:?}"),
+                    format!(
+                        "inject into {}: {} {} time(s){}, {}",
+                        injection.operation,
+                        if injection.action == "drop" {
+                            "drop the connection".to_string()
+                        } else {
+                            format!("answer HTTP {}", injection.status)
+                        },
+                        injection.times,
+                        if injection.after_apply {
+                            " after the request took effect"
+                        } else {
+                            ""
+                        },
+                        match &result {
+                            Ok(()) => "set".to_string(),
+                            Err(e) => format!("failed: {e}"),
+                        }
+                    ),
                 );
                 result.map_err(|e| errored(self.problem(phase, step, None, e)))
             }
@@ -643,7 +666,22 @@ impl Execution<'_> {
             step,
             None,
             Duration::ZERO,
-            format!("snapshot {target}: {outcome:?}"),
+            format!(
+                "snapshot {target}: {}",
+                match &outcome {
+                    SnapshotOutcome::Matched => "matches the stored one".to_string(),
+                    SnapshotOutcome::Written(p) => format!("written to {}", p.display()),
+                    SnapshotOutcome::Missing { path, .. } =>
+                        format!("{} is missing", path.display()),
+                    SnapshotOutcome::Mismatch {
+                        path, differences, ..
+                    } => format!(
+                        "differs from {} in {} member(s)",
+                        path.display(),
+                        differences.len()
+                    ),
+                }
+            ),
         );
         let pending = |p: &Option<std::path::PathBuf>| {
             p.as_ref()
