@@ -157,6 +157,7 @@ impl Redactor {
                     .map(|(k, v)| {
                         let child = def.and_then(|d| match d.kind {
                             ShapeKind::Structure => d.members.get(k).map(|m| m.shape.as_str()),
+                            // The Proton model has no map shapes; other services' models do.
                             ShapeKind::Map => d.value.as_ref().map(|v| v.shape.as_str()),
                             _ => None,
                         });
@@ -476,5 +477,81 @@ mod tests {
         let a = Redactor::new("p").exchange(&exchange(4566));
         assert_eq!(a, Redactor::new("p").exchange(&exchange(39211)));
         assert!(!a.to_string().contains("4566"), "{a}");
+    }
+
+    #[test]
+    fn a_missing_rules_file_means_no_rules_and_an_unreadable_one_is_an_error() {
+        let missing = std::env::temp_dir().join("pc-no-such-redactions.yaml");
+        assert!(Rules::load(&missing).unwrap().rules.is_empty());
+        let dir = std::env::temp_dir();
+        let err = Rules::load(&dir).unwrap_err();
+        assert!(err.starts_with("cannot read"), "{err}");
+    }
+
+    #[test]
+    fn only_timestamp_members_become_timestamps() {
+        let mut r = Redactor::new("p");
+        let v = r.value(
+            &json!({"maxResults": 5}),
+            Some("ListEnvironmentTemplatesInput"),
+            None,
+        );
+        assert_eq!(v, json!({"maxResults": 5}));
+    }
+
+    #[test]
+    fn an_arn_role_is_its_resource_kind_in_letters_digits_and_dashes() {
+        let mut r = Redactor::new("p");
+        let v = r.value(
+            &json!("arn:aws:proton:us-east-1:123456789012:environment_template.v2/x"),
+            None,
+            None,
+        );
+        assert_eq!(v, json!("<arn:environment-template-v2:1>"));
+    }
+
+    #[test]
+    fn no_prefix_changes_no_text_and_look_alikes_stay_as_they_are() {
+        let mut r = Redactor::new("");
+        assert_eq!(
+            r.value(&json!("plain text"), None, None),
+            json!("plain text")
+        );
+        // Twelve characters that are not all digits are no account; eleven digits neither.
+        assert_eq!(
+            r.value(&json!("12345678901x"), None, None),
+            json!("12345678901x")
+        );
+        assert_eq!(
+            r.value(&json!("12345678901"), None, None),
+            json!("12345678901")
+        );
+        for not_a_region in [
+            "us-east",
+            "u-east-1",
+            "us-East-1",
+            "us-east-x",
+            "us--1",
+            "a-b-c-d-e-1",
+        ] {
+            assert!(!is_region(not_a_region), "{not_a_region}");
+        }
+        for region in ["us-east-1", "us-gov-west-1", "cn-north-1"] {
+            assert!(is_region(region), "{region}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_numbered_roles_and_nothing_else() {
+        assert!(is_placeholder("<id:3>"));
+        assert!(!is_placeholder("<id>"));
+        assert!(!is_placeholder("<:3>"), "a role is needed");
+        assert!(!is_placeholder("<id:x>"), "a number is needed");
+        assert!(
+            !is_placeholder("<sensitive:12>"),
+            "hashes are compared as they are"
+        );
+        assert!(!is_placeholder(TIMESTAMP));
+        assert!(!is_placeholder("id:3"));
     }
 }

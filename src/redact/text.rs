@@ -35,3 +35,55 @@ fn cap(text: &str) -> String {
     let head: String = text.chars().take(MAX_BODY_CHARS).collect();
     format!("{head}… ({} bytes in all)", text.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::client::{Response, TransportError, decode_response};
+
+    fn exchange(outcome: Outcome) -> Exchange {
+        Exchange {
+            operation: "GetEnvironmentTemplate".into(),
+            request: json!({"name": "t"}),
+            outcome,
+            duration: Duration::from_millis(7),
+        }
+    }
+
+    #[test]
+    fn an_exchange_reads_as_request_answer_and_time() {
+        let raw = r#"{"message":"gone"}"#;
+        let answer = Outcome::Response(Response {
+            status: 404,
+            headers: vec![(
+                "x-amzn-errortype".into(),
+                "ResourceNotFoundException".into(),
+            )],
+            raw: raw.into(),
+            body: decode_response(404, Some("ResourceNotFoundException"), raw.as_bytes()),
+        });
+        assert_eq!(
+            exchange_text(&exchange(answer)),
+            "-> GetEnvironmentTemplate {\"name\":\"t\"}\n<- HTTP 404 [x-amzn-errortype: ResourceNotFoundException] {\"message\":\"gone\"}\n   (7 ms)"
+        );
+        let lost = exchange(Outcome::Transport(TransportError::Lost));
+        assert!(exchange_text(&lost).contains("<- no answer: response deliberately not read"));
+    }
+
+    #[test]
+    fn long_bodies_are_capped_by_characters() {
+        let exact = "é".repeat(MAX_BODY_CHARS);
+        assert_eq!(cap(&exact), exact);
+        let long = "é".repeat(MAX_BODY_CHARS + 1);
+        let capped = cap(&long);
+        assert!(capped.starts_with(&exact));
+        assert!(
+            capped.ends_with(&format!("… ({} bytes in all)", long.len())),
+            "{capped}"
+        );
+    }
+}
