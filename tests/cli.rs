@@ -136,7 +136,7 @@ fn lint_reports_every_file_at_once() {
     ] {
         assert!(err.contains(file), "{file} missing from: {err}");
     }
-    assert!(err.contains("not valid UTF-8"), "{err}");
+    assert!(err.contains("the file is not UTF-8"), "{err}");
     assert!(
         err.contains("is listed in `operations` but no step calls it"),
         "{err}"
@@ -692,4 +692,91 @@ fn verbose_output_is_for_people_and_keeps_scenarios_apart() {
             }
         }
     }
+}
+
+#[test]
+fn lint_holds_literal_values_captures_and_templates_to_the_model() {
+    let o = run(&["lint", "tests/fixtures/lint"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    // (where, what, help), each as lint prints it.
+    let expected: &[(&str, &str, Option<&str>)] = &[
+        (
+            "constraints.yaml:5:78",
+            "status: `PUBLISHD` is not a value of TemplateVersionStatus",
+            Some("did you mean `PUBLISHED`?"),
+        ),
+        (
+            "constraints.yaml:8:21",
+            "templateName: `bad name!` does not match the pattern",
+            None,
+        ),
+        (
+            "constraints.yaml:9:20",
+            "clientToken: `has a space` does not match the pattern ^[!-~]*$",
+            None,
+        ),
+        (
+            "constraints.yaml:10:15",
+            "TemplateVersionSourceInput is a union and takes exactly one of s3, found none",
+            None,
+        ),
+        (
+            "constraints.yaml:12:27",
+            "maxResults: the value 1000 is above the maximum 100",
+            None,
+        ),
+        (
+            "constraints.yaml:16:20",
+            "clientToken: a length of 65 is above the maximum 64 of ClientToken",
+            None,
+        ),
+        (
+            "constraints.yaml:28:23",
+            "capture `major`: `environmentTemplateVersion.majorVersoin` cannot be in the answer",
+            Some("did you mean `majorVersion`?"),
+        ),
+        (
+            "invalid-request-unmarked.yaml:7:20",
+            "clientToken expands to at least 65 characters, over the maximum 64",
+            None,
+        ),
+        (
+            "template-explosion.yaml:5:6",
+            "variable `b` expands to at least 81920 bytes, over the 65536-byte cap",
+            None,
+        ),
+    ];
+    for (at, what, help) in expected {
+        let found = err
+            .split("\n\n")
+            .find(|block| block.contains(what))
+            .unwrap_or_else(|| panic!("lint did not say {what:?}:\n{err}"));
+        assert!(
+            found.contains(&format!("tests/fixtures/lint/{at}")),
+            "{at}:\n{found}"
+        );
+        if let Some(help) = help {
+            assert!(found.contains(help), "{help}:\n{found}");
+        }
+    }
+    // The step marked `invalid_request: true` breaks the same limit on purpose: no problem.
+    assert!(!err.contains("constraints.yaml:22"), "{err}");
+    assert!(err.contains("11 problem(s) in 3 of 3 file(s)"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_placed_by_line_and_column() {
+    let dir = temp_dir("latin1");
+    let file = dir.join("latin1.yaml");
+    std::fs::write(
+        &file,
+        b"name: bad bytes\ncontract: [CT1]\nsteps:\n  - call: ListEnvironmentTemplates\n    params: { nextToken: \"caf\xe9\" }\n",
+    )
+    .unwrap();
+    let o = run(&["lint", file.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("latin1.yaml:5:30"), "{err}");
+    assert!(err.contains("byte 0xe9"), "{err}");
 }

@@ -55,12 +55,24 @@ pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Where the bad byte is, as line and column of the valid text before it.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let before = std::str::from_utf8(valid).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let byte = e.as_bytes()[valid.len()];
+            let mut d = Diagnostic::new(
+                &name,
+                Some(crate::diagnostic::Pos::new(line as u64, column as u64)),
+                format!("the file is not UTF-8: byte 0x{byte:02x} here"),
+            );
+            d.help = Some("save the file as UTF-8 (YAML scenario files are UTF-8 text)".into());
+            return Err(vec![d]);
+        }
+    };
     parse(&text, &name)
 }
 

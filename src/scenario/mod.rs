@@ -2,6 +2,7 @@
 //! positions kept down to every member, then checked against the model.
 
 pub mod ast;
+mod constraints;
 pub mod files;
 pub mod node;
 mod parse;

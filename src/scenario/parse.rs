@@ -13,7 +13,7 @@ use super::ast::{
 };
 use super::node::{Node, NodeValue};
 use super::raw::{RawExpect, RawScenario, RawStep, RawWhen};
-use super::template::{Reference, Template};
+use super::template::{MAX_EXPANSION_BYTES, Reference, Template};
 use crate::contract;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::model::{self, Model, ShapeKind};
@@ -116,6 +116,11 @@ struct Converter<'f> {
     requires: Vec<Capability>,
     /// Whether a step waits or polls (on an endpoint with a clock, that moves it).
     waits: bool,
+    /// The fewest bytes each variable expands to, for size checks without expanding.
+    var_lengths: HashMap<String, usize>,
+    /// The step at hand breaks the input schema on purpose (`invalid_request: true`): its
+    /// values are not held to the model's constraints.
+    breaks_schema: bool,
 }
 
 impl<'f> Converter<'f> {
@@ -127,6 +132,8 @@ impl<'f> Converter<'f> {
             steps: HashMap::new(),
             requires: Vec::new(),
             waits: false,
+            breaks_schema: false,
+            var_lengths: HashMap::new(),
         }
     }
 
@@ -278,10 +285,29 @@ impl<'f> Converter<'f> {
         let mut out = Vec::new();
         for (key, value) in entries {
             self.templates_in(value);
+            if let Some(len) = self.min_len(value) {
+                if len > MAX_EXPANSION_BYTES {
+                    let d = self.error(
+                        value.pos,
+                        format!(
+                            "variable `{}` expands to at least {len} bytes, over the {MAX_EXPANSION_BYTES}-byte cap of an expansion",
+                            key.name
+                        ),
+                    );
+                    d.help = Some("use fewer or shorter references, or `| len(N)`".into());
+                }
+                self.var_lengths.insert(key.name.clone(), len);
+            }
             self.defined.insert(key.name.clone());
             out.push((key.name.clone(), value.clone()));
         }
         out
+    }
+
+    /// The fewest bytes a string value expands to, if it is a string with valid templates.
+    fn min_len(&self, node: &Node) -> Option<usize> {
+        let template = Template::parse(node.as_str()?).ok()?;
+        Some(template.min_len(&|name| self.var_lengths.get(name).copied().unwrap_or(0)))
     }
 
     fn steps(&mut self, raw: Vec<Spanned<RawStep>>) -> Vec<Step> {
@@ -358,7 +384,7 @@ impl<'f> Converter<'f> {
             Some(e) => self.expect(e, operation.as_deref(), parallel),
             None => Expect::default(),
         };
-        let capture = self.captures(step.capture.as_ref());
+        let capture = self.captures(step.capture.as_ref(), output_shape(&action));
         if let Some(id) = &id {
             self.steps.insert(id.clone(), operation);
         }
@@ -424,7 +450,9 @@ impl<'f> Converter<'f> {
 
     fn call(&mut self, step: &RawStep) -> (Action, Option<String>) {
         let call = step.call.as_ref().expect("the action is call");
+        self.breaks_schema = step.invalid_request.unwrap_or(false);
         self.params(&call.value, pos(call), step.params.as_ref());
+        self.breaks_schema = false;
         let operation = call.value.clone();
         let action = Action::Call {
             operation: operation.clone(),
@@ -486,7 +514,9 @@ impl<'f> Converter<'f> {
         let operation = self.step_ref(repeat).flatten();
         if let Some(with) = &step.with {
             if let Some(op) = &operation {
+                self.breaks_schema = step.invalid_request.unwrap_or(false);
                 self.partial_members(with, &input_shape(op), op);
+                self.breaks_schema = false;
             }
             self.templates_in(with);
         }
@@ -635,7 +665,8 @@ impl<'f> Converter<'f> {
         None
     }
 
-    fn captures(&mut self, node: Option<&Node>) -> Vec<(String, String)> {
+    /// `output`: the shape the captures read from, where the step's answer has a known one.
+    fn captures(&mut self, node: Option<&Node>, output: Option<String>) -> Vec<(String, String)> {
         let Some(node) = node else { return Vec::new() };
         let Some(entries) = node.entries() else {
             self.error(node.pos, "`capture` must map names to JMESPath expressions");
@@ -646,6 +677,13 @@ impl<'f> Converter<'f> {
             match value.as_str() {
                 Some(path) => {
                     self.jmespath(path, value.pos);
+                    if let Some((message, help)) = output
+                        .as_deref()
+                        .and_then(|o| super::constraints::impossible_path(path, o))
+                    {
+                        let d = self.error(value.pos, format!("capture `{}`: {message}", key.name));
+                        d.help = help;
+                    }
                     self.defined.insert(key.name.clone());
                     out.push((key.name.clone(), path.to_string()));
                 }
@@ -857,7 +895,31 @@ impl<'f> Converter<'f> {
             return;
         };
         if node.as_str().is_some_and(|s| s.contains("${")) {
-            return; // a templated value is checked once expanded, before sending
+            // A templated value is checked once expanded, before sending; only a length it
+            // must exceed is known now.
+            if let (Some(max), Some(len), false) =
+                (shape.max, self.min_len(node), self.breaks_schema)
+                && shape.kind == ShapeKind::String
+                && len as f64 > max
+            {
+                let d = self.error(
+                    node.pos,
+                    format!("{context} expands to at least {len} characters, over the maximum {max} of {shape_name}"),
+                );
+                d.help = Some("shorten it (`| len(N)` cuts a reference), or mark the step `invalid_request: true` if it breaks this on purpose".into());
+            }
+            return;
+        }
+        if !self.breaks_schema {
+            for (message, help) in super::constraints::broken(node, shape, shape_name, context) {
+                let d = self.error(node.pos, message);
+                d.help = help.or_else(|| {
+                    Some(
+                        "or mark the step `invalid_request: true` if it breaks this on purpose"
+                            .into(),
+                    )
+                });
+            }
         }
         match shape.kind {
             ShapeKind::Structure => {
@@ -969,6 +1031,18 @@ impl<'f> Converter<'f> {
             }
         }
     }
+}
+
+/// The output shape a step's answer has, for a `call` (a `repeat` answers as its original did,
+/// which the step's own operation says too).
+fn output_shape(action: &Action) -> Option<String> {
+    let Action::Call { operation, .. } = action else {
+        return None;
+    };
+    Model::get()
+        .operation(operation)
+        .and_then(|o| o.output.as_ref())
+        .map(|o| o.shape.clone())
 }
 
 fn input_shape(operation: &str) -> String {

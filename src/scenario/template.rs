@@ -104,8 +104,40 @@ impl Template {
         })
     }
 
+    /// The fewest bytes the expansion can have, found without building it: `known` gives a
+    /// variable's own fewest bytes (a capture, unknown before the run, counts 0). Saturates
+    /// instead of overflowing, so a bomb of nested variables is measured, never built.
+    pub fn min_len(&self, known: &dyn Fn(&str) -> usize) -> usize {
+        self.parts.iter().fold(0usize, |total, part| {
+            let len = match part {
+                Part::Literal(text) => text.len(),
+                Part::Expr(expr) => expr.min_len(known),
+            };
+            total.saturating_add(len)
+        })
+    }
+
     pub fn is_literal(&self) -> bool {
         self.exprs().next().is_none()
+    }
+}
+
+impl Expr {
+    fn min_len(&self, known: &dyn Fn(&str) -> usize) -> usize {
+        // `len(N)` fixes the length; `upper` and `lower` keep it.
+        if let Some(n) = self.filters.iter().rev().find_map(|f| match f {
+            Filter::Len(n) => Some(*n),
+            _ => None,
+        }) {
+            return n;
+        }
+        match &self.reference {
+            // `pc`, at least one character of run id, `-`, six hex digits.
+            Reference::RunPrefix => 10,
+            Reference::RunId => 1,
+            Reference::Token(_) => 32,
+            Reference::Name(name) => known(name),
+        }
     }
 }
 
