@@ -108,4 +108,20 @@ mod tests {
         let added = matches_up_to_renaming(&json!({"x": 1}), &json!({"x": 1, "y": 2}));
         assert_eq!(added[0].path, "$.y");
     }
+
+    #[test]
+    fn identical_placeholders_in_lists_of_one_length_pair_first() {
+        // `a` moved to the list's placeholder: the blame is on `a`, not on the list.
+        let stored = json!({"a": "<t:1>", "l": ["<t:2>"]});
+        let current = json!({"a": "<t:2>", "l": ["<t:2>"]});
+        let d = matches_up_to_renaming(&stored, &current);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path, "$.a");
+        // Lists of other lengths pair nothing: the list differs as a whole, `a` renames.
+        let stored = json!({"a": "<t:1>", "l": ["<t:2>", "<t:3>"]});
+        let current = json!({"a": "<t:2>", "l": ["<t:2>"]});
+        let d = matches_up_to_renaming(&stored, &current);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path, "$.l");
+    }
 }

@@ -212,4 +212,18 @@ mod tests {
         assert_eq!(differences[0].path, "$.a");
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn a_snapshot_that_cannot_be_read_is_an_error_not_a_missing_one() {
+        let dir = std::env::temp_dir().join(format!("pc-snap-unreadable-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let check = store(Mode::Check, true, &dir);
+        // A directory where the file should be.
+        std::fs::create_dir_all(check.path("scenarios/env/x.yaml", "s")).unwrap();
+        let err = check
+            .check("scenarios/env/x.yaml", "s", json!(1))
+            .unwrap_err();
+        assert!(err.starts_with("cannot read"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
