@@ -7,6 +7,19 @@ use crate::model::{self, Shape, ShapeKind};
 
 use super::node::{Node, NodeValue};
 
+/// A model pattern, compiled once per process: lint meets the same few patterns in every file.
+fn compiled(pattern: &str) -> Option<regex::Regex> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static CACHE: LazyLock<Mutex<HashMap<String, Option<regex::Regex>>>> =
+        LazyLock::new(Default::default);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone()
+}
+
 /// The model's constraints that `node` breaks, as (message, "did you mean" help) pairs.
 pub fn broken(
     node: &Node,
@@ -46,7 +59,7 @@ pub fn broken(
                 found.push((message.replace("the length", "a length of"), None));
             }
             if let Some(pattern) = &shape.pattern
-                && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
+                && compiled(pattern).is_some_and(|re| !re.is_match(s))
             {
                 found.push((
                     format!(
