@@ -503,6 +503,16 @@ mod tests {
             )
             .is_ok()
         );
+        // Ignoring one member ignores that one only.
+        let renamed = answer(
+            200,
+            None,
+            json!({"environmentTemplate": {"arn": "arn:a", "name": "other", "description": "two",
+                   "createdAt": 1.5, "lastModifiedAt": 1.5}}),
+        );
+        let only_name = check(same_as(vec!["description".into()]), &renamed).unwrap_err();
+        assert_eq!(only_name.differences.len(), 1);
+        assert_eq!(only_name.differences[0].path, "$.environmentTemplate.name");
         let moved = answer(
             200,
             None,
