@@ -369,3 +369,25 @@ fn expectation(outcome: &Outcome, operation: &str) -> (String, Option<&'static s
         Outcome::AsyncDelete { .. } => (String::new(), Some("AD1")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Profile;
+
+    #[test]
+    fn a_delete_names_the_version_its_slot_holds() {
+        let create = |description| Call::CreateVersion {
+            token: None,
+            description,
+        };
+        let calls = [create(0), create(1), Call::DeleteVersion { slot: 1 }];
+        let text = render(&Model::new(Profile::strict()), &calls, "slots", "");
+        // The second create (call 1) filled slot 1: the delete names its captured version.
+        assert!(
+            text.contains(r#"majorVersion: "${v1_major}", minorVersion: "${v1_minor}""#),
+            "{text}"
+        );
+        crate::scenario::parse(&text, "slots.yaml").expect("the rendering is a valid scenario");
+    }
+}
