@@ -652,4 +652,34 @@ mod tests {
         let lenient = run(Profile::lenient(), &calls);
         assert_eq!(lenient[7], Outcome::DeletedMetadata { of: 2 });
     }
+
+    #[test]
+    fn boundaries_land_on_each_side_of_the_eight_hours_and_the_hour() {
+        let mut model = Model::new(Profile::strict());
+        assert!(model.boundaries().is_empty(), "nothing to reach yet");
+        // The request comes half an hour in: ages count from it, not from the start.
+        model.apply(&Call::Advance {
+            seconds: 30 * MINUTE,
+        });
+        model.apply(&create(token(0), 0));
+        model.apply(&Call::Advance { seconds: HOUR });
+        // From an hour after the token's request: to 7h59m and to 8h plus a second.
+        assert_eq!(
+            model.boundaries(),
+            vec![TOKEN_STILL_VALID - HOUR, TOKEN_SURELY_EXPIRED - HOUR]
+        );
+        model.apply(&Call::DeleteVersion { slot: 0 });
+        model.apply(&Call::Advance {
+            seconds: 10 * MINUTE,
+        });
+        let moves = model.boundaries();
+        // Token edges, then the deletion's: two minutes inside and past the hour it is kept.
+        assert!(
+            moves.ends_with(&[
+                METADATA_KEPT - 2 * MINUTE - 10 * MINUTE,
+                METADATA_KEPT + 2 * MINUTE - 10 * MINUTE
+            ]),
+            "{moves:?}"
+        );
+    }
 }
