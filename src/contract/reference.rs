@@ -682,4 +682,24 @@ mod tests {
             "{moves:?}"
         );
     }
+
+    #[test]
+    fn a_tokens_age_counts_from_its_request() {
+        let mut model = Model::new(Profile::strict());
+        model.apply(&Call::Advance {
+            seconds: 30 * MINUTE,
+        });
+        model.apply(&create(token(0), 0));
+        model.apply(&Call::Advance {
+            seconds: 7 * HOUR + 30 * MINUTE,
+        });
+        // 7h30 after the request the token is live: a retry with other parameters is a
+        // mismatch the contract decides.
+        assert!(model.allows(&create(token(0), 1)));
+        // Within the minute before the eight hours, no reading is safe: never generated.
+        model.apply(&Call::Advance {
+            seconds: 29 * MINUTE + 30,
+        });
+        assert!(!model.allows(&create(token(0), 0)));
+    }
 }
