@@ -702,4 +702,26 @@ mod tests {
         });
         assert!(!model.allows(&create(token(0), 0)));
     }
+
+    #[test]
+    fn a_repeated_delete_is_decided_outside_the_minute_around_the_hour_only() {
+        let repeated_after = |seconds: u64| {
+            let mut model = Model::new(Profile::strict());
+            model.apply(&create(None, 0));
+            model.apply(&Call::DeleteVersion { slot: 0 });
+            model.apply(&Call::Advance { seconds });
+            model.apply(&Call::DeleteVersion { slot: 0 })
+        };
+        let metadata = |o: &Outcome| matches!(o, Outcome::DeletedMetadata { .. });
+        assert!(metadata(&repeated_after(30 * MINUTE)));
+        assert!(metadata(&repeated_after(HOUR - MINUTE - 1)));
+        // From 59 to 61 minutes, both edges included, the profile decides nothing.
+        for undecided in [HOUR - MINUTE, HOUR, HOUR + MINUTE] {
+            assert!(
+                matches!(repeated_after(undecided), Outcome::DeleteSucceeds),
+                "{undecided}"
+            );
+        }
+        assert!(matches!(repeated_after(HOUR + MINUTE + 1), Outcome::Empty));
+    }
 }
