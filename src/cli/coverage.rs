@@ -18,20 +18,15 @@ pub fn coverage(args: CoverageArgs) -> Exit {
         select::print_problems(&loaded.problems);
         return Exit::BadInput;
     }
-    let pairs: Vec<(&[String], &[String])> = loaded
-        .scenarios
-        .iter()
-        .map(|s| (s.contract.as_slice(), s.operations.as_slice()))
-        .collect();
-    let matrix = Matrix::build(pairs.iter().copied());
-    let markdown = matrix.markdown();
-    print!("{markdown}");
+    let matrix = matrix_of(
+        loaded
+            .scenarios
+            .iter()
+            .map(|s| (s.contract.as_slice(), s.operations.as_slice())),
+    );
+    print!("{}", matrix.markdown());
     let gaps = matrix.gaps();
-    let json = serde_json::json!({ "matrix": matrix, "gaps": gaps });
-    let written = std::fs::create_dir_all(&args.out)
-        .and_then(|()| std::fs::write(args.out.join("coverage.md"), &markdown))
-        .and_then(|()| std::fs::write(args.out.join("coverage.json"), json.to_string()));
-    if let Err(e) = written {
+    if let Err(e) = write_files(&matrix, &args.out) {
         eprintln!(
             "error: cannot write the coverage files under {}: {e}",
             args.out.display()
@@ -47,4 +42,18 @@ pub fn coverage(args: CoverageArgs) -> Exit {
         }
     }
     Exit::Success
+}
+
+/// The matrix of scenarios given as (contract, operations) pairs.
+pub(super) fn matrix_of<'a>(pairs: impl Iterator<Item = (&'a [String], &'a [String])>) -> Matrix {
+    let pairs: Vec<(&[String], &[String])> = pairs.collect();
+    Matrix::build(pairs.iter().copied())
+}
+
+/// `coverage.md` and `coverage.json` under `dir`: what `coverage` and `report merge` write.
+pub(super) fn write_files(matrix: &Matrix, dir: &std::path::Path) -> std::io::Result<()> {
+    let json = serde_json::json!({ "matrix": matrix, "gaps": matrix.gaps() });
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("coverage.md"), matrix.markdown())?;
+    std::fs::write(dir.join("coverage.json"), json.to_string())
 }

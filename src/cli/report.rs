@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use quick_junit::Report;
 
-use proton_conform::contract::Matrix;
 use proton_conform::event::RunRecord;
 use proton_conform::report::{
     HtmlReporter, JunitReporter, Reporter, ResultsReporter, merge_records, merge_reports, replay,
 };
 
 use super::args::{ReportAction, ReportArgs};
+use super::coverage::{matrix_of, write_files};
 use super::exit::Exit;
 
 pub fn report(args: ReportArgs) -> Exit {
@@ -87,16 +87,13 @@ fn merge_results(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
     for reporter in &mut reporters {
         reporter.finish().map_err(could_not)?;
     }
-    let pairs: Vec<(&[String], &[String])> = merged
-        .results
-        .iter()
-        .map(|r| (r.contract.as_slice(), r.operations.as_slice()))
-        .collect();
-    let matrix = Matrix::build(pairs.iter().copied());
-    let json = serde_json::json!({ "matrix": matrix, "gaps": matrix.gaps() });
-    std::fs::write(out_dir.join("coverage.md"), matrix.markdown())
-        .and_then(|()| std::fs::write(out_dir.join("coverage.json"), json.to_string()))
-        .map_err(could_not)?;
+    let matrix = matrix_of(
+        merged
+            .results
+            .iter()
+            .map(|r| (r.contract.as_slice(), r.operations.as_slice())),
+    );
+    write_files(&matrix, out_dir).map_err(could_not)?;
     let s = &merged.summary;
     Ok(format!(
         "merged {} file(s): {} passed, {} failed, {} errors, {} skipped; wrote junit.xml, index.html, results.json, coverage.md and coverage.json under {}",
