@@ -2,9 +2,12 @@
 //! expansion of a request, identity redaction of an answer, and parsing a scenario file.
 //! Run: `cargo bench --bench in_process` (figures in BENCHMARKS.md).
 
-use proton_conform::model::Validators;
+use std::sync::Arc;
+
+use proton_conform::model::Model;
 use proton_conform::redact::Redactor;
 use proton_conform::scenario::{self, template::Bindings};
+use proton_conform::service::Service;
 use serde_json::{Value, json};
 
 fn main() {
@@ -28,7 +31,7 @@ fn version_answer() -> Value {
 
 #[divan::bench]
 fn validate_an_answer(bencher: divan::Bencher) {
-    let validators = Validators::global();
+    let validators = Model::bundled("proton-2020-07-20").unwrap();
     let answer = version_answer();
     // Compile once, as a run does.
     let _ = validators.check_output("CreateEnvironmentTemplateVersion", &answer);
@@ -58,8 +61,9 @@ fn expand_a_request(bencher: divan::Bencher) {
 #[divan::bench]
 fn redact_an_answer(bencher: divan::Bencher) {
     let answer = version_answer();
+    let service = Arc::new(Service::proton());
     bencher.bench(|| {
-        let mut redactor = Redactor::new("pcabc-123456");
+        let mut redactor = Redactor::new(service.clone(), "pcabc-123456");
         redactor.value(divan::black_box(&answer), None, None)
     });
 }
@@ -68,5 +72,6 @@ fn redact_an_answer(bencher: divan::Bencher) {
 fn parse_a_scenario(bencher: divan::Bencher) {
     let text =
         include_str!("../scenarios/environment-template-version/ct4-token-expired-after-8h1s.yaml");
-    bencher.bench(|| scenario::parse(divan::black_box(text), "bench.yaml").is_ok());
+    let service = Service::proton();
+    bencher.bench(|| scenario::parse(divan::black_box(text), "bench.yaml", &service).is_ok());
 }

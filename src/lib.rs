@@ -1,6 +1,8 @@
-//! proton-conform: a contract-conformance harness for the AWS Proton API.
+//! proton-conform: a contract-conformance harness for AWS idempotency contracts, AWS Proton's
+//! first (the default service pack).
 
 pub mod check;
+pub mod cleanup;
 pub mod client;
 pub mod contract;
 pub mod diagnostic;
@@ -13,4 +15,5 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sdk;
+pub mod service;
 pub mod snapshot;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
@@ -17,6 +18,7 @@ use proton_conform::redact::Rules;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 use proton_conform::snapshot::{
     Mode, SnapshotStore, compare_recordings, matches_up_to_renaming, parse_snap,
 };
@@ -59,8 +61,12 @@ impl Drop for Served {
 /// each scenario's verdict in a form that can be compared across runs.
 fn record(target: Target, jobs: usize, dir: &Path, tag: &str) -> BTreeMap<String, String> {
     let paths = files::discover(&[root().join("scenarios")]).unwrap();
-    let scenarios = paths.iter().map(|p| files::load(p).unwrap()).collect();
+    let scenarios = paths
+        .iter()
+        .map(|p| files::load(p, &Service::proton()).unwrap())
+        .collect();
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: Some(SnapshotStore {
             dir: dir.to_path_buf(),
@@ -86,7 +92,10 @@ fn record(target: Target, jobs: usize, dir: &Path, tag: &str) -> BTreeMap<String
             let verdict = match &r.verdict {
                 Verdict::Passed => "passed".to_string(),
                 Verdict::Failed { problem } | Verdict::Errored { problem } => {
-                    panic!("{tag}: {}", render_problem(&r.file, problem))
+                    panic!(
+                        "{tag}: {}",
+                        render_problem(&r.file, problem, Service::proton().clauses())
+                    )
                 }
                 Verdict::Skipped { reason } => format!("skipped: {reason}"),
             };

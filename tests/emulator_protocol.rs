@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use proton_conform::client::{Body, Client, ClientConfig, Exchange, RequestOptions};
 use proton_conform::emulator::{self, Emulator, RunningServer};
+use proton_conform::service::Service;
 use serde_json::{Value, json};
 
 async fn server() -> (RunningServer, Client) {
@@ -14,7 +15,12 @@ async fn server() -> (RunningServer, Client) {
     )
     .await
     .unwrap();
-    let client = Client::new(&server.url(), ClientConfig::default()).unwrap();
+    let client = Client::new(
+        &server.url(),
+        Service::proton().model,
+        ClientConfig::default(),
+    )
+    .unwrap();
     (server, client)
 }
 
@@ -386,7 +392,7 @@ mod random_input {
         /// Whatever the target and body, the emulator answers with a status and never panics.
         #[test]
         fn random_targets_and_bodies_get_an_answer(
-            op in prop::sample::select(proton_conform::model::Model::get().operations.keys().cloned().collect::<Vec<_>>()),
+            op in prop::sample::select(proton_conform::service::Service::proton().model.operations.keys().cloned().collect::<Vec<_>>()),
             garbage_target in "[ -~]{0,30}",
             use_garbage in any::<bool>(),
             body in prop_oneof![

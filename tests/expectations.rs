@@ -2,6 +2,7 @@
 //! embedded emulator, must fail (or error) with the right clause and message.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
@@ -10,13 +11,16 @@ use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 
 fn run_fixture(name: &str) -> ScenarioResult {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/failing")
         .join(name);
-    let scenario = files::load(&path).unwrap_or_else(|d| panic!("{name} does not parse: {d:?}"));
+    let scenario = files::load(&path, &Service::proton())
+        .unwrap_or_else(|d| panic!("{name} does not parse: {d:?}"));
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
         target: Target::Embedded(emulator::Config::default()),
@@ -156,7 +160,7 @@ fn a_failure_report_names_file_line_step_clause_and_differences() {
     let Verdict::Failed { problem } = &result.verdict else {
         panic!("{:?}", result.verdict)
     };
-    let text = render_problem(&result.file, problem);
+    let text = render_problem(&result.file, problem, Service::proton().clauses());
     assert!(
         text.contains("error: [CT2] the answer is not the same resource detail"),
         "{text}"

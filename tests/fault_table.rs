@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
@@ -11,6 +12,7 @@ use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 
 /// (switch, clauses the strict corpus must report, whether the lenient profile accepts it)
 const TABLE: &[(&str, &[&str], bool)] = &[
@@ -50,13 +52,14 @@ fn corpus() -> Vec<proton_conform::scenario::Scenario> {
     files::discover(&[root])
         .unwrap()
         .iter()
-        .map(|p| files::load(p).unwrap())
+        .map(|p| files::load(p, &Service::proton()).unwrap())
         .collect()
 }
 
 fn run(switch: &str, profile: Profile) -> Vec<ScenarioResult> {
     let fault = Fault::from_name(switch).unwrap_or_else(|| panic!("no switch {switch}"));
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
         target: Target::Embedded(emulator::Config {

@@ -3,6 +3,7 @@
 //! shrunk counterexample is a scenario that `run` replays: failing with the fault, passing
 //! without. `cargo test --test fuzz -- --nocapture` prints cases-to-failure per switch.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use proton_conform::client::ClientConfig;
@@ -12,6 +13,7 @@ use proton_conform::event::Verdict;
 use proton_conform::fuzz::{Abilities, FuzzConfig, FuzzReport, fuzz};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario;
+use proton_conform::service::Service;
 
 /// Contract violations, and the lenient readings the strict profile rejects.
 const CAUGHT: &[&str] = &[
@@ -62,6 +64,7 @@ fn fuzz_with(faults: &[&str], profile: Profile, cases: u32) -> FuzzReport {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime
         .block_on(fuzz(FuzzConfig {
+            service: Arc::new(Service::proton()),
             target: Target::Embedded(emulator_with(faults)),
             profile,
             client: ClientConfig {
@@ -84,13 +87,14 @@ fn fuzz_with(faults: &[&str], profile: Profile, cases: u32) -> FuzzReport {
 }
 
 fn replay(text: &str, faults: &[&str], profile: Profile) -> Verdict {
-    let scenario = scenario::parse(text, "counterexample.yaml")
+    let scenario = scenario::parse(text, "counterexample.yaml", &Service::proton())
         .unwrap_or_else(|d| panic!("the counterexample does not parse: {d:?}\n{text}"));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let results = runtime
         .block_on(run_collect(
             vec![scenario],
             RunConfig {
+                service: Arc::new(Service::proton()),
                 target: Target::Embedded(emulator_with(faults)),
                 interrupt: None,
                 snapshots: None,

@@ -2,6 +2,7 @@
 //! with a clear message within the step timeout, the run goes on, and nothing panics.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proton_conform::client::ClientConfig;
@@ -9,6 +10,7 @@ use proton_conform::contract::Profile;
 use proton_conform::event::Verdict;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -151,10 +153,11 @@ async fn every_misbehaviour_fails_its_step_clearly_and_the_run_goes_on() {
     let scenarios: Vec<_> = files::discover(&[dir])
         .unwrap()
         .iter()
-        .map(|p| files::load(p).unwrap())
+        .map(|p| files::load(p, &Service::proton()).unwrap())
         .collect();
     let count = scenarios.len();
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
         target: Target::Endpoint(url),

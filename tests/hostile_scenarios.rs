@@ -5,10 +5,11 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proton_conform::scenario::parse;
+use proton_conform::service::Service;
 
 fn refused(source: &str) -> String {
     let started = Instant::now();
-    let result = parse(source, "hostile.yaml");
+    let result = parse(source, "hostile.yaml", &Service::proton());
     // A guard against hangs only (a bomb expanded would take minutes), so generous enough
     // that a loaded machine never decides it.
     assert!(
@@ -82,7 +83,7 @@ proptest! {
 
     #[test]
     fn random_text_never_panics(text in "\\PC{0,400}") {
-        let _ = parse(&text, "random.yaml");
+        let _ = parse(&text, "random.yaml", &Service::proton());
     }
 
     #[test]
@@ -93,6 +94,6 @@ proptest! {
     ) {
         let nested = format!("{}{}{}", "{a: ".repeat(depth), value, "}".repeat(depth));
         let text = format!("name: n\ncontract: [CT2]\nsteps:\n  - {key}: {nested}\n    expect: {{ {key}: {value} }}\n");
-        let _ = parse(&text, "noise.yaml");
+        let _ = parse(&text, "noise.yaml", &Service::proton());
     }
 }

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use proton_conform::client::{Client, ClientConfig, RequestOptions};
+use proton_conform::service::Service;
 use serde_json::{Value, json};
 
 fn bin() -> Command {
@@ -128,7 +129,7 @@ fn run_then_signal(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupted_runs_clean_up_and_killed_runs_are_cleaned_up() {
     let (mut server, url) = serve();
-    let client = Client::new(&url, ClientConfig::default()).unwrap();
+    let client = Client::new(&url, Service::proton().model, ClientConfig::default()).unwrap();
     let seed = |op: &'static str, body: Value| {
         let client = client.clone();
         async move {

@@ -14,7 +14,7 @@ mod common;
 use common::available;
 
 use proton_conform::emulator::IMPLEMENTED;
-use proton_conform::model::Validators;
+use proton_conform::model::Model;
 
 struct Server {
     child: Child,
@@ -85,7 +85,8 @@ fn boto3_and_the_aws_cli_work_against_the_emulator() {
     for line in std::fs::read_to_string(&out).unwrap().lines() {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
         let operation = record["operation"].as_str().unwrap().to_string();
-        let found = Validators::global()
+        let found = Model::bundled("proton-2020-07-20")
+            .unwrap()
             .check_output(&operation, &record["response"])
             .unwrap();
         if !found.is_empty() {

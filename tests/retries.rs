@@ -2,6 +2,7 @@
 //! scenario's own steps never retry behind its back; `max_rps` bounds the load.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proton_conform::client::ClientConfig;
@@ -10,12 +11,14 @@ use proton_conform::emulator;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 
 fn run(fixture: &str, client: ClientConfig) -> ScenarioResult {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/retries")
         .join(fixture);
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         target: Target::Embedded(emulator::Config::default()),
         snapshots: None,
@@ -30,7 +33,10 @@ fn run(fixture: &str, client: ClientConfig) -> ScenarioResult {
         .build()
         .unwrap();
     runtime
-        .block_on(run_collect(vec![files::load(&path).unwrap()], config))
+        .block_on(run_collect(
+            vec![files::load(&path, &Service::proton()).unwrap()],
+            config,
+        ))
         .unwrap()
         .remove(0)
 }

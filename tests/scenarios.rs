@@ -2,6 +2,7 @@
 //! embedded emulator, under the strict and the lenient profile: `cargo test -- ct2` filters.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use proton_conform::client::ClientConfig;
@@ -11,6 +12,7 @@ use proton_conform::event::Verdict;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 use proton_conform::snapshot::{Mode, SnapshotStore};
 
 fn main() {
@@ -35,11 +37,12 @@ fn main() {
 }
 
 fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
-    let scenario = files::load(path).map_err(|diagnostics| {
+    let scenario = files::load(path, &Service::proton()).map_err(|diagnostics| {
         let text: Vec<String> = diagnostics.iter().map(|d| d.render(None)).collect();
         Failed::from(text.join("\n"))
     })?;
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         // Both profiles see the same answers, so both check the same snapshots.
         snapshots: Some(SnapshotStore {
@@ -73,7 +76,10 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
         Verdict::Passed if warnings.is_empty() => Ok(()),
         Verdict::Passed => Err(format!("passed, but teardown left warnings:\n{warnings}").into()),
         Verdict::Failed { problem } | Verdict::Errored { problem } => {
-            warnings.insert_str(0, &render_problem(&result.file, problem));
+            warnings.insert_str(
+                0,
+                &render_problem(&result.file, problem, Service::proton().clauses()),
+            );
             Err(warnings.into())
         }
         // The embedded emulator offers every capability: nothing may be skipped here.

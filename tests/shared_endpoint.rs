@@ -13,6 +13,7 @@ use proton_conform::event::Verdict;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_runs_share_one_endpoint_without_interfering() {
@@ -27,10 +28,11 @@ async fn two_runs_share_one_endpoint_without_interfering() {
     let load = || {
         paths
             .iter()
-            .map(|p| files::load(p).unwrap())
+            .map(|p| files::load(p, &Service::proton()).unwrap())
             .collect::<Vec<_>>()
     };
     let config = |run_id: &str| RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
         target: Target::Endpoint(server.url()),
@@ -48,7 +50,10 @@ async fn two_runs_share_one_endpoint_without_interfering() {
             match &r.verdict {
                 Verdict::Passed => assert!(r.warnings.is_empty(), "{}: {:?}", r.file, r.warnings),
                 Verdict::Failed { problem } | Verdict::Errored { problem } => {
-                    panic!("{}", render_problem(&r.file, problem))
+                    panic!(
+                        "{}",
+                        render_problem(&r.file, problem, Service::proton().clauses())
+                    )
                 }
                 Verdict::Skipped { reason } => panic!("{} skipped: {reason}", r.file),
             }

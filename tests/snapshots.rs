@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
@@ -10,6 +11,7 @@ use proton_conform::emulator;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 use proton_conform::snapshot::{Mode, SnapshotStore, pending_files};
 
 const SCENARIO: &str =
@@ -17,9 +19,10 @@ const SCENARIO: &str =
 
 fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> ScenarioResult {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut scenario = files::load(&root.join(SCENARIO)).unwrap();
+    let mut scenario = files::load(&root.join(SCENARIO), &Service::proton()).unwrap();
     scenario.file = SCENARIO.into();
     let config = RunConfig {
+        service: Arc::new(Service::proton()),
         interrupt: None,
         target: Target::Embedded(config),
         snapshots: Some(SnapshotStore {

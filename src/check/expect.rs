@@ -11,11 +11,13 @@ use super::failure::CheckFailure;
 use super::jmes::search;
 use crate::client::{Body, Exchange, Outcome};
 use crate::contract::{DeletedMetadata, Profile};
+use crate::model::Model;
 use crate::scenario::template::Bindings;
 use crate::scenario::{Expect, ExpectedOutcome};
 
 /// Everything a step's checks need besides the exchange itself.
 pub struct StepContext<'a> {
+    pub model: &'a Model,
     pub expect: &'a Expect,
     pub profile: &'a Profile,
     /// The clause failures name when the expectation names none.
@@ -179,7 +181,7 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
                 .actual(actual));
         }
     }
-    if expect.empty && !is_empty_answer(&exchange.operation, body) {
+    if expect.empty && !is_empty_answer(ctx.model, &exchange.operation, body) {
         return Err(ctx
             .fail("expected an empty answer `{}`")
             .expected("{}")
@@ -191,7 +193,7 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
     }
     if let Some(step) = &expect.deleted_metadata {
         let original = earlier_body(ctx, step)?;
-        if is_empty_answer(&exchange.operation, body) {
+        if is_empty_answer(ctx.model, &exchange.operation, body) {
             if ctx.profile.deleted_metadata == DeletedMetadata::Required {
                 return Err(ctx
                     .fail(format!(
@@ -208,7 +210,7 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
     if let Some(step) = &expect.async_delete_retry {
         // `{}` means the delete completed in between (AD2); anything else must be the resource
         // being deleted, unchanged (AD1).
-        if !is_empty_answer(&exchange.operation, body) {
+        if !is_empty_answer(ctx.model, &exchange.operation, body) {
             let original = earlier_body(ctx, step)?;
             same_resource(ctx, step, original, body, &[])?;
         }
@@ -325,11 +327,11 @@ fn earlier_body<'a>(ctx: &StepContext<'a>, step: &str) -> Result<&'a Value, Chec
 
 /// An empty answer: no member the operation's output declares (members newer than the model
 /// do not make an answer non-empty).
-fn is_empty_answer(operation: &str, v: &Value) -> bool {
-    let declared = crate::model::Model::get()
+fn is_empty_answer(model: &Model, operation: &str, v: &Value) -> bool {
+    let declared = model
         .operation(operation)
         .and_then(|op| op.output.as_ref())
-        .and_then(|o| crate::model::Model::get().shape(&o.shape));
+        .and_then(|o| model.shape(&o.shape));
     v.as_object().is_some_and(|m| {
         m.iter()
             .filter(|(_, value)| !value.is_null())
@@ -400,7 +402,9 @@ mod tests {
             .map(|e| ("first".to_string(), e))
             .into_iter()
             .collect();
+        let model = crate::model::Model::bundled("proton-2020-07-20").unwrap();
         let ctx = StepContext {
+            model: &model,
             expect: &expect,
             profile: &profile,
             default_clause: "CT3",

@@ -20,9 +20,9 @@ use crate::client::Exchange;
 /// Every check a step's answer goes through, in order: protocol, expected outcome, schema,
 /// then the body expectations. The first failure ends the step.
 pub fn check_step(ctx: &StepContext, exchange: &Exchange) -> Result<(), CheckFailure> {
-    check_protocol(exchange)?;
+    check_protocol(ctx.model, exchange)?;
     expect::check_outcome(ctx, exchange)?;
-    check_schema(exchange)?;
+    check_schema(ctx.model, exchange)?;
     check_expectations(ctx, exchange)
 }
 
@@ -34,6 +34,18 @@ mod tests {
 
     use super::*;
     use crate::client::{Outcome, Response, decode_response};
+    use crate::model::Model;
+
+    static PROTON: std::sync::LazyLock<Model> =
+        std::sync::LazyLock::new(|| Model::bundled("proton-2020-07-20").unwrap());
+
+    fn check_protocol(e: &Exchange) -> Result<(), CheckFailure> {
+        super::check_protocol(&PROTON, e)
+    }
+
+    fn check_schema(e: &Exchange) -> Result<(), CheckFailure> {
+        super::check_schema(&PROTON, e)
+    }
 
     fn exchange(operation: &str, status: u16, header: Option<&str>, body: &str) -> Exchange {
         Exchange {

@@ -1,10 +1,11 @@
-//! G3: the answer is valid awsJson1_0, and an error is one the operation may send.
+//! G3: the answer is valid in the service's protocol, and an error is one the operation may send.
 
 use super::failure::CheckFailure;
 use crate::client::{Body, Exchange, Outcome};
 use crate::model::{Model, PROTOCOL_ERRORS};
 
-pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
+pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFailure> {
+    let protocol = model.metadata.protocol_name();
     let Outcome::Response(response) = &exchange.outcome else {
         return Ok(()); // transport problems are errors, handled by the runner
     };
@@ -15,7 +16,10 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
     if !content_type.is_empty() && !json_type && !response.raw.trim().is_empty() {
         return Err(CheckFailure::new(
             "G3",
-            format!("the answer's content type {content_type:?} is not awsJson1_0 (application/x-amz-json-1.0)"),
+            format!(
+                "the answer's content type {content_type:?} is not {protocol} ({})",
+                model.metadata.content_type()
+            ),
         )
         .actual(truncate(&response.raw, 500)));
     }
@@ -23,7 +27,7 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
         Body::Malformed(reason) => Err(CheckFailure::new(
             "G3",
             format!(
-                "the answer (HTTP {}) is not valid awsJson1_0: {reason}",
+                "the answer (HTTP {}) is not valid {protocol}: {reason}",
                 response.status
             ),
         )
@@ -43,7 +47,7 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
         }
         Body::Error(error) => {
             let name = error.error_type.as_str();
-            let declared = Model::get().declares_error(&exchange.operation, name);
+            let declared = model.declares_error(&exchange.operation, name);
             if declared || PROTOCOL_ERRORS.contains(&name) {
                 Ok(())
             } else {
@@ -51,7 +55,7 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
                     "G3",
                     format!("{} does not declare the error {name}", exchange.operation),
                 )
-                .expected(declared_errors(&exchange.operation))
+                .expected(declared_errors(model, &exchange.operation))
                 .actual(format!(
                     "{name} (HTTP {}): {}",
                     response.status,
@@ -62,8 +66,8 @@ pub fn check_protocol(exchange: &Exchange) -> Result<(), CheckFailure> {
     }
 }
 
-fn declared_errors(operation: &str) -> String {
-    Model::get()
+fn declared_errors(model: &Model, operation: &str) -> String {
+    model
         .operation(operation)
         .map(|op| {
             let names: Vec<&str> = op.errors.iter().map(|e| e.shape.as_str()).collect();

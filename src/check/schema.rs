@@ -4,22 +4,18 @@ use serde_json::Value;
 
 use super::failure::CheckFailure;
 use crate::client::{Body, Exchange};
-use crate::model::{Direction, Model, Validators};
+use crate::model::{Direction, Model};
 
-pub fn check_schema(exchange: &Exchange) -> Result<(), CheckFailure> {
+pub fn check_schema(model: &Model, exchange: &Exchange) -> Result<(), CheckFailure> {
     let Some(response) = exchange.response() else {
         return Ok(());
     };
-    let validators = Validators::global();
     let result = match &response.body {
         // An explicit null is an absent member to every SDK: drop nulls before validating.
-        Body::Success(body) => validators.check_output(&exchange.operation, &without_nulls(body)),
+        Body::Success(body) => model.check_output(&exchange.operation, &without_nulls(body)),
         Body::Error(error) => {
-            if Model::get()
-                .shape(&error.error_type)
-                .is_some_and(|s| s.exception)
-            {
-                validators.check(
+            if model.shape(&error.error_type).is_some_and(|s| s.exception) {
+                model.check(
                     &error.error_type,
                     Direction::Output,
                     &without_nulls(&error.body),

@@ -8,9 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "proton-conform",
     version,
-    about = "Contract-conformance harness for the AWS Proton API"
+    about = "Contract-conformance harness for the idempotency contracts of AWS APIs"
 )]
 pub struct Cli {
+    /// The service pack: the model and contract data scenarios are checked against
+    #[arg(long, global = true, value_name = "NAME", default_value = "proton")]
+    pub service: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -71,15 +74,22 @@ pub enum Format {
 /// Where requests go and how they are signed: shared by `run` and `fuzz`.
 #[derive(Args, Clone)]
 pub struct EndpointArgs {
-    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL, else the embedded emulator]
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// For the embedded emulator: turn on a fault switch (repeatable; `serve --fault list`)
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+}
+
+/// Where requests go and how they are signed: shared by every command that sends them.
+#[derive(Args, Clone)]
+pub struct ConnectArgs {
+    /// Endpoint URL [default: $AWS_ENDPOINT_URL_<SERVICE ID>, else $AWS_ENDPOINT_URL, else the AWS profile's, else the embedded emulator]
     #[arg(long)]
     pub endpoint: Option<String>,
     /// Allow a non-loopback endpoint host (repeatable)
     #[arg(long = "allow-endpoint", value_name = "HOST")]
     pub allow_endpoints: Vec<String>,
-    /// For the embedded emulator: turn on a fault switch (repeatable; `serve --fault list`)
-    #[arg(long = "fault", value_name = "NAME")]
-    pub faults: Vec<String>,
     #[command(flatten)]
     pub signing: SigningArgs,
 }
@@ -387,15 +397,9 @@ pub struct CleanupArgs {
     /// Delete resources of any run created longer ago than this (e.g. 2h)
     #[arg(long, value_name = "DURATION")]
     pub older_than: Option<String>,
-    /// Endpoint URL [default: $AWS_ENDPOINT_URL_PROTON, else $AWS_ENDPOINT_URL]
-    #[arg(long)]
-    pub endpoint: Option<String>,
-    /// Allow a non-loopback endpoint host (repeatable)
-    #[arg(long = "allow-endpoint", value_name = "HOST")]
-    pub allow_endpoints: Vec<String>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
     /// Print what would be deleted, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
-    #[command(flatten)]
-    pub signing: SigningArgs,
 }

@@ -1,13 +1,16 @@
 //! `proton-conform coverage`: the clause x operation matrix of the selected scenarios.
 
+use std::sync::Arc;
+
 use proton_conform::contract::Matrix;
 
 use super::args::CoverageArgs;
 use super::exit::Exit;
 use super::select;
+use proton_conform::service::Service;
 
-pub fn coverage(args: CoverageArgs) -> Exit {
-    let loaded = match select::load(&args.selection) {
+pub fn coverage(args: CoverageArgs, service: &Arc<Service>) -> Exit {
+    let loaded = match select::load(&args.selection, service) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -19,6 +22,7 @@ pub fn coverage(args: CoverageArgs) -> Exit {
         return Exit::BadInput;
     }
     let matrix = matrix_of(
+        service,
         loaded
             .scenarios
             .iter()
@@ -45,9 +49,12 @@ pub fn coverage(args: CoverageArgs) -> Exit {
 }
 
 /// The matrix of scenarios given as (contract, operations) pairs.
-pub(super) fn matrix_of<'a>(pairs: impl Iterator<Item = (&'a [String], &'a [String])>) -> Matrix {
+pub(super) fn matrix_of<'a>(
+    service: &Service,
+    pairs: impl Iterator<Item = (&'a [String], &'a [String])>,
+) -> Matrix {
     let pairs: Vec<(&[String], &[String])> = pairs.collect();
-    Matrix::build(pairs.iter().copied())
+    Matrix::build(service, pairs.iter().copied())
 }
 
 /// `coverage.md` and `coverage.json` under `dir`: what `coverage` and `report merge` write.

@@ -2,6 +2,8 @@
 //! targets), and every difference between them: scenarios whose verdicts differ (with the
 //! members their failure names), then their redacted answers, step by step.
 
+use std::sync::Arc;
+
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
 use proton_conform::event::{ScenarioResult, Verdict};
@@ -10,11 +12,13 @@ use proton_conform::runner::{RunConfig, run_collect};
 use proton_conform::snapshot::{Mode, SnapshotStore, compare_recordings};
 
 use super::args::DiffArgs;
+use super::endpoint::target_for;
 use super::exit::Exit;
-use super::run::{new_run_id, target_for};
+use super::run::new_run_id;
 use super::select;
+use proton_conform::service::Service;
 
-pub fn diff(args: DiffArgs) -> Exit {
+pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Exit {
     let rules = match Rules::load(&args.snapshot_dir.join("redactions.yaml")) {
         Ok(r) => r,
         Err(e) => {
@@ -23,7 +27,7 @@ pub fn diff(args: DiffArgs) -> Exit {
         }
     };
     let (dir, a, b, mut differences) = match (args.endpoints.as_slice(), args.targets.as_slice()) {
-        ([a, b], []) => match record_both(&args, a, b, rules) {
+        ([a, b], []) => match record_both(&args, service, a, b, rules) {
             Ok(verdicts) => (args.out.clone(), "a".to_string(), "b".to_string(), verdicts),
             Err(exit) => return exit,
         },
@@ -49,9 +53,15 @@ pub fn diff(args: DiffArgs) -> Exit {
 /// Runs the selection against both endpoints, recording every step under `out` as targets
 /// `a` and `b`. Both runs share one run id, so both sides send the same names and tokens.
 /// Returns a line for each scenario whose verdict differs.
-fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<Vec<String>, Exit> {
+fn record_both(
+    args: &DiffArgs,
+    service: &Arc<Service>,
+    a: &str,
+    b: &str,
+    rules: Rules,
+) -> Result<Vec<String>, Exit> {
     let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
-    let loaded = select::load(&args.selection).map_err(|e| {
+    let loaded = select::load(&args.selection, service).map_err(|e| {
         eprintln!("error: {e}");
         Exit::BadInput
     })?;
@@ -68,6 +78,7 @@ fn record_both(args: &DiffArgs, a: &str, b: &str, rules: Rules) -> Result<Vec<St
             Exit::BadInput
         })?;
         let config = RunConfig {
+            service: service.clone(),
             interrupt: None,
             target,
             snapshots: Some(SnapshotStore {

@@ -1,6 +1,8 @@
 //! `proton-conform fuzz`: generate call sequences, check them against the reference model,
 //! save a shrunk counterexample. Exit 0 when none is found, 1 when one is, as `run`.
 
+use std::sync::Arc;
+
 use std::io::Write;
 use std::time::Duration;
 
@@ -11,11 +13,13 @@ use proton_conform::runner::{Capabilities, Target};
 use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
+use super::endpoint::{replay_flags, resolve_target, signer_for};
 use super::exit::Exit;
-use super::run::{new_run_id, replay_flags, resolve_target, signer_for};
+use super::run::new_run_id;
+use proton_conform::service::Service;
 
-pub fn fuzz(args: FuzzArgs) -> Exit {
-    match prepare(&args) {
+pub fn fuzz(args: FuzzArgs, service: &Arc<Service>) -> Exit {
+    match prepare(&args, service) {
         Ok(exit) => exit,
         Err((exit, message)) => {
             eprintln!("error: {message}");
@@ -24,15 +28,16 @@ pub fn fuzz(args: FuzzArgs) -> Exit {
     }
 }
 
-fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
+fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, (Exit, String)> {
     let bad = |e: String| (Exit::BadInput, e);
     let could_not = |e: String| (Exit::CouldNotRun, e);
     let profile = Profile::load(&args.contract_profile).map_err(|e| bad(e.to_string()))?;
-    let target = resolve_target(&args.endpoint).map_err(bad)?;
+    let target = resolve_target(&service.model, &args.endpoint).map_err(bad)?;
     let replay_flags = replay_flags(&args.endpoint, &target);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
-    let signer = signer_for(&args.endpoint.signing, &target, &runtime).map_err(could_not)?;
+    let signer =
+        signer_for(&args.endpoint.connect.signing, &target, &runtime).map_err(could_not)?;
     let client = ClientConfig {
         timeout: Duration::from_secs(args.request_timeout.max(1)),
         signer,
@@ -42,7 +47,8 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
     let clock = match &target {
         Target::Embedded(_) => true,
         Target::Endpoint(url) => {
-            let probe = Client::new(url, client.clone()).map_err(could_not)?;
+            let probe =
+                Client::new(url, service.model.clone(), client.clone()).map_err(could_not)?;
             let capabilities = runtime
                 .block_on(Capabilities::discover(&probe))
                 .map_err(could_not)?;
@@ -67,6 +73,7 @@ fn prepare(args: &FuzzArgs) -> Result<Exit, (Exit, String)> {
         },
     );
     let config = FuzzConfig {
+        service: service.clone(),
         target,
         profile,
         client,

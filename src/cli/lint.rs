@@ -1,13 +1,16 @@
 //! `proton-conform lint`: every problem of every file, without running anything.
 
+use std::sync::Arc;
+
 use std::io::Write;
 
 use super::args::LintArgs;
 use super::exit::Exit;
 use super::select;
+use proton_conform::service::Service;
 
-pub fn lint(args: LintArgs) -> Exit {
-    let loaded = match select::load(&args.selection) {
+pub fn lint(args: LintArgs, service: &Arc<Service>) -> Exit {
+    let loaded = match select::load(&args.selection, service) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");

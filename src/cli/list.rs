@@ -1,11 +1,14 @@
 //! `proton-conform list`: what a selection holds.
 
+use std::sync::Arc;
+
 use super::args::{Format, ListArgs};
 use super::exit::Exit;
 use super::select;
+use proton_conform::service::Service;
 
-pub fn list(args: ListArgs) -> Exit {
-    let loaded = match select::load(&args.selection) {
+pub fn list(args: ListArgs, service: &Arc<Service>) -> Exit {
+    let loaded = match select::load(&args.selection, service) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,6 +4,7 @@ mod args;
 mod cleanup;
 mod coverage;
 mod diff;
+mod endpoint;
 mod exit;
 mod fuzz;
 mod lint;
@@ -15,24 +16,35 @@ mod select;
 mod serve;
 mod snapshots;
 
+use std::sync::Arc;
+
 use clap::Parser;
+use proton_conform::service::Service;
 
 use exit::Exit;
 
 pub fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
+    // The service is loaded once and passed to each command: nothing reaches it globally.
+    let service = match Service::bundled(&cli.service) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput.into();
+        }
+    };
     let exit = match cli.command {
-        args::Command::Run(a) => run::run(a),
-        args::Command::List(a) => list::list(a),
-        args::Command::Lint(a) => lint::lint(a),
+        args::Command::Run(a) => run::run(a, &service),
+        args::Command::List(a) => list::list(a, &service),
+        args::Command::Lint(a) => lint::lint(a, &service),
         args::Command::Serve(a) => serve::serve(a),
-        args::Command::Coverage(a) => coverage::coverage(a),
-        args::Command::Snapshots(a) => snapshots::snapshots(a),
-        args::Command::Diff(a) => diff::diff(a),
-        args::Command::Cleanup(a) => cleanup::cleanup(a),
-        args::Command::Report(a) => report::report(a),
-        args::Command::Fuzz(a) => fuzz::fuzz(a),
-        args::Command::SdkCheck(a) => sdk_check::sdk_check(a),
+        args::Command::Coverage(a) => coverage::coverage(a, &service),
+        args::Command::Snapshots(a) => snapshots::snapshots(a, &service),
+        args::Command::Diff(a) => diff::diff(a, &service),
+        args::Command::Cleanup(a) => cleanup::cleanup(a, &service),
+        args::Command::Report(a) => report::report(a, &service),
+        args::Command::Fuzz(a) => fuzz::fuzz(a, &service),
+        args::Command::SdkCheck(a) => sdk_check::sdk_check(a, &service),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

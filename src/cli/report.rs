@@ -2,6 +2,8 @@
 //! `results.json`: one JUnit report, one HTML page, one coverage matrix and one results file;
 //! from JUnit files (older shards): one JUnit report.
 
+use std::sync::Arc;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -15,8 +17,9 @@ use proton_conform::report::{
 use super::args::{ReportAction, ReportArgs};
 use super::coverage::{matrix_of, write_files};
 use super::exit::Exit;
+use proton_conform::service::Service;
 
-pub fn report(args: ReportArgs) -> Exit {
+pub fn report(args: ReportArgs, service: &Arc<Service>) -> Exit {
     let ReportAction::Merge { files, out_dir } = args.action;
     // The same file named twice (say by two overlapping globs) counts once.
     let mut seen = BTreeSet::new();
@@ -30,7 +33,7 @@ pub fn report(args: ReportArgs) -> Exit {
     {
         merge_junit(&files, &out_dir)
     } else {
-        merge_results(&files, &out_dir)
+        merge_results(&files, &out_dir, service)
     };
     match result {
         Ok(message) => {
@@ -55,7 +58,11 @@ fn read(file: &Path) -> Result<String, Failure> {
     })
 }
 
-fn merge_results(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
+fn merge_results(
+    files: &[PathBuf],
+    out_dir: &Path,
+    service: &Arc<Service>,
+) -> Result<String, Failure> {
     let mut records = Vec::new();
     for file in files {
         let record: RunRecord = serde_json::from_str(&read(file)?).map_err(|e| {
@@ -71,8 +78,14 @@ fn merge_results(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
     }
     let merged = merge_records(records).map_err(|e| (Exit::BadInput, e))?;
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
-        Box::new(JunitReporter::new(&out_dir.join("junit.xml"))),
-        Box::new(HtmlReporter::new(&out_dir.join("index.html"))),
+        Box::new(JunitReporter::new(
+            &out_dir.join("junit.xml"),
+            service.clauses(),
+        )),
+        Box::new(HtmlReporter::new(
+            &out_dir.join("index.html"),
+            service.clone(),
+        )),
         Box::new(ResultsReporter::new(&out_dir.join("results.json"))),
     ];
     for event in replay(&merged) {
@@ -88,6 +101,7 @@ fn merge_results(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
         reporter.finish().map_err(could_not)?;
     }
     let matrix = matrix_of(
+        service,
         merged
             .results
             .iter()

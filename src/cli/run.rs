@@ -1,12 +1,10 @@
 //! `proton-conform run`: load, run against the target, report, exit with the verdict.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use proton_conform::client::{ClientConfig, Signer};
+use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::event::Event;
 use proton_conform::redact::Rules;
 use proton_conform::report::{
@@ -16,13 +14,15 @@ use proton_conform::report::{
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::snapshot::{Mode, SnapshotStore};
 
-use super::args::{EndpointArgs, Format, RunArgs, SigningArgs};
+use super::args::{Format, RunArgs};
+use super::endpoint::{resolve_target, signer_for};
 use super::exit::Exit;
 use super::select;
 use proton_conform::scenario::files;
+use proton_conform::service::Service;
 
-pub fn run(args: RunArgs) -> Exit {
-    let loaded = match select::check(&args.selection) {
+pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
+    let loaded = match select::check(&args.selection, service) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
@@ -58,7 +58,7 @@ pub fn run(args: RunArgs) -> Exit {
     // A file not kept parsed is parsed again as its scenario starts (it parsed cleanly a
     // moment ago): beyond the budget, only the scenarios in flight are held.
     let scenarios = selected.into_iter().filter_map(|(path, _, kept)| {
-        match kept.map(Ok).unwrap_or_else(|| files::load(&path)) {
+        match kept.map(Ok).unwrap_or_else(|| files::load(&path, service)) {
             Ok(s) => Some(s),
             Err(d) => {
                 let what = d.first().map(|d| d.message.as_str()).unwrap_or_default();
@@ -72,7 +72,7 @@ pub fn run(args: RunArgs) -> Exit {
         let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
         for s in &scenarios {
             println!("{} ({})", s.file, s.name);
-            for line in proton_conform::runner::dry_run::plan(s, &run_id) {
+            for line in proton_conform::runner::dry_run::plan(&service.model, s, &run_id) {
                 println!("  {line}");
             }
         }
@@ -86,7 +86,7 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::BadInput;
         }
     };
-    let target = match resolve_target(&args.endpoint) {
+    let target = match resolve_target(&service.model, &args.endpoint) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -124,7 +124,7 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::CouldNotRun;
         }
     };
-    let signer = match signer_for(&args.endpoint.signing, &target, &runtime) {
+    let signer = match signer_for(&args.endpoint.connect.signing, &target, &runtime) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: the run cannot take place: {e}");
@@ -136,6 +136,7 @@ pub fn run(args: RunArgs) -> Exit {
     }
     let (interrupt_tx, interrupt_rx) = tokio::sync::watch::channel(false);
     let config = RunConfig {
+        service: service.clone(),
         interrupt: Some(interrupt_rx),
         target,
         snapshots,
@@ -151,16 +152,18 @@ pub fn run(args: RunArgs) -> Exit {
         driver: None,
     };
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
-        Box::new(ConsoleReporter::new(args.verbose).with_progress({
-            use std::io::IsTerminal;
-            progress_wanted(
-                std::io::stderr().is_terminal(),
-                std::env::var_os("CI").is_some(),
-                args.format == Format::Json && std::io::stdout().is_terminal(),
-            )
-        })),
-        Box::new(JunitReporter::new(&args.junit)),
-        Box::new(HtmlReporter::new(&args.html)),
+        Box::new(
+            ConsoleReporter::new(args.verbose, service.clauses()).with_progress({
+                use std::io::IsTerminal;
+                progress_wanted(
+                    std::io::stderr().is_terminal(),
+                    std::env::var_os("CI").is_some(),
+                    args.format == Format::Json && std::io::stdout().is_terminal(),
+                )
+            }),
+        ),
+        Box::new(JunitReporter::new(&args.junit, service.clauses())),
+        Box::new(HtmlReporter::new(&args.html, service.clone())),
         Box::new(ResultsReporter::new(&args.results)),
     ];
     if args.format == Format::Json {
@@ -227,81 +230,6 @@ pub fn run(args: RunArgs) -> Exit {
     })
 }
 
-/// `--endpoint`, else `AWS_ENDPOINT_URL_PROTON`, else `AWS_ENDPOINT_URL`, else the profile's
-/// `services` endpoint, else the embedded emulator. A host that is not loopback must be allowed
-/// explicitly.
-pub(super) fn resolve_target(args: &EndpointArgs) -> Result<Target, String> {
-    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let endpoint = args
-        .endpoint
-        .clone()
-        .or_else(|| from_env("AWS_ENDPOINT_URL_PROTON"))
-        .or_else(|| from_env("AWS_ENDPOINT_URL"))
-        .or_else(|| endpoint_from_profile(args.signing.profile.as_deref()));
-    let mut target = target_for(endpoint.as_deref(), &args.allow_endpoints)?;
-    let faults = args
-        .faults
-        .iter()
-        .map(|name| {
-            Fault::from_name(name).ok_or_else(|| {
-                format!(
-                    "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
-                )
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    match &mut target {
-        Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
-        Target::Endpoint(_) if !faults.is_empty() => {
-            return Err(
-                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint".into(),
-            );
-        }
-        Target::Endpoint(_) => {}
-    }
-    Ok(target)
-}
-
-/// The flags that make `run` meet the endpoint of these arguments again: the fault switches
-/// of the embedded emulator, or the endpoint's URL.
-pub(super) fn replay_flags(args: &EndpointArgs, target: &Target) -> Vec<String> {
-    match target {
-        Target::Embedded(_) => args.faults.iter().map(|f| format!("--fault {f}")).collect(),
-        Target::Endpoint(url) => vec![format!("--endpoint {url}")],
-    }
-}
-
-/// An endpoint URL (or none, or `embedded`) as a target; a host that is not loopback must be
-/// allowed explicitly.
-pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<Target, String> {
-    let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
-        return Ok(Target::Embedded(emulator::Config::default()));
-    };
-    if !endpoint.contains("://") {
-        return Err(format!(
-            "endpoint {endpoint:?} has no scheme; did you mean http://{endpoint} (or https://)?"
-        ));
-    }
-    let url = reqwest::Url::parse(endpoint)
-        .map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "endpoint {endpoint:?} must be an http:// or https:// URL"
-        ));
-    }
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_matches(['[', ']'])
-        .to_string();
-    if !is_loopback(endpoint) && !allowed.iter().any(|h| h == &host) {
-        return Err(format!(
-            "{host} is not a loopback address; to run against it, pass --allow-endpoint {host}"
-        ));
-    }
-    Ok(Target::Endpoint(endpoint.to_string()))
-}
-
 /// Eight base-36 characters from the clock and the process id: unique enough per run.
 pub(super) fn new_run_id() -> String {
     let nanos = SystemTime::now()
@@ -316,60 +244,6 @@ pub(super) fn new_run_id() -> String {
         n /= 36;
     }
     id
-}
-
-/// The signer, when requests are signed: on `--sign`, and by default for a non-loopback
-/// endpoint unless `--no-sign`. Credentials are loaded only then.
-pub(super) fn signer_for(
-    signing: &SigningArgs,
-    target: &Target,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Option<Arc<Signer>>, String> {
-    let remote = matches!(target, Target::Endpoint(url) if !is_loopback(url));
-    if !(signing.sign || (remote && !signing.no_sign)) {
-        return Ok(None);
-    }
-    let (profile, region) = (signing.profile.as_deref(), signing.region.as_deref());
-    runtime
-        .block_on(load_signer(profile, region))
-        .map(|s| Some(Arc::new(s)))
-        .map_err(|e| format!("requests must be signed, but {e}"))
-}
-
-#[cfg(feature = "aws")]
-async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, String> {
-    Signer::from_chain(profile, region).await
-}
-
-#[cfg(not(feature = "aws"))]
-async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
-    Err("this build has no AWS credential chain (built without the `aws` feature)".into())
-}
-
-/// The AWS config files' endpoint for Proton, if any.
-#[cfg(feature = "aws")]
-fn endpoint_from_profile(profile: Option<&str>) -> Option<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .ok()?;
-    runtime.block_on(proton_conform::client::profile_endpoint(profile))
-}
-
-#[cfg(not(feature = "aws"))]
-fn endpoint_from_profile(_profile: Option<&str>) -> Option<String> {
-    None
-}
-
-pub(super) fn is_loopback(url: &str) -> bool {
-    reqwest::Url::parse(url).ok().is_some_and(|u| {
-        let host = u
-            .host_str()
-            .unwrap_or_default()
-            .trim_matches(['[', ']'])
-            .to_string();
-        host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-    })
 }
 
 /// `K/N` with 1 <= K <= N.

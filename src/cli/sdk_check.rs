@@ -2,6 +2,8 @@
 //! emulator with the scenario's scripted faults; one report testcase per driver x scenario, and
 //! a driver x clause table written by the tool.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,12 +20,13 @@ use super::args::{SdkCheckArgs, Selection};
 use super::exit::Exit;
 use super::run::new_run_id;
 use super::select;
+use proton_conform::service::Service;
 
 const TABLE_START: &str = "<!-- sdk-table:start -->";
 const TABLE_END: &str = "<!-- sdk-table:end -->";
 
-pub fn sdk_check(args: SdkCheckArgs) -> Exit {
-    match check(&args) {
+pub fn sdk_check(args: SdkCheckArgs, service: &Arc<Service>) -> Exit {
+    match check(&args, service) {
         Ok(exit) => exit,
         Err((exit, message)) => {
             eprintln!("error: {message}");
@@ -32,7 +35,7 @@ pub fn sdk_check(args: SdkCheckArgs) -> Exit {
     }
 }
 
-fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
+fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, (Exit, String)> {
     let bad = |e: String| (Exit::BadInput, e);
     let root = std::env::current_dir().map_err(|e| bad(e.to_string()))?;
     let mut drivers = args
@@ -59,7 +62,7 @@ fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
         tags: Vec::new(),
         exclude_tags: Vec::new(),
     };
-    let loaded = select::load(&selection).map_err(bad)?;
+    let loaded = select::load(&selection, service).map_err(bad)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
         return Err(bad(format!(
@@ -90,6 +93,7 @@ fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
             .map(|s| for_driver(s, &driver.name))
             .collect();
         let config = RunConfig {
+            service: service.clone(),
             target: Target::Embedded(emulator::Config::default()),
             interrupt: None,
             snapshots: None,
@@ -105,7 +109,8 @@ fn check(args: &SdkCheckArgs) -> Result<Exit, (Exit, String)> {
             .map_err(|e| (Exit::CouldNotRun, e.0))?;
         results.append(&mut run);
     }
-    let summary = report(args, &results, started.elapsed()).map_err(|e| (Exit::CouldNotRun, e))?;
+    let summary =
+        report(args, service, &results, started.elapsed()).map_err(|e| (Exit::CouldNotRun, e))?;
     let table = table(&drivers, &results);
     eprintln!("{table}");
     // A scenario that errored says nothing about the client (a driver that could not run, an
@@ -151,13 +156,14 @@ fn for_driver(scenario: &Scenario, driver: &str) -> Scenario {
 /// durations add up to more).
 fn report(
     args: &SdkCheckArgs,
+    service: &Arc<Service>,
     results: &[ScenarioResult],
     elapsed: std::time::Duration,
 ) -> Result<Summary, String> {
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
-        Box::new(ConsoleReporter::new(args.verbose)),
-        Box::new(JunitReporter::new(&args.junit)),
-        Box::new(HtmlReporter::new(&args.html)),
+        Box::new(ConsoleReporter::new(args.verbose, service.clauses())),
+        Box::new(JunitReporter::new(&args.junit, service.clauses())),
+        Box::new(HtmlReporter::new(&args.html, service.clone())),
     ];
     let mut summary = Summary::default();
     let mut events = vec![Event::RunStarted {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use proton_conform::diagnostic::Diagnostic;
 use proton_conform::scenario::{Scenario, files};
+use proton_conform::service::Service;
 
 use super::args::Selection;
 
@@ -29,13 +30,13 @@ pub struct Checked {
 }
 
 /// Checks every file; keeps the selected ones parsed within [`KEEP_PARSED_BYTES`] of source.
-pub fn check(selection: &Selection) -> Result<Checked, String> {
-    read(selection, KEEP_PARSED_BYTES)
+pub fn check(selection: &Selection, service: &Service) -> Result<Checked, String> {
+    read(selection, service, KEEP_PARSED_BYTES)
 }
 
 /// Checks every file and keeps every selected scenario parsed.
-pub fn load(selection: &Selection) -> Result<Loaded, String> {
-    let checked = read(selection, usize::MAX)?;
+pub fn load(selection: &Selection, service: &Service) -> Result<Loaded, String> {
+    let checked = read(selection, service, usize::MAX)?;
     Ok(Loaded {
         scenarios: checked
             .selected
@@ -47,7 +48,7 @@ pub fn load(selection: &Selection) -> Result<Loaded, String> {
     })
 }
 
-fn read(selection: &Selection, keep_bytes: usize) -> Result<Checked, String> {
+fn read(selection: &Selection, service: &Service, keep_bytes: usize) -> Result<Checked, String> {
     let paths = if selection.paths.is_empty() {
         let corpus = PathBuf::from("scenarios");
         if !corpus.is_dir() {
@@ -69,7 +70,7 @@ fn read(selection: &Selection, keep_bytes: usize) -> Result<Checked, String> {
         files: found.len(),
     };
     let mut kept_bytes = 0usize;
-    files::load_batches(found, |path, loaded| match loaded {
+    files::load_batches(found, service, |path, loaded| match loaded {
         Ok(s) if selected(&s, selection) => {
             kept_bytes = kept_bytes.saturating_add(s.source.len());
             let file = s.file.clone();

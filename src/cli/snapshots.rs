@@ -1,6 +1,8 @@
 //! `proton-conform snapshots review|accept|reject|prune`, for people without cargo-insta. Each
 //! takes filters or paths, and the changing ones a `--dry-run`.
 
+use std::sync::Arc;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -9,8 +11,9 @@ use proton_conform::snapshot::{matches_up_to_renaming, parse_snap, pending_files
 
 use super::args::{SnapshotsAction, SnapshotsArgs};
 use super::exit::Exit;
+use proton_conform::service::Service;
 
-pub fn snapshots(args: SnapshotsArgs) -> Exit {
+pub fn snapshots(args: SnapshotsArgs, service: &Arc<Service>) -> Exit {
     let selected = |filters: &[String]| -> Vec<PathBuf> {
         pending_files(&args.dir)
             .into_iter()
@@ -35,7 +38,7 @@ pub fn snapshots(args: SnapshotsArgs) -> Exit {
             } else {
                 paths
             };
-            prune(&args.dir, &paths, dry_run)
+            prune(&args.dir, &paths, dry_run, service)
         }
     }
 }
@@ -119,7 +122,7 @@ fn normal(path: &Path) -> PathBuf {
 
 /// Stored snapshots of scenarios under `paths` that no `snapshot` step there produces any more
 /// (the step or the whole scenario is gone). Snapshots of scenarios elsewhere stay.
-fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool) -> Exit {
+fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool, service: &Service) -> Exit {
     let scenarios = match files::discover(paths) {
         Ok(s) => s,
         Err(e) => {
@@ -129,7 +132,9 @@ fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool) -> Exit {
     };
     let mut wanted = BTreeSet::new();
     for path in scenarios {
-        let Ok(s) = files::load(&path) else { continue };
+        let Ok(s) = files::load(&path, service) else {
+            continue;
+        };
         for step in s.setup.iter().chain(&s.steps).chain(&s.teardown) {
             if let Action::Snapshot { step } = &step.action {
                 wanted.insert((normal(Path::new(&s.file)), step.clone()));

@@ -85,6 +85,7 @@ impl Signer {
     pub async fn headers(
         &self,
         url: &str,
+        signing_name: &str,
         headers: &[(&str, String)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, String> {
@@ -98,7 +99,7 @@ impl Signer {
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
-            .name(&Model::get().metadata.signing_name)
+            .name(signing_name)
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()
@@ -125,11 +126,11 @@ impl Signer {
 /// A signer shared by every request of a run.
 pub type SharedSigner = Arc<Signer>;
 
-/// The endpoint the AWS configuration gives Proton: the profile's `services` section entry for
-/// `proton`, else the profile's `endpoint_url` (the SDKs' order after the environment
+/// The endpoint the AWS configuration gives a service: the profile's `services` section entry
+/// for it, else the profile's `endpoint_url` (the SDKs' order after the environment
 /// variables). Reads only the config files; `None` without any.
 #[cfg(feature = "aws")]
-pub async fn profile_endpoint(profile: Option<&str>) -> Option<String> {
+pub async fn profile_endpoint(model: &Model, profile: Option<&str>) -> Option<String> {
     let home = std::env::var("HOME").unwrap_or_default();
     let config_file =
         std::env::var("AWS_CONFIG_FILE").unwrap_or_else(|_| format!("{home}/.aws/config"));
@@ -144,10 +145,14 @@ pub async fn profile_endpoint(profile: Option<&str>) -> Option<String> {
         loader = loader.profile_name(p);
     }
     let config = loader.load().await;
+    let (service_id, variable) = (
+        model.metadata.config_key(),
+        model.metadata.endpoint_variable(),
+    );
     let key = aws_types::service_config::ServiceConfigKey::builder()
-        .service_id("proton")
+        .service_id(&service_id)
         .profile("endpoint_url")
-        .env("AWS_ENDPOINT_URL_PROTON")
+        .env(&variable)
         .build()
         .ok()?;
     config

@@ -46,6 +46,8 @@ pub struct RequestOptions {
 pub struct Client {
     http: reqwest::Client,
     endpoint: String,
+    /// The service's model: its protocol, target prefix and signing name.
+    model: std::sync::Arc<Model>,
     config: ClientConfig,
     /// When the next request may leave, under `max_rps`.
     next_slot: std::sync::Arc<tokio::sync::Mutex<Instant>>,
@@ -113,11 +115,16 @@ fn shared_http(connect_timeout: Duration) -> Result<reqwest::Client, String> {
 }
 
 impl Client {
-    pub fn new(endpoint: &str, config: ClientConfig) -> Result<Self, String> {
+    pub fn new(
+        endpoint: &str,
+        model: std::sync::Arc<Model>,
+        config: ClientConfig,
+    ) -> Result<Self, String> {
         let http = shared_http(config.timeout.min(Duration::from_secs(10)))?;
         Ok(Self {
             http,
             endpoint: endpoint.trim_end_matches('/').to_string(),
+            model,
             config,
             next_slot: std::sync::Arc::new(tokio::sync::Mutex::new(Instant::now())),
         })
@@ -125,6 +132,11 @@ impl Client {
 
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The model of the service this client calls.
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 
     /// A plain HTTP client sharing this one's connection pool, for the control API.
@@ -199,8 +211,8 @@ impl Client {
         let payload = serde_json::to_vec(body).unwrap_or_default();
         let url = format!("{}/", self.endpoint);
         let mut headers = vec![
-            ("content-type", "application/x-amz-json-1.0".to_string()),
-            ("x-amz-target", Model::get().target(operation)),
+            ("content-type", self.model.metadata.content_type()),
+            ("x-amz-target", self.model.target(operation)),
         ];
         let mut signed = Vec::new();
         if let Some(signer) = &self.config.signer {
@@ -215,7 +227,10 @@ impl Client {
                 })
                 .unwrap_or_default();
             headers.push(("host", host));
-            match signer.headers(&url, &headers, &payload).await {
+            match signer
+                .headers(&url, self.model.metadata.signing_name(), &headers, &payload)
+                .await
+            {
                 Ok(h) => signed = h,
                 Err(e) => return Outcome::Transport(TransportError::Connect(e)),
             }

@@ -1,9 +1,9 @@
-//! The coverage matrix: for each clause and each of the contract's 18 operations, how many
-//! scenarios check it; "n/a" where CONTRACT.md says the clause does not apply.
+//! The coverage matrix: for each clause and each operation the contract names, how many
+//! scenarios check it; "n/a" where the service pack says the clause does not apply.
 
 use serde::Serialize;
 
-use super::clauses::{CLAUSES, OPERATIONS, applies};
+use crate::service::Service;
 
 /// One cell of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -16,32 +16,35 @@ pub enum Cell {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Matrix {
-    pub operations: Vec<&'static str>,
-    pub rows: Vec<(&'static str, Vec<Cell>)>,
+    pub operations: Vec<String>,
+    pub rows: Vec<(String, Vec<Cell>)>,
 }
 
 impl Matrix {
     /// Builds the matrix from each scenario's `contract` and `operations`. G rows count every
     /// operation a scenario exercises.
     pub fn build<'a>(
+        service: &Service,
         scenarios: impl IntoIterator<Item = (&'a [String], &'a [String])> + Clone,
     ) -> Matrix {
-        let rows = CLAUSES
+        let operations = service.contract_operations();
+        let rows = service
+            .clauses()
             .iter()
             .map(|clause| {
-                let cells = OPERATIONS
+                let cells = operations
                     .iter()
                     .map(|op| {
-                        if !applies(clause.id, op) {
+                        if !service.applies(&clause.id, op) {
                             return Cell::NotApplicable;
                         }
-                        let general = clause.operations.is_empty();
+                        let general = clause.is_general();
                         let count = scenarios
                             .clone()
                             .into_iter()
                             .filter(|(contract, operations)| {
                                 operations.iter().any(|o| o == op)
-                                    && (general || contract.iter().any(|c| c == clause.id))
+                                    && (general || contract.contains(&clause.id))
                             })
                             .count();
                         if count == 0 {
@@ -51,21 +54,21 @@ impl Matrix {
                         }
                     })
                     .collect();
-                (clause.id, cells)
+                (clause.id.clone(), cells)
             })
             .collect();
         Matrix {
-            operations: OPERATIONS.to_vec(),
+            operations: operations.into_iter().map(str::to_string).collect(),
             rows,
         }
     }
 
-    pub fn gaps(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn gaps(&self) -> Vec<(&str, &str)> {
         let mut gaps = Vec::new();
         for (clause, cells) in &self.rows {
             for (op, cell) in self.operations.iter().zip(cells) {
                 if *cell == Cell::Gap {
-                    gaps.push((*clause, *op));
+                    gaps.push((clause.as_str(), op.as_str()));
                 }
             }
         }
@@ -105,7 +108,7 @@ mod tests {
     fn counts_applicable_cells_and_marks_gaps_and_na() {
         let contract = vec!["CT2".to_string()];
         let ops = vec!["CreateEnvironmentTemplateVersion".to_string()];
-        let m = Matrix::build([(contract.as_slice(), ops.as_slice())]);
+        let m = Matrix::build(&Service::proton(), [(contract.as_slice(), ops.as_slice())]);
         let row = |id: &str| m.rows.iter().find(|(c, _)| *c == id).unwrap().1.clone();
         let col = m
             .operations

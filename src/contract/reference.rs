@@ -42,43 +42,43 @@ pub enum BadToken {
 /// create filled, templates and environments by a name index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Call {
-    /// CreateEnvironmentTemplateVersion in the case's own template (CT1..CT6).
-    CreateVersion {
+    /// A create that takes a client token, in the case's own parent resource (CT1..CT6).
+    TokenCreate {
         token: Option<Token>,
         description: u8,
     },
     /// The same create, `copies` identical requests in flight at once, with a fresh token.
-    CreateVersionBurst {
+    TokenCreateBurst {
         token: Token,
         copies: u8,
     },
     /// A create whose answer is lost in transit, retried once with the same token.
-    CreateVersionLost {
+    TokenCreateLost {
         token: Token,
         description: u8,
     },
     /// A create with a token the model's pattern rejects.
-    CreateVersionBadToken {
+    TokenCreateBadToken {
         kind: BadToken,
     },
-    DeleteVersion {
+    TokenDelete {
         slot: usize,
     },
-    /// CreateEnvironmentTemplate, named by `name` (IC).
-    CreateTemplate {
+    /// A create idempotent by name, named by `name` (IC).
+    NamedCreate {
         name: u8,
         description: u8,
     },
-    UpdateTemplate {
+    NamedUpdate {
         name: u8,
         description: u8,
     },
-    DeleteTemplate {
+    NamedDelete {
         name: u8,
     },
     /// An environment's asynchronous delete, retried at once (AD1) and after it completed (AD2):
     /// creates the environment first if it never existed.
-    DeleteEnvironment {
+    AsyncDelete {
         name: u8,
     },
     Advance {
@@ -241,7 +241,7 @@ impl Model {
     /// Whether the contract and the profile decide `call`'s outcome in this state.
     pub fn allows(&self, call: &Call) -> bool {
         match call {
-            Call::CreateVersion {
+            Call::TokenCreate {
                 token: Some(token),
                 description,
             } => match self.tokens.get(token) {
@@ -256,20 +256,20 @@ impl Model {
                         && (!gone || b.description == *description)
                 }
             },
-            Call::CreateVersionBurst { token, .. } | Call::CreateVersionLost { token, .. } => {
+            Call::TokenCreateBurst { token, .. } | Call::TokenCreateLost { token, .. } => {
                 !self.tokens.contains_key(token)
             }
-            Call::DeleteVersion { slot } => *slot < self.slots.len(),
-            Call::CreateTemplate { name, .. } => {
+            Call::TokenDelete { slot } => *slot < self.slots.len(),
+            Call::NamedCreate { name, .. } => {
                 !matches!(self.templates.get(name), Some(Named::Deleted { .. }))
             }
-            Call::UpdateTemplate { name, .. } => {
+            Call::NamedUpdate { name, .. } => {
                 matches!(self.templates.get(name), Some(Named::Live { .. }))
             }
-            Call::CreateVersion { token: None, .. }
-            | Call::CreateVersionBadToken { .. }
-            | Call::DeleteTemplate { .. }
-            | Call::DeleteEnvironment { .. }
+            Call::TokenCreate { token: None, .. }
+            | Call::TokenCreateBadToken { .. }
+            | Call::NamedDelete { .. }
+            | Call::AsyncDelete { .. }
             | Call::Advance { .. } => true,
         }
     }
@@ -279,14 +279,12 @@ impl Model {
         let at = self.calls;
         self.calls += 1;
         match *call {
-            Call::CreateVersion { token, description } => {
-                self.create_version(at, token, description)
-            }
-            Call::CreateVersionBurst { token, .. } => {
+            Call::TokenCreate { token, description } => self.create_version(at, token, description),
+            Call::TokenCreateBurst { token, .. } => {
                 self.bind(token, 0, at);
                 Outcome::CreatedOnce
             }
-            Call::CreateVersionLost { token, description } => {
+            Call::TokenCreateLost { token, description } => {
                 // The lost request took effect; its retry (this call's answer) shows the resource.
                 self.bind(token, description, at);
                 if let Some(b) = self.tokens.get_mut(&token) {
@@ -294,24 +292,22 @@ impl Model {
                 }
                 Outcome::Succeeds
             }
-            Call::CreateVersionBadToken { .. } => Outcome::InvalidToken,
-            Call::DeleteVersion { slot } => match self.slots[slot].deleted {
+            Call::TokenCreateBadToken { .. } => Outcome::InvalidToken,
+            Call::TokenDelete { slot } => match self.slots[slot].deleted {
                 None => {
                     self.slots[slot].deleted = Some((self.now, at));
                     Outcome::Deleted
                 }
                 Some((when, by)) => self.repeated_delete(when, by),
             },
-            Call::CreateTemplate { name, description } => {
-                self.create_template(at, name, description)
-            }
-            Call::UpdateTemplate { name, .. } => {
+            Call::NamedCreate { name, description } => self.create_template(at, name, description),
+            Call::NamedUpdate { name, .. } => {
                 if let Some(Named::Live { modified, .. }) = self.templates.get_mut(&name) {
                     *modified = true;
                 }
                 Outcome::Updated
             }
-            Call::DeleteTemplate { name } => match self.templates.get(&name) {
+            Call::NamedDelete { name } => match self.templates.get(&name) {
                 None => Outcome::Empty,
                 Some(Named::Live { .. }) => {
                     self.templates.insert(
@@ -325,7 +321,7 @@ impl Model {
                 }
                 Some(Named::Deleted { at: when, by }) => self.repeated_delete(*when, *by),
             },
-            Call::DeleteEnvironment { name } => Outcome::AsyncDelete {
+            Call::AsyncDelete { name } => Outcome::AsyncDelete {
                 first_time: self.environments.insert(name, ()).is_none(),
             },
             Call::Advance { seconds } => {
@@ -490,7 +486,7 @@ mod tests {
     }
 
     fn create(t: Option<Token>, description: u8) -> Call {
-        Call::CreateVersion {
+        Call::TokenCreate {
             token: t,
             description,
         }
@@ -568,7 +564,7 @@ mod tests {
         let mut model = Model::new(Profile::strict());
         model.apply(&create(token(0), 0));
         assert_eq!(
-            model.apply(&Call::DeleteVersion { slot: 0 }),
+            model.apply(&Call::TokenDelete { slot: 0 }),
             Outcome::Deleted
         );
         assert!(!model.allows(&create(token(0), 1)));
@@ -601,23 +597,23 @@ mod tests {
     #[test]
     fn named_creates_follow_the_ic_table_and_the_profile() {
         let calls = [
-            Call::CreateTemplate {
+            Call::NamedCreate {
                 name: 0,
                 description: 0,
             },
-            Call::CreateTemplate {
+            Call::NamedCreate {
                 name: 0,
                 description: 0,
             },
-            Call::UpdateTemplate {
+            Call::NamedUpdate {
                 name: 0,
                 description: 2,
             },
-            Call::CreateTemplate {
+            Call::NamedCreate {
                 name: 0,
                 description: 0,
             },
-            Call::CreateTemplate {
+            Call::NamedCreate {
                 name: 0,
                 description: 1,
             },
@@ -631,17 +627,17 @@ mod tests {
     #[test]
     fn repeated_deletes_keep_metadata_for_an_hour_under_strict() {
         let calls = [
-            Call::DeleteTemplate { name: 1 },
-            Call::CreateTemplate {
+            Call::NamedDelete { name: 1 },
+            Call::NamedCreate {
                 name: 0,
                 description: 0,
             },
-            Call::DeleteTemplate { name: 0 },
-            Call::DeleteTemplate { name: 0 },
+            Call::NamedDelete { name: 0 },
+            Call::NamedDelete { name: 0 },
             Call::Advance { seconds: HOUR },
-            Call::DeleteTemplate { name: 0 },
+            Call::NamedDelete { name: 0 },
             Call::Advance { seconds: HOUR },
-            Call::DeleteTemplate { name: 0 },
+            Call::NamedDelete { name: 0 },
         ];
         let strict = run(Profile::strict(), &calls);
         assert_eq!(strict[0], Outcome::Empty);
@@ -668,7 +664,7 @@ mod tests {
             model.boundaries(),
             vec![TOKEN_STILL_VALID - HOUR, TOKEN_SURELY_EXPIRED - HOUR]
         );
-        model.apply(&Call::DeleteVersion { slot: 0 });
+        model.apply(&Call::TokenDelete { slot: 0 });
         model.apply(&Call::Advance {
             seconds: 10 * MINUTE,
         });
@@ -708,9 +704,9 @@ mod tests {
         let repeated_after = |seconds: u64| {
             let mut model = Model::new(Profile::strict());
             model.apply(&create(None, 0));
-            model.apply(&Call::DeleteVersion { slot: 0 });
+            model.apply(&Call::TokenDelete { slot: 0 });
             model.apply(&Call::Advance { seconds });
-            model.apply(&Call::DeleteVersion { slot: 0 })
+            model.apply(&Call::TokenDelete { slot: 0 })
         };
         let metadata = |o: &Outcome| matches!(o, Outcome::DeletedMetadata { .. });
         assert!(metadata(&repeated_after(30 * MINUTE)));

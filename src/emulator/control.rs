@@ -104,10 +104,7 @@ pub async fn set_faults(State(emulator): State<Arc<Emulator>>, body: Bytes) -> R
         emulator.faults.clear_injections();
     }
     if let Some(injection) = request.inject {
-        if crate::model::Model::get()
-            .operation(&injection.operation)
-            .is_none()
-        {
+        if emulator.model.operation(&injection.operation).is_none() {
             return bad_request(format!("unknown operation {:?}", injection.operation));
         }
         if injection.times == 0 {

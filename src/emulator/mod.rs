@@ -30,6 +30,9 @@ pub use ops::IMPLEMENTED;
 pub use sigv4::{TEST_ACCESS_KEY, TEST_SECRET_KEY, Verifier};
 pub use state::{Config, Emulator};
 
+/// The botocore model the emulator implements.
+pub const MODEL: &str = "proton-2020-07-20";
+
 /// The emulator's routes over shared state.
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::faults::{Fault, FaultSet, InjectedAction, Injection};
 use super::ops::{self, Ctx};
 use super::state::Emulator;
-use crate::model::{Model, Validators};
+use crate::model::Model;
 
 const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
@@ -249,7 +249,7 @@ fn decide(emulator: &Emulator, headers: &HeaderMap, bytes: &[u8], faults: FaultS
             return Handled::Answered(Err(e));
         }
     }
-    let (operation, input) = match parse_request(headers, bytes) {
+    let (operation, input) = match parse_request(&emulator.model, headers, bytes) {
         Ok(r) => r,
         Err(e) => return Handled::Answered(Err(e)),
     };
@@ -278,17 +278,17 @@ fn decide(emulator: &Emulator, headers: &HeaderMap, bytes: &[u8], faults: FaultS
 }
 
 /// The operation and input of a request, checked against the protocol and the model.
-fn parse_request(
+fn parse_request<'m>(
+    model: &'m Model,
     headers: &HeaderMap,
     bytes: &[u8],
-) -> Result<(&'static str, Map<String, Value>), ApiError> {
-    let model = Model::get();
+) -> Result<(&'m str, Map<String, Value>), ApiError> {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::unknown_operation("missing X-Amz-Target header"))?;
     let operation = target
-        .strip_prefix(model.metadata.target_prefix.as_str())
+        .strip_prefix(model.metadata.target_prefix.as_deref().unwrap_or_default())
         .and_then(|rest| rest.strip_prefix('.'))
         .and_then(|op| model.operations.get_key_value(op))
         .map(|(name, _)| name.as_str())
@@ -303,7 +303,7 @@ fn parse_request(
         )));
     }
     let input = parse_input(bytes)?;
-    let violations = Validators::global()
+    let violations = model
         .check_input(operation, &Value::Object(input.clone()))
         .map_err(ApiError::validation)?;
     if let Some(first) = violations.first() {

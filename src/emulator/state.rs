@@ -20,6 +20,7 @@ use super::ops::template_versions::TemplateVersion;
 use super::ops::templates::Template;
 use super::request_log::RequestLog;
 use super::tokens::TokenRegistry;
+use crate::model::Model;
 
 /// Settings of one emulator instance. Durations are in virtual seconds: wall time plus what the
 /// control API advanced. The scenarios' waits move the clock, so a status moves on only when a
@@ -245,6 +246,8 @@ impl Store {
 /// One emulator instance: what the router's handlers share.
 pub struct Emulator {
     pub config: Config,
+    /// The Proton model requests are checked against.
+    pub model: Arc<Model>,
     pub clock: Arc<dyn Clock>,
     pub faults: Faults,
     pub requests: RequestLog,
@@ -259,12 +262,20 @@ impl Emulator {
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Self {
         let seed = clock.now() as u64;
         Self {
+            model: Arc::new(Model::bundled(super::MODEL).expect("the bundled Proton model loads")),
             faults: Faults::new(config.faults),
             config,
             clock,
             requests: RequestLog::default(),
             store: Mutex::new(Store::new(seed)),
         }
+    }
+
+    /// The same emulator checking requests against an already loaded model (the runner's
+    /// instances share one, so its compiled schemas are compiled once).
+    pub fn with_model(mut self, model: Arc<Model>) -> Self {
+        self.model = model;
+        self
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {

@@ -18,7 +18,7 @@ use crate::contract::reference::{
 pub struct Abilities {
     /// The endpoint's clock can be moved (`/_conformance/clock`): clock advances are generated.
     pub clock: bool,
-    /// Environments' asynchronous deletes are generated (they deploy environments).
+    /// Asynchronous deletes are generated (their resources take a deployment to make).
     pub environments: bool,
 }
 
@@ -80,44 +80,42 @@ fn transitions(state: &State) -> BoxedStrategy<Call> {
         (
             8,
             (prop::option::weighted(0.85, token()), description.clone())
-                .prop_map(|(token, description)| Call::CreateVersion { token, description })
+                .prop_map(|(token, description)| Call::TokenCreate { token, description })
                 .boxed(),
         ),
         (
             1,
             (token(), 2u8..6)
-                .prop_map(|(token, copies)| Call::CreateVersionBurst { token, copies })
+                .prop_map(|(token, copies)| Call::TokenCreateBurst { token, copies })
                 .boxed(),
         ),
         (
             1,
             (token(), description.clone())
-                .prop_map(|(token, description)| Call::CreateVersionLost { token, description })
+                .prop_map(|(token, description)| Call::TokenCreateLost { token, description })
                 .boxed(),
         ),
         (
             1,
             select(vec![BadToken::TooLong, BadToken::Space])
-                .prop_map(|kind| Call::CreateVersionBadToken { kind })
+                .prop_map(|kind| Call::TokenCreateBadToken { kind })
                 .boxed(),
         ),
         (
             4,
             (0u8..2, description.clone())
-                .prop_map(|(name, description)| Call::CreateTemplate { name, description })
+                .prop_map(|(name, description)| Call::NamedCreate { name, description })
                 .boxed(),
         ),
         (
             2,
             (0u8..2, description)
-                .prop_map(|(name, description)| Call::UpdateTemplate { name, description })
+                .prop_map(|(name, description)| Call::NamedUpdate { name, description })
                 .boxed(),
         ),
         (
             2,
-            (0u8..3)
-                .prop_map(|name| Call::DeleteTemplate { name })
-                .boxed(),
+            (0u8..3).prop_map(|name| Call::NamedDelete { name }).boxed(),
         ),
     ];
     let slots = state.model.slots();
@@ -125,16 +123,14 @@ fn transitions(state: &State) -> BoxedStrategy<Call> {
         choices.push((
             3,
             (0..slots)
-                .prop_map(|slot| Call::DeleteVersion { slot })
+                .prop_map(|slot| Call::TokenDelete { slot })
                 .boxed(),
         ));
     }
     if state.abilities.environments {
         choices.push((
             1,
-            (0u8..2)
-                .prop_map(|name| Call::DeleteEnvironment { name })
-                .boxed(),
+            (0u8..2).prop_map(|name| Call::AsyncDelete { name }).boxed(),
         ));
     }
     if state.abilities.clock {

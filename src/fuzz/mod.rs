@@ -23,8 +23,11 @@ use crate::contract::reference::{Call, Model};
 use crate::event::Verdict;
 use crate::runner::{self, RunConfig, RunError, Target};
 use crate::scenario;
+use crate::service::Service;
 
 pub struct FuzzConfig {
+    /// The service whose pack says how abstract calls are written (`fuzz:`).
+    pub service: Arc<Service>,
     pub target: Target,
     pub profile: Profile,
     pub client: ClientConfig,
@@ -108,6 +111,12 @@ struct Shared {
 
 /// Runs the fuzzer. Must be called from within a multi-threaded tokio runtime.
 pub async fn fuzz(config: FuzzConfig) -> Result<FuzzReport, RunError> {
+    if config.service.pack.fuzz.is_none() {
+        return Err(RunError(format!(
+            "the {} pack does not say how to write fuzz cases (no `fuzz:` section)",
+            config.service.name()
+        )));
+    }
     let shared = Arc::new(Shared {
         config,
         handle: tokio::runtime::Handle::current(),
@@ -254,7 +263,8 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
                 calls.len(),
                 one_line(&failure.message),
             );
-            let scenario = render::render(
+            let scenario = render_case(
+                config,
                 &initial.model,
                 &calls,
                 &format!(
@@ -303,8 +313,8 @@ fn execute(
     // never meet an earlier run's resources on a shared endpoint.
     let n = shared.executions.fetch_add(1, Ordering::SeqCst);
     let file = format!("fuzz/seed-{}/execution-{n}.yaml", config.seed);
-    let text = render::render(initial, calls, &format!("fuzz execution {n}"), "");
-    let scenario = scenario::parse(&text, &file).map_err(|diagnostics| {
+    let text = render_case(config, initial, calls, &format!("fuzz execution {n}"), "");
+    let scenario = scenario::parse(&text, &file, &config.service).map_err(|diagnostics| {
         let first = diagnostics
             .first()
             .map(|d| d.message.clone())
@@ -314,6 +324,7 @@ fn execute(
         )))
     })?;
     let run = RunConfig {
+        service: config.service.clone(),
         target: config.target.clone(),
         interrupt: None,
         snapshots: None,
@@ -346,6 +357,24 @@ fn execute(
 }
 
 /// Where a counterexample is saved: `dir/seed-S.yaml`.
+/// A case as scenario text, in the words of the service's pack (checked present up front).
+fn render_case(
+    config: &FuzzConfig,
+    initial: &Model,
+    calls: &[Call],
+    name: &str,
+    header: &str,
+) -> String {
+    let Some(pack) = config.service.pack.fuzz.as_ref() else {
+        return String::new();
+    };
+    let model = &config.service.model;
+    let token_member = model
+        .idempotency_token_member(&pack.token_create.operation)
+        .unwrap_or_default();
+    render::render(pack, token_member, initial, calls, name, header)
+}
+
 pub fn counterexample_path(dir: &std::path::Path, seed: u64) -> PathBuf {
     dir.join(format!("seed-{seed}.yaml"))
 }

@@ -1,16 +1,18 @@
-//! The Proton service model: operations, shapes, waiters and paginators, embedded at compile
-//! time, and the JSON Schemas derived from them.
+//! Botocore service models: operations, shapes, waiters and paginators (the bundled ones
+//! embedded at compile time), and the JSON Schemas derived from them.
 
+mod bundled;
 mod schema;
 mod service;
 mod suggest;
 mod validate;
 mod waiters;
 
+pub use bundled::{BUNDLED_MODELS, ModelFiles};
 pub use schema::{Direction, shape_schema};
 pub use service::{Member, Metadata, Model, Operation, Shape, ShapeKind, ShapeRef};
 pub use suggest::closest;
-pub use validate::{SchemaViolation, Validators};
+pub use validate::SchemaViolation;
 pub use waiters::{Acceptor, AcceptorState, Matcher, Waiter};
 
 /// Errors any AWS JSON service may answer, whatever the operation declares (CONTRACT.md, G3).

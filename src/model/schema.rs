@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn strings_carry_length_pattern_and_enum() {
-        let m = Model::get();
+        let m = &Model::bundled("proton-2020-07-20").unwrap();
         let s = shape_schema(m, "CreateEnvironmentTemplateVersionInput", Direction::Input);
         assert_eq!(
             def(&s, "ClientToken"),
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn inputs_are_closed_and_outputs_open() {
-        let m = Model::get();
+        let m = &Model::bundled("proton-2020-07-20").unwrap();
         let input = shape_schema(m, "CreateEnvironmentTemplateInput", Direction::Input);
         let root = def(&input, "CreateEnvironmentTemplateInput");
         assert_eq!(root["additionalProperties"], false);
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn unions_take_exactly_one_member_and_lists_keep_bounds() {
-        let m = Model::get();
+        let m = &Model::bundled("proton-2020-07-20").unwrap();
         let s = shape_schema(m, "CreateEnvironmentTemplateVersionInput", Direction::Input);
         let source = def(&s, "TemplateVersionSourceInput");
         assert_eq!(source["minProperties"], 1);

@@ -1,15 +1,12 @@
-//! Typed view of botocore's service description, parsed once from the embedded file.
+//! Typed view of a botocore service description: metadata, operations, shapes, waiters,
+//! paginators, parsed from the files a service pack names.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::validate::Validators;
 use super::waiters::{Waiter, WaitersFile};
-
-const SERVICE_JSON: &str = include_str!("data/proton-2020-07-20.service.json");
-const WAITERS_JSON: &str = include_str!("data/proton-2020-07-20.waiters.json");
-const PAGINATORS_JSON: &str = include_str!("data/proton-2020-07-20.paginators.json");
 
 /// The whole model: protocol metadata, operations, shapes, waiters, paginators.
 #[derive(Debug)]
@@ -19,17 +16,65 @@ pub struct Model {
     pub shapes: BTreeMap<String, Shape>,
     pub waiters: BTreeMap<String, Waiter>,
     pub paginators: BTreeMap<String, Paginator>,
+    /// Compiled JSON Schemas of the shapes, compiled on first use.
+    pub(super) validators: Validators,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
     pub api_version: String,
-    pub json_version: String,
+    pub endpoint_prefix: String,
+    /// awsJson only: the `application/x-amz-json-X` version.
+    pub json_version: Option<String>,
+    /// `json`, `rest-json`, ...
     pub protocol: String,
     pub service_id: String,
-    pub signing_name: String,
-    pub target_prefix: String,
+    /// Absent in some models: the endpoint prefix signs then.
+    pub signing_name: Option<String>,
+    /// awsJson only: the `X-Amz-Target` prefix.
+    pub target_prefix: Option<String>,
+}
+
+impl Metadata {
+    /// The name requests are signed for (SigV4's service name).
+    pub fn signing_name(&self) -> &str {
+        self.signing_name
+            .as_deref()
+            .unwrap_or(&self.endpoint_prefix)
+    }
+
+    /// The protocol's name as AWS documents it (`awsJson1_0`, `restJson1`).
+    pub fn protocol_name(&self) -> String {
+        match (self.protocol.as_str(), self.json_version.as_deref()) {
+            ("json", Some(v)) => format!("awsJson{}", v.replace('.', "_")),
+            ("rest-json", _) => "restJson1".into(),
+            (other, _) => other.to_string(),
+        }
+    }
+
+    /// The request content type of an awsJson protocol.
+    pub fn content_type(&self) -> String {
+        format!(
+            "application/x-amz-json-{}",
+            self.json_version.as_deref().unwrap_or("1.0")
+        )
+    }
+
+    /// The service's key in the SDKs' configuration: the service id, lower case, spaces as
+    /// underscores (`services` sections of the config file).
+    pub fn config_key(&self) -> String {
+        self.service_id.to_ascii_lowercase().replace(' ', "_")
+    }
+
+    /// The environment variable the SDKs read for this service's endpoint
+    /// (`AWS_ENDPOINT_URL_<SERVICE_ID>`).
+    pub fn endpoint_variable(&self) -> String {
+        format!(
+            "AWS_ENDPOINT_URL_{}",
+            self.service_id.to_ascii_uppercase().replace(' ', "_")
+        )
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,30 +157,34 @@ struct ServiceFile {
     shapes: BTreeMap<String, Shape>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct PaginatorsFile {
     pagination: BTreeMap<String, Paginator>,
 }
 
 impl Model {
-    /// The embedded Proton model, parsed on first use.
-    pub fn get() -> &'static Model {
-        static MODEL: OnceLock<Model> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            // The files are compiled in and covered by tests: a parse failure is a build defect.
-            let service: ServiceFile =
-                serde_json::from_str(SERVICE_JSON).expect("embedded service model parses");
-            let waiters: WaitersFile =
-                serde_json::from_str(WAITERS_JSON).expect("embedded waiters parse");
-            let paginators: PaginatorsFile =
-                serde_json::from_str(PAGINATORS_JSON).expect("embedded paginators parse");
-            Model {
-                metadata: service.metadata,
-                operations: service.operations,
-                shapes: service.shapes,
-                waiters: waiters.waiters,
-                paginators: paginators.pagination,
-            }
+    /// The model from botocore's three files (the waiters and paginators files may be empty
+    /// strings: a service without them).
+    pub fn from_botocore(service: &str, waiters: &str, paginators: &str) -> Result<Model, String> {
+        let service: ServiceFile =
+            serde_json::from_str(service).map_err(|e| format!("the service model: {e}"))?;
+        let waiters: WaitersFile = if waiters.is_empty() {
+            WaitersFile::default()
+        } else {
+            serde_json::from_str(waiters).map_err(|e| format!("the waiters file: {e}"))?
+        };
+        let paginators: PaginatorsFile = if paginators.is_empty() {
+            PaginatorsFile::default()
+        } else {
+            serde_json::from_str(paginators).map_err(|e| format!("the paginators file: {e}"))?
+        };
+        Ok(Model {
+            metadata: service.metadata,
+            operations: service.operations,
+            shapes: service.shapes,
+            waiters: waiters.waiters,
+            paginators: paginators.pagination,
+            validators: Validators::default(),
         })
     }
 
@@ -149,7 +198,10 @@ impl Model {
 
     /// The `X-Amz-Target` header value for an operation.
     pub fn target(&self, operation: &str) -> String {
-        format!("{}.{}", self.metadata.target_prefix, operation)
+        match &self.metadata.target_prefix {
+            Some(prefix) => format!("{prefix}.{operation}"),
+            None => operation.to_string(),
+        }
     }
 
     /// The input structure of an operation, if it has one.
@@ -186,11 +238,22 @@ impl Model {
 mod tests {
     use super::*;
 
+    fn proton() -> Model {
+        Model::bundled("proton-2020-07-20").unwrap()
+    }
+
     #[test]
     fn loads_the_embedded_model() {
-        let m = Model::get();
-        assert_eq!(m.metadata.target_prefix, "AwsProton20200720");
-        assert_eq!(m.metadata.signing_name, "proton");
+        let m = proton();
+        assert_eq!(
+            m.metadata.target_prefix.as_deref(),
+            Some("AwsProton20200720")
+        );
+        assert_eq!(m.metadata.signing_name(), "proton");
+        assert_eq!(m.metadata.protocol_name(), "awsJson1_0");
+        assert_eq!(m.metadata.content_type(), "application/x-amz-json-1.0");
+        assert_eq!(m.metadata.endpoint_variable(), "AWS_ENDPOINT_URL_PROTON");
+        assert_eq!(m.metadata.config_key(), "proton");
         assert_eq!(m.operations.len(), 87);
         assert!(m.waiters.contains_key("EnvironmentDeployed"));
         assert!(m.paginators.contains_key("ListEnvironmentTemplates"));
@@ -198,7 +261,7 @@ mod tests {
 
     #[test]
     fn finds_idempotency_tokens_where_the_model_marks_them() {
-        let m = Model::get();
+        let m = proton();
         let mut with_token: Vec<&str> = m
             .operations
             .keys()
@@ -226,7 +289,7 @@ mod tests {
 
     #[test]
     fn knows_which_errors_an_operation_declares() {
-        let m = Model::get();
+        let m = proton();
         assert!(m.declares_error("CreateEnvironmentTemplate", "ConflictException"));
         assert!(!m.declares_error("ListEnvironmentTemplates", "ConflictException"));
         assert_eq!(

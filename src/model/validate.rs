@@ -1,5 +1,5 @@
 //! Compiled validators for every operation's input, output and error shapes, compiled on first
-//! use and cached for the life of the process.
+//! use and cached in the model they belong to.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,39 +31,41 @@ impl std::fmt::Display for SchemaViolation {
 
 /// A cache of compiled validators, keyed by shape and direction.
 #[derive(Default)]
-pub struct Validators {
+pub(super) struct Validators {
     compiled: Mutex<HashMap<(String, Direction), Arc<Validator>>>,
+}
+
+impl std::fmt::Debug for Validators {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Validators({} compiled)", self.lock().len())
+    }
 }
 
 /// How many violations a single check reports before it stops counting.
 const MAX_VIOLATIONS: usize = 20;
 
 impl Validators {
-    /// The process-wide cache.
-    pub fn global() -> &'static Validators {
-        static GLOBAL: std::sync::OnceLock<Validators> = std::sync::OnceLock::new();
-        GLOBAL.get_or_init(Validators::default)
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Direction), Arc<Validator>>> {
+        // A poisoned cache only means another thread panicked mid-insert; the map is still valid.
+        self.compiled.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
 
+impl Model {
     /// The compiled validator for a shape, compiling it on first use.
-    pub fn for_shape(&self, shape: &str, direction: Direction) -> Result<Arc<Validator>, String> {
+    pub fn validator(&self, shape: &str, direction: Direction) -> Result<Arc<Validator>, String> {
         let key = (shape.to_string(), direction);
-        if let Some(v) = self.lock().get(&key) {
+        if let Some(v) = self.validators.lock().get(&key) {
             return Ok(v.clone());
         }
-        let schema = shape_schema(Model::get(), shape, direction);
+        let schema = shape_schema(self, shape, direction);
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&schema)
             .map_err(|e| format!("schema for {shape} does not compile: {e}"))?;
         let validator = Arc::new(validator);
-        self.lock().insert(key, validator.clone());
+        self.validators.lock().insert(key, validator.clone());
         Ok(validator)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Direction), Arc<Validator>>> {
-        // A poisoned cache only means another thread panicked mid-insert; the map is still valid.
-        self.compiled.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Validates `document` against `shape`; an empty list means it conforms.
@@ -73,7 +75,7 @@ impl Validators {
         direction: Direction,
         document: &Value,
     ) -> Result<Vec<SchemaViolation>, String> {
-        let validator = self.for_shape(shape, direction)?;
+        let validator = self.validator(shape, direction)?;
         Ok(validator
             .iter_errors(document)
             .take(MAX_VIOLATIONS)
@@ -90,7 +92,7 @@ impl Validators {
         operation: &str,
         body: &Value,
     ) -> Result<Vec<SchemaViolation>, String> {
-        let op = Model::get()
+        let op = self
             .operation(operation)
             .ok_or_else(|| format!("unknown operation {operation}"))?;
         match &op.input {
@@ -105,7 +107,7 @@ impl Validators {
         operation: &str,
         body: &Value,
     ) -> Result<Vec<SchemaViolation>, String> {
-        let op = Model::get()
+        let op = self
             .operation(operation)
             .ok_or_else(|| format!("unknown operation {operation}"))?;
         match &op.output {
@@ -122,8 +124,7 @@ mod tests {
 
     #[test]
     fn every_operation_yields_compiling_schemas() {
-        let m = Model::get();
-        let v = Validators::default();
+        let m = Model::bundled("proton-2020-07-20").unwrap();
         let mut compiled = 0;
         for op in m.operations.values() {
             for (shape, dir) in [
@@ -131,12 +132,12 @@ mod tests {
                 (&op.output, Direction::Output),
             ] {
                 if let Some(shape) = shape {
-                    v.for_shape(&shape.shape, dir).unwrap();
+                    m.validator(&shape.shape, dir).unwrap();
                     compiled += 1;
                 }
             }
             for error in &op.errors {
-                v.for_shape(&error.shape, Direction::Output).unwrap();
+                m.validator(&error.shape, Direction::Output).unwrap();
             }
         }
         assert_eq!(m.operations.len(), 87);
@@ -145,7 +146,7 @@ mod tests {
 
     #[test]
     fn output_violations_name_the_path() {
-        let v = Validators::default();
+        let v = Model::bundled("proton-2020-07-20").unwrap();
         let bad =
             json!({"environmentTemplate": {"arn": "x", "createdAt": "yesterday", "name": "t"}});
         let violations = v.check_output("GetEnvironmentTemplate", &bad).unwrap();
@@ -160,7 +161,7 @@ mod tests {
 
     #[test]
     fn input_rejects_unknown_members_and_long_tokens() {
-        let v = Validators::default();
+        let v = Model::bundled("proton-2020-07-20").unwrap();
         let good =
             json!({"templateName": "t", "source": {"s3": {"bucket": "my-bundles", "key": "k"}}});
         assert!(

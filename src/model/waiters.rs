@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub(super) struct WaitersFile {
     pub(super) waiters: BTreeMap<String, Waiter>,
 }

@@ -13,12 +13,13 @@
 //!   was replaced by its placeholder, so the hash changes only when the wording does.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::{Map, Value, json};
 
 use crate::client::{Body, Exchange, Outcome};
-use crate::model::{Model, ShapeKind};
+use crate::model::ShapeKind;
+use crate::service::Service;
 
 /// Members that carry a client token, whatever their shape says.
 const TOKEN_MEMBERS: &[&str] = &["clientToken", "lastClientRequestToken"];
@@ -84,8 +85,11 @@ impl Rules {
 }
 
 /// Redaction state for one scenario: placeholders are numbered by role in order of first sight.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Redactor {
+    /// The model gives each value its shape (timestamps, sensitive members); the pack says
+    /// which members name resources.
+    service: Arc<Service>,
     run_prefix: String,
     rules: Rules,
     seen: HashMap<(String, String), usize>,
@@ -93,10 +97,13 @@ pub struct Redactor {
 }
 
 impl Redactor {
-    pub fn new(run_prefix: &str) -> Self {
+    pub fn new(service: Arc<Service>, run_prefix: &str) -> Self {
         Self {
+            service,
             run_prefix: run_prefix.to_string(),
-            ..Self::default()
+            rules: Rules::default(),
+            seen: HashMap::new(),
+            counts: HashMap::new(),
         }
     }
 
@@ -121,7 +128,8 @@ impl Redactor {
 
     /// The request and its answer as one redacted document.
     pub fn exchange(&mut self, exchange: &Exchange) -> Value {
-        let model = Model::get();
+        let service = self.service.clone();
+        let model = &service.model;
         let operation = model.operation(&exchange.operation);
         let input = operation
             .and_then(|o| o.input.as_ref())
@@ -148,7 +156,8 @@ impl Redactor {
 
     /// Redacts a value whose model shape is `shape` (when known), held by `member`.
     pub fn value(&mut self, value: &Value, shape: Option<&str>, member: Option<&str>) -> Value {
-        let model = Model::get();
+        let service = self.service.clone();
+        let model = &service.model;
         let def = shape.and_then(|s| model.shape(s));
         match value {
             Value::Object(map) => {
@@ -207,9 +216,11 @@ impl Redactor {
         if self.run_prefix.is_empty() {
             return false;
         }
-        ["name", "templateName", "environmentName"]
+        self.service
+            .pack
+            .resource_name_members
             .iter()
-            .find_map(|m| item.get(*m).and_then(Value::as_str))
+            .find_map(|m| item.get(m).and_then(Value::as_str))
             .is_some_and(|name| !name.contains(&self.run_prefix))
     }
 
@@ -338,9 +349,13 @@ pub fn placeholder_role(s: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    fn proton() -> Arc<Service> {
+        Arc::new(Service::proton())
+    }
+
     #[test]
     fn same_value_same_placeholder_by_role() {
-        let mut r = Redactor::new("pcrun1-abc");
+        let mut r = Redactor::new(proton(), "pcrun1-abc");
         let doc = json!({"environmentTemplate": {
             "arn": "arn:aws:proton:us-east-1:123456789012:environment-template/pcrun1-abc-tpl",
             "name": "pcrun1-abc-tpl",
@@ -357,7 +372,7 @@ mod tests {
         let sensitive = t["description"].as_str().unwrap().to_string();
         assert!(sensitive.starts_with("<sensitive:"), "{sensitive}");
         // Another run, another prefix: the same redacted document.
-        let mut other = Redactor::new("pcrun2-xyz");
+        let mut other = Redactor::new(proton(), "pcrun2-xyz");
         let doc2 =
             serde_json::from_str::<Value>(&doc.to_string().replace("pcrun1-abc", "pcrun2-xyz"))
                 .unwrap();
@@ -366,7 +381,7 @@ mod tests {
             a
         );
         // A real change to a sensitive member changes its hash.
-        let mut third = Redactor::new("pcrun1-abc");
+        let mut third = Redactor::new(proton(), "pcrun1-abc");
         let mut changed = doc.clone();
         changed["environmentTemplate"]["description"] = json!("made by someone else");
         let c = third.value(&changed, Some("GetEnvironmentTemplateOutput"), None);
@@ -375,7 +390,7 @@ mod tests {
 
     #[test]
     fn list_items_of_other_scenarios_are_left_out() {
-        let mut r = Redactor::new("pcrun-aaa");
+        let mut r = Redactor::new(proton(), "pcrun-aaa");
         let v = r.value(
             &json!({"templates": [{"name": "pcrun-aaa-t"}, {"name": "pcrun-bbb-t"}]}),
             None,
@@ -394,7 +409,7 @@ mod tests {
                 compiled: None,
             }],
         };
-        let mut r = Redactor::new("p").with_rules(rules);
+        let mut r = Redactor::new(proton(), "p").with_rules(rules);
         let v = r.value(&json!({"managementAccountId": "210987654321", "region": "eu-west-3", "buildId": "b-77", "other": "b-77"}), None, None);
         assert_eq!(
             v,
@@ -405,7 +420,7 @@ mod tests {
 
     #[test]
     fn tokens_and_ids_become_placeholders() {
-        let mut r = Redactor::new("p");
+        let mut r = Redactor::new(proton(), "p");
         let v = r.value(
             &json!({"clientToken": "abc", "id": "0f8fad5b-d9cb-469f-a165-70867728950e"}),
             None,
@@ -424,8 +439,8 @@ mod tests {
     fn equal_and_unequal_timestamps_redact_alike() {
         let doc = |created: f64, modified: f64| json!({"environmentTemplate": {"createdAt": created, "lastModifiedAt": modified}});
         let shape = Some("GetEnvironmentTemplateOutput");
-        let same = Redactor::new("p").value(&doc(1.5, 1.5), shape, None);
-        let apart = Redactor::new("p").value(&doc(1.5, 1.501), shape, None);
+        let same = Redactor::new(proton(), "p").value(&doc(1.5, 1.5), shape, None);
+        let apart = Redactor::new(proton(), "p").value(&doc(1.5, 1.501), shape, None);
         assert_eq!(same, apart);
         assert_eq!(same["environmentTemplate"]["createdAt"], TIMESTAMP);
     }
@@ -433,7 +448,7 @@ mod tests {
     #[test]
     fn messages_hash_the_same_whatever_per_run_values_they_quote() {
         let message = |token: &str, prefix: &str, id: &str| {
-            let mut r = Redactor::new(prefix);
+            let mut r = Redactor::new(proton(), prefix);
             r.value(&json!({"clientToken": token}), None, None);
             let text = format!(
                 "token {token} of {prefix}-t was used with other parameters for \
@@ -454,7 +469,7 @@ mod tests {
         assert!(a.as_str().unwrap().starts_with("<sensitive:"), "{a}");
         assert_eq!(a, b);
         // Other wording is another hash.
-        let mut r = Redactor::new("pcrun1");
+        let mut r = Redactor::new(proton(), "pcrun1");
         let other = r.value(
             &json!({"message": "token tok-run1-aaaa was never seen"}),
             Some("ValidationException"),
@@ -474,8 +489,8 @@ mod tests {
             ))),
             duration: std::time::Duration::ZERO,
         };
-        let a = Redactor::new("p").exchange(&exchange(4566));
-        assert_eq!(a, Redactor::new("p").exchange(&exchange(39211)));
+        let a = Redactor::new(proton(), "p").exchange(&exchange(4566));
+        assert_eq!(a, Redactor::new(proton(), "p").exchange(&exchange(39211)));
         assert!(!a.to_string().contains("4566"), "{a}");
     }
 
@@ -490,7 +505,7 @@ mod tests {
 
     #[test]
     fn only_timestamp_members_become_timestamps() {
-        let mut r = Redactor::new("p");
+        let mut r = Redactor::new(proton(), "p");
         let v = r.value(
             &json!({"maxResults": 5}),
             Some("ListEnvironmentTemplatesInput"),
@@ -501,7 +516,7 @@ mod tests {
 
     #[test]
     fn an_arn_role_is_its_resource_kind_in_letters_digits_and_dashes() {
-        let mut r = Redactor::new("p");
+        let mut r = Redactor::new(proton(), "p");
         let v = r.value(
             &json!("arn:aws:proton:us-east-1:123456789012:environment_template.v2/x"),
             None,
@@ -512,7 +527,7 @@ mod tests {
 
     #[test]
     fn no_prefix_changes_no_text_and_look_alikes_stay_as_they_are() {
-        let mut r = Redactor::new("");
+        let mut r = Redactor::new(proton(), "");
         assert_eq!(
             r.value(&json!("plain text"), None, None),
             json!("plain text")

@@ -9,10 +9,13 @@ use anstyle::{AnsiColor, Style};
 
 use super::Reporter;
 use super::render::render_problem;
+use crate::contract::Clause;
 use crate::event::{Event, ScenarioResult, Summary, Verdict};
 
 pub struct ConsoleReporter {
     verbose: bool,
+    /// The catalogue a failure's clause is explained from.
+    clauses: Vec<Clause>,
     /// Whether to draw a progress bar (see [`progress_wanted`]).
     show_progress: bool,
     /// A progress bar, on a terminal only; lines print above it.
@@ -29,9 +32,10 @@ pub struct ConsoleReporter {
 }
 
 impl ConsoleReporter {
-    pub fn new(verbose: bool) -> Self {
+    pub fn new(verbose: bool, clauses: &[Clause]) -> Self {
         Self {
             verbose,
+            clauses: clauses.to_vec(),
             show_progress: false,
             progress: None,
             pending: BTreeMap::new(),
@@ -215,7 +219,11 @@ impl Reporter for ConsoleReporter {
                                 r.file,
                                 r.name
                             );
-                            let _ = writeln!(err, "{}", render_problem(&r.file, problem));
+                            let _ = writeln!(
+                                err,
+                                "{}",
+                                render_problem(&r.file, problem, &self.clauses)
+                            );
                         }
                     }
                 }

@@ -6,21 +6,25 @@ use std::path::{Path, PathBuf};
 
 use super::Reporter;
 use super::render::render_problem;
+use std::sync::Arc;
+
 use crate::contract::clause_link;
-use crate::contract::{CLAUSES, OPERATIONS, applies};
 use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
+use crate::service::Service;
 
 pub struct HtmlReporter {
     path: PathBuf,
+    service: Arc<Service>,
     header: (String, String, String),
     results: Vec<ScenarioResult>,
     summary: Summary,
 }
 
 impl HtmlReporter {
-    pub fn new(path: &Path) -> Self {
+    pub fn new(path: &Path, service: Arc<Service>) -> Self {
         Self {
             path: path.to_path_buf(),
+            service,
             header: Default::default(),
             results: Vec::new(),
             summary: Summary::default(),
@@ -53,7 +57,13 @@ impl Reporter for HtmlReporter {
         let contract = contract_href(&self.path);
         std::fs::write(
             &self.path,
-            page(&self.header, &self.summary, &self.results, &contract),
+            page(
+                &self.service,
+                &self.header,
+                &self.summary,
+                &self.results,
+                &contract,
+            ),
         )
     }
 }
@@ -88,11 +98,16 @@ fn escape(text: &str) -> String {
 /// What the scenarios that check `clause` on `operation` found. A cell fails only where a
 /// failure names that clause on that operation; a scenario that failed elsewhere did not reach
 /// its other cells, so they show it as "not reached", neither passed nor failed.
-fn cell(results: &[ScenarioResult], clause: &str, operation: &str) -> (&'static str, String) {
-    if !applies(clause, operation) {
+fn cell(
+    service: &Service,
+    results: &[ScenarioResult],
+    clause: &str,
+    operation: &str,
+) -> (&'static str, String) {
+    if !service.applies(clause, operation) {
         return ("na", "n/a".into());
     }
-    let general = clause.starts_with('G');
+    let general = service.clause(clause).is_some_and(|c| c.is_general());
     let relevant: Vec<&ScenarioResult> = results
         .iter()
         .filter(|r| r.operations.iter().any(|o| o == operation))
@@ -138,6 +153,7 @@ fn names(problem: &Problem, clause: &str, operation: &str) -> bool {
 }
 
 fn page(
+    service: &Service,
     header: &(String, String, String),
     summary: &Summary,
     results: &[ScenarioResult],
@@ -171,20 +187,21 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
         profile = escape(profile),
         run_id = escape(run_id),
     );
-    for op in OPERATIONS {
+    let operations = service.contract_operations();
+    for op in &operations {
         let _ = write!(html, r#"<th class="op">{op}</th>"#);
     }
     html.push_str("</tr>\n");
-    for clause in CLAUSES {
+    for clause in service.clauses() {
         let _ = write!(
             html,
             r#"<tr><th title="{}"><a href="{}">{}</a></th>"#,
-            escape(clause.summary),
-            escape(&clause_link(contract_href, clause.id)),
+            escape(&clause.summary),
+            escape(&clause_link(contract_href, &clause.id)),
             clause.id
         );
-        for op in OPERATIONS {
-            let (class, text) = cell(results, clause.id, op);
+        for op in &operations {
+            let (class, text) = cell(service, results, &clause.id, op);
             let _ = write!(
                 html,
                 r#"<td class="{class}" data-clause="{}" data-operation="{op}">{text}</td>"#,
@@ -211,7 +228,7 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
                 r#"<section class="failure"><h3>{} — {}</h3><pre>{}</pre></section>"#,
                 r.verdict.label(),
                 escape(&r.name),
-                escape(&render_problem(&r.file, problem))
+                escape(&render_problem(&r.file, problem, service.clauses()))
             );
         }
     }
@@ -249,23 +266,24 @@ mod tests {
             "CreateEnvironmentTemplateVersion",
             "ListEnvironmentTemplateVersions",
         );
+        let proton = Service::proton();
         let results = vec![
             result(&["CT2", "CT3"], &[create, list], failed("CT3", create)),
             result(&["CT2"], &[create], Verdict::Passed),
         ];
-        assert_eq!(cell(&results, "CT3", create).0, "fail");
-        let (class, text) = cell(&results, "CT2", create);
+        assert_eq!(cell(&proton, &results, "CT3", create).0, "fail");
+        let (class, text) = cell(&proton, &results, "CT2", create);
         assert_eq!((class, text.as_str()), ("pass", "1 passed, 1 not reached"));
-        assert_eq!(cell(&results, "G2", create).0, "pass");
-        assert_eq!(cell(&results, "G2", list).0, "unreached");
+        assert_eq!(cell(&proton, &results, "G2", create).0, "pass");
+        assert_eq!(cell(&proton, &results, "G2", list).0, "unreached");
         // A failure that names two clauses at once (a step checking both) fails both.
         let both = vec![result(
             &["CT2", "CT3"],
             &[create],
             failed("CT2/CT3", create),
         )];
-        assert_eq!(cell(&both, "CT2", create).0, "fail");
-        assert_eq!(cell(&both, "CT3", create).0, "fail");
+        assert_eq!(cell(&proton, &both, "CT2", create).0, "fail");
+        assert_eq!(cell(&proton, &both, "CT3", create).0, "fail");
         // An error of the run (no clause) fails no clause.
         let errored = vec![result(
             &["CT2"],
@@ -274,12 +292,13 @@ mod tests {
                 problem: Problem::scenario_level("could not connect".into()),
             },
         )];
-        assert_eq!(cell(&errored, "CT2", create).0, "unreached");
+        assert_eq!(cell(&proton, &errored, "CT2", create).0, "unreached");
     }
 
     #[test]
     fn clause_names_link_to_the_contract() {
         let page = page(
+            &Service::proton(),
             &Default::default(),
             &Summary::default(),
             &[],

@@ -9,18 +9,21 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 
 use super::Reporter;
 use super::render::render_problem;
+use crate::contract::Clause;
 use crate::event::{Event, ScenarioResult, Verdict};
 
 pub struct JunitReporter {
     path: PathBuf,
+    clauses: Vec<Clause>,
     run: Option<(String, String, String)>,
     results: Vec<ScenarioResult>,
 }
 
 impl JunitReporter {
-    pub fn new(path: &Path) -> Self {
+    pub fn new(path: &Path, clauses: &[Clause]) -> Self {
         Self {
             path: path.to_path_buf(),
+            clauses: clauses.to_vec(),
             run: None,
             results: Vec::new(),
         }
@@ -46,7 +49,7 @@ impl Reporter for JunitReporter {
     fn finish(&mut self) -> std::io::Result<()> {
         let (run_id, endpoint, profile) = self.run.clone().unwrap_or_default();
         self.results.sort_by_key(|r| r.index);
-        let xml = junit_report(&self.results, &run_id, &endpoint, &profile)
+        let xml = junit_report(&self.results, &run_id, &endpoint, &profile, &self.clauses)
             .to_string()
             .map_err(std::io::Error::other)?;
         if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -62,6 +65,7 @@ pub fn junit_report(
     run_id: &str,
     endpoint: &str,
     profile: &str,
+    clauses: &[Clause],
 ) -> Report {
     let mut by_folder: BTreeMap<String, Vec<&ScenarioResult>> = BTreeMap::new();
     for r in results {
@@ -83,7 +87,7 @@ pub fn junit_report(
         let mut time = std::time::Duration::ZERO;
         for r in results {
             time += r.duration;
-            suite.add_test_case(test_case(r));
+            suite.add_test_case(test_case(r, clauses));
         }
         suite.set_time(time);
         report.add_test_suite(suite);
@@ -91,7 +95,7 @@ pub fn junit_report(
     report
 }
 
-fn test_case(r: &ScenarioResult) -> TestCase {
+fn test_case(r: &ScenarioResult, clauses: &[Clause]) -> TestCase {
     let status = match &r.verdict {
         Verdict::Passed => TestCaseStatus::success(),
         Verdict::Skipped { reason } => {
@@ -112,7 +116,7 @@ fn test_case(r: &ScenarioResult) -> TestCase {
             };
             s.set_message(message);
             s.set_type(problem.clause.as_deref().unwrap_or("harness"));
-            s.set_description(render_problem(&r.file, problem));
+            s.set_description(render_problem(&r.file, problem, clauses));
             s
         }
     };

@@ -2,12 +2,13 @@
 
 use std::fmt::Write as _;
 
+use crate::contract::Clause;
 use crate::diagnostic::Diagnostic;
 use crate::event::Problem;
 
 /// A problem as text: location with snippet, expected and actual, differences by path, and
-/// the exchange.
-pub fn render_problem(file: &str, problem: &Problem) -> String {
+/// the exchange. The clauses a failure names are explained from `clauses`.
+pub fn render_problem(file: &str, problem: &Problem, clauses: &[Clause]) -> String {
     let head = match &problem.clause {
         Some(clause) => format!("[{clause}] {}", problem.message),
         None => problem.message.clone(),
@@ -24,7 +25,7 @@ pub fn render_problem(file: &str, problem: &Problem) -> String {
     let diagnostic = Diagnostic::new(file, problem.pos, head).label(where_);
     let mut out = diagnostic.render(problem.source.as_deref());
     for id in problem.clause.iter().flat_map(|c| c.split('/')) {
-        if let Some(clause) = crate::contract::clause(id) {
+        if let Some(clause) = clauses.iter().find(|c| c.id == id) {
             let link = crate::contract::clause_link("CONTRACT.md", id);
             let _ = writeln!(out, "   = {id}: {} ({link})", clause.summary);
         }

@@ -3,11 +3,12 @@
 
 use serde_json::{Map, Value};
 
+use crate::model::Model;
 use crate::scenario::template::Bindings;
 use crate::scenario::{Action, Scenario};
 
 /// One line per step, in order: setup, steps, teardown.
-pub fn plan(scenario: &Scenario, run_id: &str) -> Vec<String> {
+pub fn plan(model: &Model, scenario: &Scenario, run_id: &str) -> Vec<String> {
     let mut bindings = Bindings::new(run_id, &scenario.file);
     for (name, node) in &scenario.vars {
         if let Ok(v) = bindings.expand_value(&node.to_json()) {
@@ -28,7 +29,7 @@ pub fn plan(scenario: &Scenario, run_id: &str) -> Vec<String> {
                         expand(&bindings, &p.to_json())
                     });
                     // As the real request carries it.
-                    super::execute::tag_with_run(operation, &mut body, &bindings.run_prefix);
+                    super::execute::tag_with_run(model, operation, &mut body, &bindings.run_prefix);
                     if let Some(id) = &step.id {
                         sent.insert(id.clone(), (operation.clone(), body.clone()));
                     }

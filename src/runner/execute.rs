@@ -13,14 +13,16 @@ use crate::check::{self, StepContext};
 use crate::client::{Client, Exchange, Outcome, RequestOptions, RetryPolicy, TransportError};
 use crate::contract::Profile;
 use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
-use crate::model::{Model, Validators};
+use crate::model::Model;
 use crate::redact::{self, Redactor};
 use crate::scenario::template::Bindings;
 use crate::scenario::{Action, ClientCall, Phase, Scenario, Step, When};
+use crate::service::Service;
 use crate::snapshot::{Outcome as SnapshotOutcome, SnapshotStore};
 
 /// What one scenario runs against.
 pub struct ScenarioEnv<'a> {
+    pub service: &'a Arc<Service>,
     pub client: &'a Client,
     /// Flips to true on Ctrl-C.
     pub interrupt: tokio::sync::watch::Receiver<bool>,
@@ -76,7 +78,7 @@ pub async fn run_scenario(
                 env,
                 scenario,
                 index,
-                redactor: Redactor::new(&bindings.run_prefix)
+                redactor: Redactor::new(env.service.clone(), &bindings.run_prefix)
                     .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
                 bindings,
                 requests: HashMap::new(),
@@ -159,9 +161,9 @@ fn missing_driver(env: &ScenarioEnv, scenario: &Scenario) -> Option<String> {
 pub const RUN_TAG: &str = "proton-conform:run";
 
 /// Adds the run tag to a create's `tags`; a retry sends the same body, so idempotency holds.
-pub(super) fn tag_with_run(operation: &str, body: &mut Value, run_prefix: &str) {
+pub(super) fn tag_with_run(model: &Model, operation: &str, body: &mut Value, run_prefix: &str) {
     let takes_tags = operation.starts_with("Create")
-        && Model::get()
+        && model
             .input_shape(operation)
             .is_some_and(|s| s.members.contains_key("tags"));
     let Some(object) = body.as_object_mut().filter(|_| takes_tags) else {
@@ -507,6 +509,7 @@ impl Execution<'_> {
             _ => false,
         };
         let ctx = StepContext {
+            model: &self.env.service.model,
             expect: &step.expect,
             profile: self.env.profile,
             default_clause: &self.default_clause,
@@ -735,7 +738,10 @@ impl Execution<'_> {
                 params,
                 timeout,
             } => {
-                let w = Model::get()
+                let w = self
+                    .env
+                    .service
+                    .model
                     .waiters
                     .get(waiter)
                     .cloned()
@@ -821,7 +827,12 @@ impl Execution<'_> {
                     Some(p) => self.bindings.expand_value(&p.to_json())?,
                     None => Value::Object(Map::new()),
                 };
-                tag_with_run(operation, &mut body, &self.bindings.run_prefix);
+                tag_with_run(
+                    &self.env.service.model,
+                    operation,
+                    &mut body,
+                    &self.bindings.run_prefix,
+                );
                 Ok((operation.clone(), body))
             }
             Action::Repeat { step: id, with } => {
@@ -854,7 +865,10 @@ impl Execution<'_> {
         operation: &str,
         body: &Value,
     ) -> Result<(), StepOutcome> {
-        let violations = Validators::global()
+        let violations = self
+            .env
+            .service
+            .model
             .check_input(operation, body)
             .map_err(|e| errored(self.problem(phase, step, Some(operation), e)))?;
         let message = match (violations.first(), step.invalid_request) {

@@ -28,6 +28,7 @@ use crate::contract::Profile;
 use crate::emulator;
 use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
 use crate::scenario::Scenario;
+use crate::service::Service;
 
 /// Where requests go.
 #[derive(Debug, Clone)]
@@ -48,6 +49,8 @@ impl Target {
 }
 
 pub struct RunConfig {
+    /// The service the scenarios call: its model and contract data.
+    pub service: Arc<Service>,
     pub target: Target,
     /// Set to true to interrupt the run: scenarios not started are skipped, running ones stop
     /// their steps and run their teardown.
@@ -84,7 +87,8 @@ where
     let config = Arc::new(config);
     let shared = match &config.target {
         Target::Endpoint(url) => {
-            let client = Client::new(url, config.client.clone()).map_err(RunError)?;
+            let client = Client::new(url, config.service.model.clone(), config.client.clone())
+                .map_err(RunError)?;
             let capabilities = Capabilities::discover(&client).await.map_err(RunError)?;
             Some(Arc::new((client, capabilities)))
         }
@@ -206,6 +210,7 @@ async fn run_one(
         .clone()
         .unwrap_or_else(|| tokio::sync::watch::channel(false).1);
     let env = ScenarioEnv {
+        service: &config.service,
         client,
         interrupt,
         capabilities,
@@ -244,12 +249,18 @@ async fn start_embedded(config: &RunConfig) -> Result<Embedded, String> {
     let Target::Embedded(emulator_config) = &config.target else {
         unreachable!("start_embedded is only called for the embedded target")
     };
-    let instance = Arc::new(emulator::Emulator::new(emulator_config.clone()));
+    let instance = Arc::new(
+        emulator::Emulator::new(emulator_config.clone()).with_model(config.service.model.clone()),
+    );
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let server = emulator::start(instance, addr)
         .await
         .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
-    let client = Client::new(&server.url(), config.client.clone())?;
+    let client = Client::new(
+        &server.url(),
+        config.service.model.clone(),
+        config.client.clone(),
+    )?;
     let capabilities = Capabilities::discover(&client).await?;
     Ok(Embedded {
         _server: server,

@@ -73,8 +73,8 @@ pub async fn wait(
             ));
         }
         // Every answer, however many, must keep the protocol and the model.
-        if let Err(f) =
-            check::check_protocol(&exchange).and_then(|()| check::check_schema(&exchange))
+        if let Err(f) = check::check_protocol(client.model(), &exchange)
+            .and_then(|()| check::check_schema(client.model(), &exchange))
         {
             return Err(WaitError::Failed(f, Some(exchange)));
         }

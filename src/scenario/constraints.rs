@@ -110,8 +110,11 @@ pub fn broken(
 /// Why a capture path like `environmentTemplateVersion.majorVersion` cannot exist in the shape
 /// `root` (an operation's output), if it cannot; paths that are more than member names and
 /// list indexes are left to run time.
-pub fn impossible_path(path: &str, root: &str) -> Option<(String, Option<String>)> {
-    let model = crate::model::Model::get();
+pub fn impossible_path(
+    model: &crate::model::Model,
+    path: &str,
+    root: &str,
+) -> Option<(String, Option<String>)> {
     let simple = |segment: &str| {
         let name = segment.split('[').next().unwrap_or("");
         !name.is_empty()

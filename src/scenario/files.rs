@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::ast::Scenario;
 use super::parse::{MAX_FILE_BYTES, parse};
 use crate::diagnostic::Diagnostic;
+use crate::service::Service;
 
 /// Folders under a scenario tree that hold something other than scenarios.
 const NOT_SCENARIOS: &[&str] = &["profiles", "sdk"];
@@ -43,7 +44,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads and parses one file; every problem comes back as a diagnostic naming the file.
-pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
+pub fn load(path: &Path, service: &Service) -> Result<Scenario, Vec<Diagnostic>> {
     let name = path.display().to_string();
     let fail = |message: String| vec![Diagnostic::new(&name, None, message)];
     let size = std::fs::metadata(path)
@@ -73,7 +74,7 @@ pub fn load(path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
             return Err(vec![d]);
         }
     };
-    parse(&text, &name)
+    parse(&text, &name, service)
 }
 
 /// Source bytes parsed per batch by [`load_batches`]: enough to keep every core busy, small
@@ -84,6 +85,7 @@ const BATCH_BYTES: u64 = 256 << 10;
 /// that drops what it does not keep holds at most one batch at a time.
 pub fn load_batches(
     paths: Vec<PathBuf>,
+    service: &Service,
     mut each: impl FnMut(PathBuf, Result<Scenario, Vec<Diagnostic>>),
 ) {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -95,7 +97,7 @@ pub fn load_batches(
             bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
             batch.push(path);
         }
-        let loaded = load_parallel(&batch, workers);
+        let loaded = load_parallel(&batch, service, workers);
         for (path, loaded) in batch.into_iter().zip(loaded) {
             each(path, loaded);
         }
@@ -103,15 +105,21 @@ pub fn load_batches(
 }
 
 /// Loads `paths` split into contiguous parts, one thread per part; results in input order.
-fn load_parallel(paths: &[PathBuf], workers: usize) -> Vec<Result<Scenario, Vec<Diagnostic>>> {
+fn load_parallel(
+    paths: &[PathBuf],
+    service: &Service,
+    workers: usize,
+) -> Vec<Result<Scenario, Vec<Diagnostic>>> {
     if workers <= 1 || paths.len() <= 1 {
-        return paths.iter().map(|p| load(p)).collect();
+        return paths.iter().map(|p| load(p, service)).collect();
     }
     let part = paths.len().div_ceil(workers);
     std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(part)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|p| load(p)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().map(|p| load(p, service)).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()
@@ -147,7 +155,7 @@ mod tests {
             paths.push(path);
         }
         let mut seen = Vec::new();
-        load_batches(paths.clone(), |path, loaded| {
+        load_batches(paths.clone(), &Service::proton(), |path, loaded| {
             seen.push((path, loaded.map(|s| s.name).map_err(|d| d.len())))
         });
         std::fs::remove_dir_all(&dir).unwrap();

@@ -17,6 +17,7 @@ use super::template::{MAX_EXPANSION_BYTES, Reference, Template};
 use crate::contract;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::model::{self, Model, ShapeKind};
+use crate::service::Service;
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -25,7 +26,7 @@ const MAX_DEPTH: usize = 64;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Parses and checks one scenario file's text.
-pub fn parse(source: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
+pub fn parse(source: &str, file: &str, service: &Service) -> Result<Scenario, Vec<Diagnostic>> {
     if source.len() > MAX_FILE_BYTES {
         return Err(vec![Diagnostic::new(
             file,
@@ -38,7 +39,7 @@ pub fn parse(source: &str, file: &str) -> Result<Scenario, Vec<Diagnostic>> {
     }
     let raw: RawScenario = serde_saphyr::from_str_with_options(source, yaml_options())
         .map_err(|e| vec![yaml_diagnostic(file, &e)])?;
-    let mut converter = Converter::new(file);
+    let mut converter = Converter::new(file, service);
     let scenario = converter.scenario(raw, source);
     if converter.diagnostics.is_empty() {
         Ok(scenario)
@@ -108,6 +109,7 @@ fn pos<T>(s: &Spanned<T>) -> Pos {
 
 struct Converter<'f> {
     file: &'f str,
+    service: &'f Service,
     diagnostics: Vec<Diagnostic>,
     /// Names a template may refer to at this point: variables, then earlier captures.
     defined: HashSet<String>,
@@ -124,9 +126,10 @@ struct Converter<'f> {
 }
 
 impl<'f> Converter<'f> {
-    fn new(file: &'f str) -> Self {
+    fn new(file: &'f str, service: &'f Service) -> Self {
         Self {
             file,
+            service,
             diagnostics: Vec::new(),
             defined: HashSet::new(),
             steps: HashMap::new(),
@@ -135,6 +138,10 @@ impl<'f> Converter<'f> {
             breaks_schema: false,
             var_lengths: HashMap::new(),
         }
+    }
+
+    fn model(&self) -> &'f Model {
+        &self.service.model
     }
 
     fn error(&mut self, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
@@ -223,7 +230,7 @@ impl<'f> Converter<'f> {
             })
             .collect();
         for op in claimed {
-            if Model::get().operation(&op.value).is_some() && !called.contains(&op.value) {
+            if self.model().operation(&op.value).is_some() && !called.contains(&op.value) {
                 let d = self.error(
                     pos(op),
                     format!(
@@ -241,19 +248,18 @@ impl<'f> Converter<'f> {
     }
 
     fn clause(&mut self, c: &Spanned<String>) {
-        if contract::clause(&c.value).is_none() {
-            let help = model::closest(&c.value, contract::CLAUSES.iter().map(|c| c.id));
+        let service = self.service;
+        if service.clause(&c.value).is_none() {
+            let ids: Vec<&str> = service.clauses().iter().map(|c| c.id.as_str()).collect();
+            let help = model::closest(&c.value, ids.iter().copied());
             let d = self.error(pos(c), format!("unknown contract clause `{}`", c.value));
             d.width = c.value.len();
-            d.label = Some(
-                "not a clause of CONTRACT.md (CT1..CT6, IC1..IC3, ID1..ID3, AD1, AD2, G1..G3)"
-                    .into(),
-            );
+            d.label = Some(format!("not a clause of CONTRACT.md ({})", ids.join(", ")));
             d.help = Some(match help {
                 Some(h) => format!(
                     "did you mean `{h}`? ({}: {})",
                     contract::clause_link("CONTRACT.md", h),
-                    contract::clause(h).map_or("", |c| c.summary)
+                    service.clause(h).map_or("", |c| c.summary.as_str())
                 ),
                 None => "the clauses are listed in CONTRACT.md".into(),
             });
@@ -261,13 +267,14 @@ impl<'f> Converter<'f> {
     }
 
     fn operation(&mut self, name: &str, at: Pos) -> bool {
-        let model = Model::get();
+        let model = self.model();
         if model.operation(name).is_some() {
             return true;
         }
         let help = model::closest(name, model.operations.keys().map(String::as_str));
+        let label = format!("not in the {} model", model.metadata.service_id);
         let d = self.error(at, format!("unknown operation `{name}`"));
-        d.label = Some("not in the Proton model".into());
+        d.label = Some(label);
         d.width = name.len();
         d.help = help.map(|h| format!("did you mean `{h}`?"));
         false
@@ -384,7 +391,7 @@ impl<'f> Converter<'f> {
             Some(e) => self.expect(e, operation.as_deref(), parallel),
             None => Expect::default(),
         };
-        let capture = self.captures(step.capture.as_ref(), output_shape(&action));
+        let capture = self.captures(step.capture.as_ref(), output_shape(self.model(), &action));
         if let Some(id) = &id {
             self.steps.insert(id.clone(), operation);
         }
@@ -502,7 +509,7 @@ impl<'f> Converter<'f> {
     fn params(&mut self, operation: &str, at: Pos, params: Option<&Node>) {
         let known = self.operation(operation, at);
         if let (true, Some(params)) = (known, params) {
-            self.members(params, &input_shape(operation), operation);
+            self.members(params, &input_shape(self.model(), operation), operation);
         }
         if let Some(params) = params {
             self.templates_in(params);
@@ -515,7 +522,7 @@ impl<'f> Converter<'f> {
         if let Some(with) = &step.with {
             if let Some(op) = &operation {
                 self.breaks_schema = step.invalid_request.unwrap_or(false);
-                self.partial_members(with, &input_shape(op), op);
+                self.partial_members(with, &input_shape(self.model(), op), op);
                 self.breaks_schema = false;
             }
             self.templates_in(with);
@@ -547,7 +554,7 @@ impl<'f> Converter<'f> {
 
     fn wait(&mut self, step: &RawStep) -> (Action, Option<String>) {
         let wait = step.wait.as_ref().expect("the action is wait");
-        let model = Model::get();
+        let model = self.model();
         let operation = match model.waiters.get(&wait.value) {
             Some(w) => {
                 self.params(&w.operation.clone(), pos(wait), step.params.as_ref());
@@ -679,7 +686,7 @@ impl<'f> Converter<'f> {
                     self.jmespath(path, value.pos);
                     if let Some((message, help)) = output
                         .as_deref()
-                        .and_then(|o| super::constraints::impossible_path(path, o))
+                        .and_then(|o| super::constraints::impossible_path(self.model(), path, o))
                     {
                         let d = self.error(value.pos, format!("capture `{}`: {message}", key.name));
                         d.help = help;
@@ -809,7 +816,7 @@ impl<'f> Converter<'f> {
     }
 
     fn error_type(&mut self, error: &Spanned<String>, operation: Option<&str>) {
-        let model = Model::get();
+        let model = self.model();
         let name = error.value.as_str();
         let known =
             model.error_shapes().any(|e| e == name) || model::PROTOCOL_ERRORS.contains(&name);
@@ -891,7 +898,7 @@ impl<'f> Converter<'f> {
     }
 
     fn members_of(&mut self, node: &Node, shape_name: &str, context: &str, complete: bool) {
-        let Some(shape) = Model::get().shape(shape_name) else {
+        let Some(shape) = self.model().shape(shape_name) else {
             return;
         };
         if node.as_str().is_some_and(|s| s.contains("${")) {
@@ -1035,18 +1042,18 @@ impl<'f> Converter<'f> {
 
 /// The output shape a step's answer has, for a `call` (a `repeat` answers as its original did,
 /// which the step's own operation says too).
-fn output_shape(action: &Action) -> Option<String> {
+fn output_shape(model: &Model, action: &Action) -> Option<String> {
     let Action::Call { operation, .. } = action else {
         return None;
     };
-    Model::get()
+    model
         .operation(operation)
         .and_then(|o| o.output.as_ref())
         .map(|o| o.shape.clone())
 }
 
-fn input_shape(operation: &str) -> String {
-    Model::get()
+fn input_shape(model: &Model, operation: &str) -> String {
+    model
         .operation(operation)
         .and_then(|o| o.input.as_ref())
         .map(|i| i.shape.clone())
@@ -1106,7 +1113,7 @@ mod tests {
     #[test]
     fn parsed_steps_hold_no_spare_capacity() {
         let src = "name: x\nsteps:\n  - call: ListEnvironmentTemplates\n  - call: ListEnvironmentTemplates\n  - call: ListEnvironmentTemplates\nteardown:\n  - call: ListEnvironmentTemplates\n";
-        let s = parse(src, "s.yaml").unwrap();
+        let s = parse(src, "s.yaml", &Service::proton()).unwrap();
         assert_eq!((s.steps.len(), s.steps.capacity()), (3, 3));
         assert_eq!((s.teardown.len(), s.teardown.capacity()), (1, 1));
     }
@@ -1114,10 +1121,10 @@ mod tests {
 
 #[cfg(test)]
 mod diagnostics_tests {
-    use super::parse;
+    use super::{Service, parse};
 
     fn errors(src: &str) -> Vec<String> {
-        match parse(src, "s.yaml") {
+        match parse(src, "s.yaml", &Service::proton()) {
             Ok(_) => vec![],
             Err(d) => d.iter().map(|d| d.render(Some(src))).collect(),
         }

@@ -159,7 +159,7 @@ pub async fn run_calls(
         if let Some(n) = reported {
             max_attempts = n;
         }
-        let target = format!("AwsProton20200720.{operation}");
+        let target = client.model().target(operation);
         let attempts = requests_since(client, since)
             .await?
             .0
@@ -215,7 +215,10 @@ async fn run_driver(
     let mut command = tokio::process::Command::new(program);
     command
         .args(args)
-        .env("AWS_ENDPOINT_URL_PROTON", client.endpoint())
+        .env(
+            client.model().metadata.endpoint_variable(),
+            client.endpoint(),
+        )
         .env("AWS_ENDPOINT_URL", client.endpoint())
         // Dummy credentials, and no user configuration that could change retries or endpoints.
         .env("AWS_ACCESS_KEY_ID", "AKIDPROTONCONFORM")

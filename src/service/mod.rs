@@ -1,0 +1,191 @@
+//! The service under test: its botocore model and its pack (the contract data the harness needs
+//! beyond the model). Built once per process and passed by reference to the parser, client,
+//! checks, redaction, runner, fuzzer and cleanup; nothing reaches it through a global.
+
+mod bundled;
+mod pack;
+
+pub use bundled::BUNDLED;
+pub use pack::{CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, fill};
+
+use std::sync::Arc;
+
+use crate::contract::Clause;
+use crate::model::Model;
+
+/// A service: the model, and the pack that says which clauses apply where.
+#[derive(Debug)]
+pub struct Service {
+    /// Shared with the embedded emulators a run starts, so schemas compile once.
+    pub model: Arc<Model>,
+    pub pack: Pack,
+}
+
+/// A pack that cannot be loaded: which one, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("service pack {pack}: {reason}")]
+pub struct PackError {
+    pub pack: String,
+    pub reason: String,
+}
+
+impl Service {
+    /// A pack shipped inside the binary, by name (`proton`).
+    pub fn bundled(name: &str) -> Result<Service, PackError> {
+        let found = BUNDLED.iter().find(|b| b.name == name).ok_or_else(|| {
+            let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
+            PackError {
+                pack: name.into(),
+                reason: format!("no such pack; the bundled packs are {}", names.join(", ")),
+            }
+        })?;
+        let fail = |reason: String| PackError {
+            pack: name.into(),
+            reason,
+        };
+        let pack = Pack::parse(found.pack).map_err(fail)?;
+        let model = Model::bundled(&pack.model).map_err(fail)?;
+        Service::new(model, pack).map_err(fail)
+    }
+
+    /// The default pack, AWS Proton. Its files are compiled in and tested: a failure to load
+    /// them is a build defect.
+    pub fn proton() -> Service {
+        Service::bundled("proton").expect("the bundled Proton pack loads")
+    }
+
+    /// Joins a model and a pack, checking that every operation the pack names is in the model.
+    pub fn new(model: Model, pack: Pack) -> Result<Service, String> {
+        let unknown: Vec<&str> = pack
+            .named_operations()
+            .filter(|op| model.operation(op).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            return Err(format!(
+                "names operations not in the model {}: {}",
+                pack.model,
+                unknown.join(", ")
+            ));
+        }
+        if let Some(fuzz) = &pack.fuzz
+            && model
+                .idempotency_token_member(&fuzz.token_create.operation)
+                .is_none()
+        {
+            return Err(format!(
+                "fuzz.token_create: {} has no idempotency token",
+                fuzz.token_create.operation
+            ));
+        }
+        for kind in &pack.cleanup {
+            let lists = std::iter::once(&kind.list).chain(kind.versions.iter().map(|v| &v.list));
+            for list in lists {
+                if !model
+                    .paginators
+                    .get(list)
+                    .is_some_and(|p| p.result_key.is_string())
+                {
+                    return Err(format!(
+                        "cleanup: {list} has no paginator with one result key"
+                    ));
+                }
+            }
+        }
+        for clause in &pack.clauses {
+            for group in &clause.applies_to {
+                if !pack.operation_groups.contains_key(group) {
+                    return Err(format!(
+                        "clause {} applies to an unknown group {group:?}",
+                        clause.id
+                    ));
+                }
+            }
+        }
+        Ok(Service {
+            model: Arc::new(model),
+            pack,
+        })
+    }
+
+    /// The pack's name (`proton`).
+    pub fn name(&self) -> &str {
+        &self.pack.name
+    }
+
+    pub fn clauses(&self) -> &[Clause] {
+        &self.pack.clauses
+    }
+
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.pack.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// Whether a clause applies to an operation (CONTRACT.md, "Where each clause applies").
+    pub fn applies(&self, clause_id: &str, operation: &str) -> bool {
+        self.clause(clause_id).is_some_and(|c| {
+            c.applies_to.is_empty()
+                || c.applies_to
+                    .iter()
+                    .any(|g| self.pack.group(g).iter().any(|o| o == operation))
+        })
+    }
+
+    /// The operations the contract names, in the coverage matrix's order.
+    pub fn contract_operations(&self) -> Vec<&str> {
+        self.pack
+            .coverage
+            .iter()
+            .flat_map(|g| self.pack.group(g))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicability_follows_the_contract() {
+        let s = Service::proton();
+        assert_eq!(s.clauses().len(), 17);
+        assert_eq!(s.contract_operations().len(), 18);
+        assert!(s.applies("CT2", "UpdateComponent"));
+        assert!(
+            !s.applies("CT4", "UpdateComponent"),
+            "n/a: an update creates nothing"
+        );
+        assert!(s.applies("CT4", "CreateServiceTemplateVersion"));
+        assert!(!s.applies("IC1", "CreateEnvironmentTemplateVersion"));
+        assert!(s.applies("G2", "ListEnvironmentTemplates"));
+        assert!(!s.applies("CT9", "ListEnvironmentTemplates"));
+    }
+
+    #[test]
+    fn a_pack_naming_an_operation_the_model_lacks_is_refused() {
+        let proton = Service::proton();
+        let text = crate::service::BUNDLED[0]
+            .pack
+            .replace("- DeleteService\n", "- DeleteServce\n");
+        let pack = Pack::parse(&text).unwrap();
+        let model = Model::bundled(&proton.pack.model).unwrap();
+        let err = Service::new(model, pack).unwrap_err();
+        assert!(err.contains("DeleteServce"), "{err}");
+        assert!(
+            Service::bundled("nope")
+                .unwrap_err()
+                .to_string()
+                .contains("proton")
+        );
+    }
+
+    #[test]
+    fn contract_md_has_a_section_for_every_clause() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRACT.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        for clause in Service::proton().clauses() {
+            let anchor = format!("<a id=\"{}\"></a>", clause.id.to_ascii_lowercase());
+            assert!(text.contains(&anchor), "CONTRACT.md has no {anchor}");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! A service pack's file: the contract data the model does not carry (which clauses apply to
+//! which operations, how to clean up, how the fuzzer writes its calls, which members name
+//! resources).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::contract::Clause;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub name: String,
+    /// The botocore model's uid (`proton-2020-07-20`).
+    pub model: String,
+    pub title: String,
+    pub operation_groups: BTreeMap<String, Vec<String>>,
+    /// The groups whose operations are the coverage matrix's columns, in order.
+    pub coverage: Vec<String>,
+    pub clauses: Vec<Clause>,
+    #[serde(default)]
+    pub resource_name_members: Vec<String>,
+    #[serde(default)]
+    pub cleanup: Vec<CleanupKind>,
+    pub fuzz: Option<FuzzPack>,
+}
+
+/// One kind of resource `cleanup` deletes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CleanupKind {
+    pub list: String,
+    /// One listing per entry (an operation whose list is split by a required filter).
+    #[serde(default = "one_empty_listing")]
+    pub list_params: Vec<Value>,
+    /// The member holding the resource's name (the run prefix is looked for there).
+    pub name: String,
+    pub delete: String,
+    /// The delete's input member <- the listed item's member.
+    pub key: BTreeMap<String, String>,
+    /// Polled until ResourceNotFoundException after the delete (asynchronous deletes).
+    pub gone: Option<String>,
+    /// Deleted first, each listed with the parent's name.
+    pub versions: Option<CleanupVersions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CleanupVersions {
+    pub list: String,
+    /// The list's input member that takes the parent's name.
+    pub parent: String,
+    pub delete: String,
+    pub key: BTreeMap<String, String>,
+}
+
+fn one_empty_listing() -> Vec<Value> {
+    vec![Value::Object(Default::default())]
+}
+
+/// How the fuzzer writes the reference model's abstract calls: operations and scenario text
+/// with `{{name}}` holes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuzzPack {
+    pub token_create: FuzzCall,
+    pub token_delete: FuzzCall,
+    pub token_list: FuzzCall,
+    pub token_vars: String,
+    pub token_setup: String,
+    pub token_teardown: String,
+    pub named: String,
+    pub named_create: FuzzCall,
+    pub named_update: FuzzCall,
+    pub named_delete: FuzzCall,
+    pub async_named: String,
+    pub async_delete: FuzzCall,
+    pub async_before: String,
+    pub async_after: String,
+    pub async_operations: Vec<String>,
+    pub async_vars: String,
+    pub async_setup: String,
+    pub async_teardown_each: String,
+    pub async_teardown: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuzzCall {
+    pub operation: String,
+    pub params: String,
+    pub capture: Option<String>,
+    /// For a list: the member holding the items.
+    pub items: Option<String>,
+}
+
+impl Pack {
+    pub fn parse(text: &str) -> Result<Pack, String> {
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The operations of a group (none for an unknown group).
+    pub fn group(&self, name: &str) -> &[String] {
+        self.operation_groups
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Every operation the pack names, for checking against the model.
+    pub fn named_operations(&self) -> impl Iterator<Item = &str> {
+        let groups = self.operation_groups.values().flatten();
+        let cleanup = self.cleanup.iter().flat_map(|k| {
+            let versions = k.versions.iter().flat_map(|v| [&v.list, &v.delete]);
+            [&k.list, &k.delete]
+                .into_iter()
+                .chain(&k.gone)
+                .chain(versions)
+        });
+        let fuzz = self.fuzz.iter().flat_map(|f| {
+            [
+                &f.token_create,
+                &f.token_delete,
+                &f.token_list,
+                &f.named_create,
+                &f.named_update,
+                &f.named_delete,
+                &f.async_delete,
+            ]
+            .map(|c| &c.operation)
+            .into_iter()
+            .chain(&f.async_operations)
+        });
+        groups.chain(cleanup).chain(fuzz).map(String::as_str)
+    }
+}
+
+/// `template` with each `{{name}}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    out
+}
