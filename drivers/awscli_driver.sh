@@ -1,7 +1,7 @@
 #!/bin/sh
 # proton-conform driver for the AWS CLI: one call of $PC_OPERATION_CLI with the JSON input
 # $PC_PARAMS. Prints {"outcome": "success" | "<ErrorType>"}. The CLI fills in clientToken.
-out=$(aws proton "$PC_OPERATION_CLI" --cli-input-json "$PC_PARAMS" --output json 2>&1)
+out=$(aws "${PC_SERVICE:-proton}" "$PC_OPERATION_CLI" --cli-input-json "$PC_PARAMS" --output json 2>&1)
 if [ $? -eq 0 ]; then
   echo '{"outcome": "success"}'
   exit 0

@@ -2,12 +2,12 @@
 //! JUnit and JSON alike:
 //!
 //! ```text
-//! error: unknown operation `CreateEnviromentTemplate`
+//! error: unknown operation `CreateWidgt`
 //!   --> scenarios/ct2.yaml:7:11
 //!    |
-//!  7 |   - call: CreateEnviromentTemplate
-//!    |           ^^^^^^^^^^^^^^^^^^^^^^^^ not in the Proton model
-//!    = help: did you mean `CreateEnvironmentTemplate`?
+//!  7 |   - call: CreateWidgt
+//!    |           ^^^^^^^^^^^ not in the Widgets model
+//!    = help: did you mean `CreateWidget`?
 //! ```
 
 use std::fmt::Write as _;

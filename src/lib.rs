@@ -1,5 +1,6 @@
-//! proton-conform: a contract-conformance harness for AWS idempotency contracts, AWS Proton's
-//! first (the default service pack).
+//! proton-conform: a contract-conformance harness for the idempotency contracts of AWS APIs.
+//! A service is a parameter: its botocore model and its pack of contract data (`src/packs/`);
+//! see ARCHITECTURE.md for the flow from scenario to report.
 
 pub mod check;
 pub mod cleanup;

@@ -63,11 +63,11 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
     let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
     let built = ["release", "debug"]
         .iter()
-        .any(|p| target.join(p).join("proton-sdk-driver").exists());
+        .any(|p| target.join(p).join("rust-sdk-driver").exists());
     if !built {
         assert!(
             !common::tools_required(),
-            "the Rust SDK driver is required but not built: cargo build -p proton-sdk-driver"
+            "the Rust SDK driver is required but not built: cargo build -p rust-sdk-driver"
         );
         eprintln!("skipped: the Rust SDK driver is not built");
         return;

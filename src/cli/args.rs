@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// The service pack: the model and contract data scenarios are checked against
-    #[arg(long, global = true, value_name = "NAME", default_value = "proton")]
+    #[arg(long, global = true, value_name = "NAME", default_value = proton_conform::service::DEFAULT)]
     pub service: String,
     #[command(subcommand)]
     pub command: Command,
@@ -307,7 +307,7 @@ pub struct ServeArgs {
     /// Virtual seconds environments and services take to deploy
     #[arg(long, default_value_t = 10)]
     pub deploy_seconds: u64,
-    /// Virtual seconds environments and services stay DELETE_IN_PROGRESS
+    /// Virtual seconds an asynchronous delete stays in progress
     #[arg(long, default_value_t = 10)]
     pub delete_seconds: u64,
     /// Verify SigV4 signatures, with the test credentials AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY

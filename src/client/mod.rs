@@ -1,5 +1,5 @@
-//! awsJson1_0 transport: builds Proton requests, sends them with reqwest, bounds them in time
-//! and size, and records what happened as an [`Exchange`].
+//! awsJson transport: builds a service's requests from its model, sends them with reqwest,
+//! bounds them in time and size, and records what happened as an [`Exchange`].
 
 mod decode;
 mod exchange;

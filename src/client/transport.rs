@@ -41,7 +41,7 @@ pub struct RequestOptions {
     pub lose_response: bool,
 }
 
-/// A Proton client for one endpoint.
+/// A client of one service at one endpoint.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,

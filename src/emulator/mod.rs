@@ -26,7 +26,7 @@ use tokio::sync::oneshot;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{CATALOGUE as FAULTS, Fault, FaultSet, InjectedAction, Injection};
-pub use ops::IMPLEMENTED;
+pub use ops::implemented;
 pub use sigv4::{TEST_ACCESS_KEY, TEST_SECRET_KEY, Verifier};
 pub use state::{Config, Emulator};
 

@@ -135,7 +135,7 @@ pub struct Store {
 }
 
 impl Store {
-    fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         Self {
             seed,
             ..Self::default()

@@ -166,7 +166,7 @@ impl Redactor {
                     .map(|(k, v)| {
                         let child = def.and_then(|d| match d.kind {
                             ShapeKind::Structure => d.members.get(k).map(|m| m.shape.as_str()),
-                            // The Proton model has no map shapes; other services' models do.
+                            // Some models have no map shapes; others do.
                             ShapeKind::Map => d.value.as_ref().map(|v| v.shape.as_str()),
                             _ => None,
                         });

@@ -21,6 +21,7 @@ pub fn file_schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(raw::RawScenario).to_value();
     schema["title"] = "proton-conform scenario".into();
     schema["description"] =
-        "A sequence of AWS Proton API calls and what their answers must be. See scenarios/README.md.".into();
+        "A sequence of AWS API calls and what their answers must be. See scenarios/README.md."
+            .into();
     schema
 }

@@ -2,9 +2,10 @@
 //! plain environment variables in, one JSON line out, so a driver is a few lines in any
 //! language:
 //!
-//! - in: `AWS_ENDPOINT_URL_PROTON` (and `AWS_ENDPOINT_URL`), dummy credentials, `AWS_REGION`,
-//!   `PC_OPERATION` (`CreateEnvironmentTemplateVersion`), `PC_OPERATION_CLI`
-//!   (`create-environment-template-version`), `PC_PARAMS` (the input as JSON);
+//! - in: `AWS_ENDPOINT_URL_<SERVICE ID>` (and `AWS_ENDPOINT_URL`), dummy credentials,
+//!   `AWS_REGION`, `PC_SERVICE` (the SDKs' name of the service, `boto3.client(NAME)`),
+//!   `PC_OPERATION` (`CreateWidget`), `PC_OPERATION_CLI` (`create-widget`), `PC_PARAMS` (the
+//!   input as JSON);
 //! - out: a last stdout line `{"outcome": "success"}` or `{"outcome": "<ErrorType>"}`, and
 //!   optionally `"max_attempts": N`, the SDK's retry policy as configured.
 
@@ -47,10 +48,10 @@ pub const SHIPPED: &[Shipped] = &[
     },
     Shipped {
         name: "rust",
-        command: &["target/release/proton-sdk-driver"],
+        command: &["target/release/rust-sdk-driver"],
         max_attempts: 3,
-        probe: &["test", "-x", "target/release/proton-sdk-driver"],
-        install: "cargo build -p proton-sdk-driver",
+        probe: &["test", "-x", "target/release/rust-sdk-driver"],
+        install: "cargo build -p rust-sdk-driver",
     },
 ];
 
@@ -129,7 +130,7 @@ impl Driver {
     }
 }
 
-/// `CreateEnvironmentTemplateVersion` as the AWS CLI spells it.
+/// An operation as the AWS CLI spells it (`CreateWidget`: `create-widget`).
 fn cli_name(operation: &str) -> String {
     let mut out = String::new();
     for (i, c) in operation.chars().enumerate() {
@@ -142,9 +143,11 @@ fn cli_name(operation: &str) -> String {
 }
 
 /// Makes `calls` separate calls with the driver, one run each, and returns what the endpoint
-/// logged for each: the attempts of that call, in order.
+/// logged for each: the attempts of that call, in order. `sdk_name` is the SDKs' name of the
+/// service (`PC_SERVICE`).
 pub async fn run_calls(
     client: &Client,
+    sdk_name: &str,
     driver: &Driver,
     operation: &str,
     params: &Value,
@@ -155,7 +158,7 @@ pub async fn run_calls(
     for _ in 0..calls {
         // Asking past the end returns no request, only the newest sequence number.
         let since = requests_since(client, i64::MAX as u64).await?.1;
-        let (outcome, reported) = run_driver(client, driver, operation, params).await?;
+        let (outcome, reported) = run_driver(client, sdk_name, driver, operation, params).await?;
         if let Some(n) = reported {
             max_attempts = n;
         }
@@ -204,6 +207,7 @@ async fn requests_since(client: &Client, since: u64) -> Result<(Vec<Value>, u64)
 
 async fn run_driver(
     client: &Client,
+    sdk_name: &str,
     driver: &Driver,
     operation: &str,
     params: &Value,
@@ -221,7 +225,7 @@ async fn run_driver(
         )
         .env("AWS_ENDPOINT_URL", client.endpoint())
         // Dummy credentials, and no user configuration that could change retries or endpoints.
-        .env("AWS_ACCESS_KEY_ID", "AKIDPROTONCONFORM")
+        .env("AWS_ACCESS_KEY_ID", "AKIDCONFORMDUMMY")
         .env("AWS_SECRET_ACCESS_KEY", "proton-conform-dummy-secret")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_PROFILE")
@@ -232,6 +236,7 @@ async fn run_driver(
         .env("AWS_REGION", "us-east-1")
         .env("AWS_DEFAULT_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("PC_SERVICE", sdk_name)
         .env("PC_OPERATION", operation)
         .env("PC_OPERATION_CLI", cli_name(operation))
         .env("PC_PARAMS", params.to_string())

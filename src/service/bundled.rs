@@ -1,6 +1,19 @@
 //! The service packs compiled into the binary (files in `src/packs/`); each names its model,
 //! one of the bundled botocore models.
 
+use super::Service;
+
+/// The pack `run` and every other command use unless told otherwise.
+pub const DEFAULT: &str = "proton";
+
+impl Service {
+    /// The default pack, AWS Proton. Its files are compiled in and tested: a failure to load
+    /// them is a build defect.
+    pub fn proton() -> Service {
+        Service::bundled("proton").expect("the bundled Proton pack loads")
+    }
+}
+
 /// One bundled pack: its name and its pack file.
 pub struct Bundled {
     pub name: &'static str,

@@ -5,7 +5,7 @@
 mod bundled;
 mod pack;
 
-pub use bundled::BUNDLED;
+pub use bundled::{BUNDLED, DEFAULT};
 pub use pack::{CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, fill};
 
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub struct PackError {
 }
 
 impl Service {
-    /// A pack shipped inside the binary, by name (`proton`).
+    /// A pack shipped inside the binary, by name.
     pub fn bundled(name: &str) -> Result<Service, PackError> {
         let found = BUNDLED.iter().find(|b| b.name == name).ok_or_else(|| {
             let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
@@ -46,12 +46,6 @@ impl Service {
         let pack = Pack::parse(found.pack).map_err(fail)?;
         let model = Model::bundled(&pack.model).map_err(fail)?;
         Service::new(model, pack).map_err(fail)
-    }
-
-    /// The default pack, AWS Proton. Its files are compiled in and tested: a failure to load
-    /// them is a build defect.
-    pub fn proton() -> Service {
-        Service::bundled("proton").expect("the bundled Proton pack loads")
     }
 
     /// Joins a model and a pack, checking that every operation the pack names is in the model.
@@ -107,7 +101,7 @@ impl Service {
         })
     }
 
-    /// The pack's name (`proton`).
+    /// The pack's name.
     pub fn name(&self) -> &str {
         &self.pack.name
     }

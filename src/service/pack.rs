@@ -13,9 +13,11 @@ use crate::contract::Clause;
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     pub name: String,
-    /// The botocore model's uid (`proton-2020-07-20`).
+    /// The botocore model's uid (`<service>-<api version>`).
     pub model: String,
     pub title: String,
+    /// What boto3 and the AWS CLI call the service (`boto3.client(NAME)`, `aws NAME ...`).
+    pub sdk_name: String,
     pub operation_groups: BTreeMap<String, Vec<String>>,
     /// The groups whose operations are the coverage matrix's columns, in order.
     pub coverage: Vec<String>,

@@ -1,0 +1,58 @@
+//! `client` steps: the SDK under test makes its calls through a driver; the request log shows
+//! what it sent.
+
+use super::*;
+
+impl Execution<'_> {
+    /// `client`: the driver makes its calls; the request log shows what it sent.
+    pub(super) async fn client_calls(
+        &mut self,
+        phase: Phase,
+        step: &Step,
+        call: &ClientCall,
+    ) -> Result<(), StepOutcome> {
+        let started = Instant::now();
+        let Some(driver) = self.env.driver else {
+            let message = "no client driver for a `client` step".to_string();
+            return Err(errored(self.problem(phase, step, None, message)));
+        };
+        let params = match &call.params {
+            Some(p) => self.bindings.expand_value(&p.to_json()),
+            None => Ok(Value::Object(Default::default())),
+        }
+        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        let (records, max_attempts) = crate::sdk::run_calls(
+            self.env.client,
+            &self.env.service.pack.sdk_name,
+            driver,
+            &call.operation,
+            &params,
+            call.calls,
+        )
+        .await
+        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        let summary: Vec<String> = records
+            .iter()
+            .map(|r| format!("{} attempt(s), {}", r.attempts.len(), r.outcome))
+            .collect();
+        self.record(
+            phase,
+            step,
+            None,
+            started.elapsed(),
+            format!(
+                "client {} via {}: {}",
+                call.operation,
+                driver.name,
+                summary.join("; ")
+            ),
+        );
+        crate::sdk::check_calls(&records, &call.expect, max_attempts).map_err(|f| {
+            let mut p = self.problem(phase, step, Some(&call.operation), f.message);
+            p.clause = Some(f.clause);
+            p.expected = f.expected;
+            p.actual = f.actual;
+            failed(p)
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! `snapshot` steps: an earlier exchange, redacted, against the stored snapshot.
+
+use super::*;
+
+impl Execution<'_> {
+    /// `snapshot`: the redacted exchange of an earlier step against its stored snapshot.
+    pub(super) fn snapshot(
+        &mut self,
+        phase: Phase,
+        step: &Step,
+        target: &str,
+    ) -> Result<(), StepOutcome> {
+        let Some(store) = self.env.snapshots else {
+            self.record(
+                phase,
+                step,
+                None,
+                Duration::ZERO,
+                "not run: snapshots are off for this run".into(),
+            );
+            return Ok(());
+        };
+        let Some(exchange) = self.exchanges.get(target) else {
+            let message = format!("step `{target}` has no recorded exchange to snapshot");
+            return Err(errored(self.problem(phase, step, None, message)));
+        };
+        let document = self.redactor.exchange(exchange);
+        let outcome = store
+            .check(&self.scenario.file, target, document)
+            .map_err(|e| errored(self.problem(phase, step, None, e)))?;
+        self.record(
+            phase,
+            step,
+            None,
+            Duration::ZERO,
+            format!(
+                "snapshot {target}: {}",
+                match &outcome {
+                    SnapshotOutcome::Matched => "matches the stored one".to_string(),
+                    SnapshotOutcome::Written(p) => format!("written to {}", p.display()),
+                    SnapshotOutcome::Missing { path, .. } =>
+                        format!("{} is missing", path.display()),
+                    SnapshotOutcome::Mismatch {
+                        path, differences, ..
+                    } => format!(
+                        "differs from {} in {} member(s)",
+                        path.display(),
+                        differences.len()
+                    ),
+                }
+            ),
+        );
+        let pending = |p: &Option<std::path::PathBuf>| {
+            p.as_ref()
+                .map(|p| format!("; the new one is pending in {}", p.display()))
+                .unwrap_or_default()
+        };
+        let mut problem = match outcome {
+            SnapshotOutcome::Matched | SnapshotOutcome::Written(_) => return Ok(()),
+            SnapshotOutcome::Missing { path, pending: p } => self.problem(
+                phase,
+                step,
+                None,
+                format!(
+                    "no snapshot {} yet (record it with --update-snapshots){}",
+                    path.display(),
+                    pending(&p)
+                ),
+            ),
+            SnapshotOutcome::Mismatch {
+                path,
+                differences,
+                pending: p,
+            } => {
+                let mut problem = self.problem(
+                    phase,
+                    step,
+                    None,
+                    format!(
+                        "`{target}` differs from {}: {} member(s), first {}{}",
+                        path.display(),
+                        differences.len(),
+                        differences[0],
+                        pending(&p)
+                    ),
+                );
+                problem.differences = differences;
+                problem
+            }
+        };
+        problem.clause = Some("snapshot".into());
+        Err(failed(problem))
+    }
+}
