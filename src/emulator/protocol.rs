@@ -262,10 +262,11 @@ fn decide(emulator: &Emulator, headers: &HeaderMap, bytes: &[u8], faults: FaultS
         config: &emulator.config,
         faults,
     };
+    let token_member = emulator.model.idempotency_token_member(operation);
     let result = {
         let mut store = emulator.store();
         store.sweep(ctx.now);
-        ops::dispatch(operation, &mut store, &ctx, &input).unwrap_or_else(|| {
+        ops::dispatch(operation, token_member, &mut store, &ctx, &input).unwrap_or_else(|| {
             Err(ApiError::unknown_operation(format!(
                 "{operation} is in the Proton model but not implemented by this emulator"
             )))

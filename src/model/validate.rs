@@ -13,7 +13,7 @@ use super::service::Model;
 /// One way a JSON document breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaViolation {
-    /// JSON pointer into the document (`/environmentTemplate/arn`); empty for the root.
+    /// JSON pointer into the document (`/widget/arn`); empty for the root.
     pub path: String,
     pub message: String,
 }

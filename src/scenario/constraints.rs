@@ -107,7 +107,7 @@ pub fn broken(
     found
 }
 
-/// Why a capture path like `environmentTemplateVersion.majorVersion` cannot exist in the shape
+/// Why a capture path like `widget.version` cannot exist in the shape
 /// `root` (an operation's output), if it cannot; paths that are more than member names and
 /// list indexes are left to run time.
 pub fn impossible_path(

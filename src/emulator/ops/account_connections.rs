@@ -8,29 +8,16 @@
 
 use serde_json::{Map, Value, json};
 
-use super::idempotency::{TokenCheck, check_token, remember_token, repeated_delete};
-use super::input::{idempotency_params, optional_str, required_str, tags_of};
+use super::idempotency::repeated_delete;
+use super::input::{optional_str, required_str, tags_of};
 use super::paging::listing;
-use super::{Ctx, OpResult};
+use super::{Ctx, Done, OpResult};
 use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
+use crate::emulator::state::records::Connection;
 use crate::emulator::state::{ResourceKey, Store};
 
-const OPERATION: &str = "CreateEnvironmentAccountConnection";
 const COPIED: &[&str] = &["roleArn", "codebuildRoleArn", "componentRoleArn"];
-
-#[derive(Debug, Clone)]
-pub struct Connection {
-    pub id: String,
-    pub arn: String,
-    pub environment_name: String,
-    pub management_account_id: String,
-    pub environment_account_id: String,
-    pub requested_at: Millis,
-    pub last_modified_at: Millis,
-    pub status: &'static str,
-    pub fields: Map<String, Value>,
-}
 
 impl Connection {
     fn detail(&self) -> Value {
@@ -61,18 +48,15 @@ fn live<'a>(store: &'a Store, id: &str) -> Result<&'a Connection, ApiError> {
     })
 }
 
-pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    let params = idempotency_params(input, Some("clientToken"));
-    let token = optional_str(input, "clientToken");
-    let answer_for = |s: &Store, k: &ResourceKey| match k {
-        ResourceKey::Connection(id) => s.connections.get(id).map(Connection::answer),
+/// The answer for the connection a token names, while it exists.
+pub fn current(store: &Store, key: &ResourceKey, _now: Millis) -> Option<Value> {
+    match key {
+        ResourceKey::Connection(id) => store.connections.get(id).map(Connection::answer),
         _ => None,
-    };
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, OPERATION, token, &params, answer_for)
-    {
-        return answer;
     }
+}
+
+pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> Done {
     required_str(input, "roleArn")?;
     let id = store.new_uuid();
     let connection = Connection {
@@ -94,15 +78,7 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     let answer = connection.answer();
     store.tags.insert(connection.arn.clone(), tags_of(input));
     store.connections.insert(id.clone(), connection);
-    remember_token(
-        store,
-        ctx,
-        OPERATION,
-        token,
-        params,
-        ResourceKey::Connection(id),
-    );
-    Ok(answer)
+    Ok((answer, ResourceKey::Connection(id)))
 }
 
 pub fn get(store: &mut Store, _ctx: &Ctx, input: &Map<String, Value>) -> OpResult {

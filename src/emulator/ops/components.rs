@@ -9,33 +9,18 @@
 
 use serde_json::{Map, Value, json};
 
-use super::deployments::{self, Target};
-use super::idempotency::{TokenCheck, check_token, remember_token};
-use super::input::{idempotency_params, optional_str, required_str, tags_of};
+use super::deployments;
+use super::input::{optional_str, required_str, tags_of};
 use super::paging::listing;
-use super::services::live_instance;
-use super::{Ctx, OpResult, finished_async_delete};
+use super::service_instances::live_instance;
+use super::{Ctx, Done, OpResult, finished_async_delete};
 use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
+use crate::emulator::state::records::Component;
+use crate::emulator::state::records::Target;
 use crate::emulator::state::{ResourceKey, Store};
-
-#[derive(Debug, Clone)]
-pub struct Component {
-    pub name: String,
-    pub arn: String,
-    pub created_at: Millis,
-    pub last_modified_at: Millis,
-    pub environment_name: String,
-    pub service_name: Option<String>,
-    pub service_instance_name: Option<String>,
-    pub description: Option<String>,
-    pub service_spec: Option<String>,
-    pub deployment: String,
-    pub deletion: Option<Deletion>,
-    pub last_client_request_token: Option<String>,
-}
 
 impl Component {
     fn detail(&self, store: &Store, now: Millis) -> Value {
@@ -94,26 +79,17 @@ fn live<'a>(store: &'a Store, name: &str) -> Result<&'a Component, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("component {name} not found")))
 }
 
-fn answer_for(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
+pub fn answer_for(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
     let ResourceKey::Component(name) = key else {
         return None;
     };
     store.components.get(name).map(|c| c.answer(store, now))
 }
 
-pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    const OPERATION: &str = "CreateComponent";
+pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> Done {
     let name = required_str(input, "name")?;
-    let params = idempotency_params(input, Some("clientToken"));
     let token = optional_str(input, "clientToken");
     let now = ctx.now;
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, OPERATION, token, &params, |s, k| {
-            answer_for(s, k, now)
-        })
-    {
-        return answer;
-    }
     if store.components.contains_key(name) {
         return Err(ApiError::conflict(format!(
             "component {name} already exists"
@@ -158,34 +134,17 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     let answer = component.answer(store, now);
     store.components.insert(name.to_string(), component);
     store.tags.insert(arn, tags_of(input));
-    remember_token(
-        store,
-        ctx,
-        OPERATION,
-        token,
-        params,
-        ResourceKey::Component(name.to_string()),
-    );
-    Ok(answer)
+    Ok((answer, ResourceKey::Component(name.to_string())))
 }
 
 pub fn get(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
     Ok(live(store, required_str(input, "name")?)?.answer(store, ctx.now))
 }
 
-pub fn update(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    const OPERATION: &str = "UpdateComponent";
+pub fn update(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> Done {
     let name = required_str(input, "name")?;
-    let params = idempotency_params(input, Some("clientToken"));
     let token = optional_str(input, "clientToken");
     let now = ctx.now;
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, OPERATION, token, &params, |s, k| {
-            answer_for(s, k, now)
-        })
-    {
-        return answer;
-    }
     let component = live(store, name)?;
     if component.deletion.is_some() {
         return Err(ApiError::conflict(format!(
@@ -215,15 +174,7 @@ pub fn update(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     component.last_modified_at = now;
     component.last_client_request_token = token.map(str::to_string);
     let answer = live(store, name)?.answer(store, now);
-    remember_token(
-        store,
-        ctx,
-        OPERATION,
-        token,
-        params,
-        ResourceKey::Component(name.to_string()),
-    );
-    Ok(answer)
+    Ok((answer, ResourceKey::Component(name.to_string())))
 }
 
 pub fn delete(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {

@@ -11,27 +11,7 @@ use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::lifecycle::Rollout;
 use crate::emulator::state::Store;
-
-/// What a deployment deploys.
-#[derive(Debug, Clone, Default)]
-pub struct Target {
-    pub resource_type: &'static str,
-    pub arn: String,
-    pub created_at: Millis,
-    pub environment_name: String,
-    pub service_name: Option<String>,
-    pub service_instance_name: Option<String>,
-    pub component_name: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DeploymentRecord {
-    pub arn: String,
-    /// Order of starting, which breaks ties between deployments started in one millisecond.
-    pub sequence: u64,
-    pub rollout: Rollout,
-    pub target: Target,
-}
+use crate::emulator::state::records::{DeploymentRecord, Target};
 
 /// Starts a deployment of `target`; `previous` is the target's current deployment, if any.
 pub fn start(store: &mut Store, ctx: &Ctx, target: Target, previous: Option<&str>) -> String {

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::deployments::{self, Target};
+use super::deployments;
 use super::idempotency::named_retry;
 use super::input::{idempotency_params, optional_str, required_str, tags_of, version_part};
 use super::paging::listing;
@@ -20,6 +20,8 @@ use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
+use crate::emulator::state::records::Environment;
+use crate::emulator::state::records::Target;
 use crate::emulator::state::{Store, TemplateKind};
 
 /// Members copied from the request into the detail as they are.
@@ -31,21 +33,6 @@ const COPIED: &[&str] = &[
     "componentRoleArn",
     "environmentAccountConnectionId",
 ];
-
-#[derive(Debug, Clone)]
-pub struct Environment {
-    pub name: String,
-    pub arn: String,
-    pub created_at: Millis,
-    pub template_name: String,
-    pub major: u32,
-    pub minor: u32,
-    pub fields: Map<String, Value>,
-    pub deployment: String,
-    pub deletion: Option<Deletion>,
-    pub request: Value,
-    pub modified: bool,
-}
 
 impl Environment {
     pub fn detail(&self, store: &Store, now: Millis) -> Value {

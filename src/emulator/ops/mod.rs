@@ -9,6 +9,7 @@ pub mod environments;
 mod idempotency;
 mod input;
 mod paging;
+pub mod service_instances;
 pub mod services;
 pub mod template_versions;
 pub mod templates;
@@ -18,7 +19,7 @@ use serde_json::{Map, Value, json};
 use super::clock::Millis;
 use super::error::ApiError;
 use super::faults::{Fault, FaultSet};
-use super::state::{Config, Store, TemplateKind};
+use super::state::{Config, ResourceKey, Store, TemplateKind};
 
 /// What every operation sees besides the store.
 pub struct Ctx<'a> {
@@ -52,153 +53,248 @@ fn finished_async_delete(ctx: &Ctx, what: &str) -> OpResult {
 /// One operation's handler: the store, the request's context, its validated input.
 type Handler = fn(&mut Store, &Ctx, &Map<String, Value>) -> OpResult;
 
+/// What an operation with a client token does once the token check lets it through: the
+/// answer, and the resource the token will name.
+pub type Done = Result<(Value, ResourceKey), ApiError>;
+type TokenHandler = fn(&mut Store, &Ctx, &Map<String, Value>) -> Done;
+
+/// The answer for the resource a token names, while it exists (CT5: else the token binds
+/// nothing).
+type Current = fn(&Store, &ResourceKey, Millis) -> Option<Value>;
+
+/// How an operation is served: as is, or wrapped in the client-token check and remember
+/// steps (CT1..CT6), keyed by the model's idempotency-token member.
+enum Op {
+    Plain(Handler),
+    Token(TokenHandler, Current),
+}
+
 use TemplateKind::{Environment as Env, Service as Svc};
 use template_versions as tv;
 
 /// Every implemented operation and its handler: one table serves dispatch and the list of
 /// what is implemented.
-const OPERATIONS: &[(&str, Handler)] = &[
-    ("CreateEnvironmentTemplate", |s, c, i| {
-        templates::create(Env, s, c, i)
-    }),
-    ("GetEnvironmentTemplate", |s, c, i| {
-        templates::get(Env, s, c, i)
-    }),
-    ("UpdateEnvironmentTemplate", |s, c, i| {
-        templates::update(Env, s, c, i)
-    }),
-    ("DeleteEnvironmentTemplate", |s, c, i| {
-        templates::delete(Env, s, c, i)
-    }),
-    ("ListEnvironmentTemplates", |s, c, i| {
-        templates::list(Env, s, c, i)
-    }),
-    ("CreateServiceTemplate", |s, c, i| {
-        templates::create(Svc, s, c, i)
-    }),
-    ("GetServiceTemplate", |s, c, i| templates::get(Svc, s, c, i)),
-    ("UpdateServiceTemplate", |s, c, i| {
-        templates::update(Svc, s, c, i)
-    }),
-    ("DeleteServiceTemplate", |s, c, i| {
-        templates::delete(Svc, s, c, i)
-    }),
-    ("ListServiceTemplates", |s, c, i| {
-        templates::list(Svc, s, c, i)
-    }),
-    ("CreateEnvironmentTemplateVersion", |s, c, i| {
-        tv::create(Env, s, c, i)
-    }),
-    ("GetEnvironmentTemplateVersion", |s, c, i| {
-        tv::get(Env, s, c, i)
-    }),
-    ("UpdateEnvironmentTemplateVersion", |s, c, i| {
-        tv::update(Env, s, c, i)
-    }),
-    ("DeleteEnvironmentTemplateVersion", |s, c, i| {
-        tv::delete(Env, s, c, i)
-    }),
-    ("ListEnvironmentTemplateVersions", |s, c, i| {
-        tv::list(Env, s, c, i)
-    }),
-    ("CreateServiceTemplateVersion", |s, c, i| {
-        tv::create(Svc, s, c, i)
-    }),
-    ("GetServiceTemplateVersion", |s, c, i| tv::get(Svc, s, c, i)),
-    ("UpdateServiceTemplateVersion", |s, c, i| {
-        tv::update(Svc, s, c, i)
-    }),
-    ("DeleteServiceTemplateVersion", |s, c, i| {
-        tv::delete(Svc, s, c, i)
-    }),
-    ("ListServiceTemplateVersions", |s, c, i| {
-        tv::list(Svc, s, c, i)
-    }),
-    ("CreateEnvironment", |s, c, i| environments::create(s, c, i)),
-    ("GetEnvironment", |s, c, i| environments::get(s, c, i)),
-    ("UpdateEnvironment", |s, c, i| environments::update(s, c, i)),
-    ("DeleteEnvironment", |s, c, i| environments::delete(s, c, i)),
-    ("ListEnvironments", |s, c, i| environments::list(s, c, i)),
-    ("CancelEnvironmentDeployment", |s, c, i| {
-        environments::cancel_deployment(s, c, i)
-    }),
-    ("CreateService", |s, c, i| services::create(s, c, i)),
-    ("GetService", |s, c, i| services::get(s, c, i)),
-    ("UpdateService", |s, c, i| services::update(s, c, i)),
-    ("DeleteService", |s, c, i| services::delete(s, c, i)),
-    ("ListServices", |s, c, i| services::list(s, c, i)),
-    ("CreateServiceInstance", |s, c, i| {
-        services::create_instance(s, c, i)
-    }),
-    ("GetServiceInstance", |s, c, i| {
-        services::get_instance(s, c, i)
-    }),
-    ("UpdateServiceInstance", |s, c, i| {
-        services::update_instance(s, c, i)
-    }),
-    ("ListServiceInstances", |s, c, i| {
-        services::list_instances(s, c, i)
-    }),
-    ("CancelServiceInstanceDeployment", |s, c, i| {
-        services::cancel_instance_deployment(s, c, i)
-    }),
-    ("UpdateServicePipeline", |s, c, i| {
-        services::update_pipeline(s, c, i)
-    }),
-    ("CancelServicePipelineDeployment", |s, c, i| {
-        services::cancel_pipeline_deployment(s, c, i)
-    }),
-    ("CreateEnvironmentAccountConnection", |s, c, i| {
-        account_connections::create(s, c, i)
-    }),
-    ("GetEnvironmentAccountConnection", |s, c, i| {
-        account_connections::get(s, c, i)
-    }),
-    ("AcceptEnvironmentAccountConnection", |s, c, i| {
-        account_connections::accept(s, c, i)
-    }),
-    ("RejectEnvironmentAccountConnection", |s, c, i| {
-        account_connections::reject(s, c, i)
-    }),
-    ("DeleteEnvironmentAccountConnection", |s, c, i| {
-        account_connections::delete(s, c, i)
-    }),
-    ("ListEnvironmentAccountConnections", |s, c, i| {
-        account_connections::list(s, c, i)
-    }),
-    ("CreateComponent", |s, c, i| components::create(s, c, i)),
-    ("GetComponent", |s, c, i| components::get(s, c, i)),
-    ("UpdateComponent", |s, c, i| components::update(s, c, i)),
-    ("DeleteComponent", |s, c, i| components::delete(s, c, i)),
-    ("ListComponents", |s, c, i| components::list(s, c, i)),
-    ("CancelComponentDeployment", |s, c, i| {
-        components::cancel_deployment(s, c, i)
-    }),
-    ("GetDeployment", |s, c, i| deployments::get(s, c, i)),
-    ("ListDeployments", |s, c, i| deployments::list(s, c, i)),
-    ("TagResource", |s, c, i| account::tag(s, c, i)),
-    ("UntagResource", |s, c, i| account::untag(s, c, i)),
-    ("ListTagsForResource", |s, c, i| account::list_tags(s, c, i)),
-    ("GetResourcesSummary", |s, c, i| {
-        account::resources_summary(s, c, i)
-    }),
-    ("GetAccountSettings", |s, c, i| {
-        account::get_settings(s, c, i)
-    }),
-    ("UpdateAccountSettings", |s, c, i| {
-        account::update_settings(s, c, i)
-    }),
+const OPERATIONS: &[(&str, Op)] = &[
+    (
+        "CreateEnvironmentTemplate",
+        Op::Plain(|s, c, i| templates::create(Env, s, c, i)),
+    ),
+    (
+        "GetEnvironmentTemplate",
+        Op::Plain(|s, c, i| templates::get(Env, s, c, i)),
+    ),
+    (
+        "UpdateEnvironmentTemplate",
+        Op::Plain(|s, c, i| templates::update(Env, s, c, i)),
+    ),
+    (
+        "DeleteEnvironmentTemplate",
+        Op::Plain(|s, c, i| templates::delete(Env, s, c, i)),
+    ),
+    (
+        "ListEnvironmentTemplates",
+        Op::Plain(|s, c, i| templates::list(Env, s, c, i)),
+    ),
+    (
+        "CreateServiceTemplate",
+        Op::Plain(|s, c, i| templates::create(Svc, s, c, i)),
+    ),
+    (
+        "GetServiceTemplate",
+        Op::Plain(|s, c, i| templates::get(Svc, s, c, i)),
+    ),
+    (
+        "UpdateServiceTemplate",
+        Op::Plain(|s, c, i| templates::update(Svc, s, c, i)),
+    ),
+    (
+        "DeleteServiceTemplate",
+        Op::Plain(|s, c, i| templates::delete(Svc, s, c, i)),
+    ),
+    (
+        "ListServiceTemplates",
+        Op::Plain(|s, c, i| templates::list(Svc, s, c, i)),
+    ),
+    (
+        "CreateEnvironmentTemplateVersion",
+        Op::Token(|s, c, i| tv::create(Env, s, c, i), tv::answer_for),
+    ),
+    (
+        "GetEnvironmentTemplateVersion",
+        Op::Plain(|s, c, i| tv::get(Env, s, c, i)),
+    ),
+    (
+        "UpdateEnvironmentTemplateVersion",
+        Op::Plain(|s, c, i| tv::update(Env, s, c, i)),
+    ),
+    (
+        "DeleteEnvironmentTemplateVersion",
+        Op::Plain(|s, c, i| tv::delete(Env, s, c, i)),
+    ),
+    (
+        "ListEnvironmentTemplateVersions",
+        Op::Plain(|s, c, i| tv::list(Env, s, c, i)),
+    ),
+    (
+        "CreateServiceTemplateVersion",
+        Op::Token(|s, c, i| tv::create(Svc, s, c, i), tv::answer_for),
+    ),
+    (
+        "GetServiceTemplateVersion",
+        Op::Plain(|s, c, i| tv::get(Svc, s, c, i)),
+    ),
+    (
+        "UpdateServiceTemplateVersion",
+        Op::Plain(|s, c, i| tv::update(Svc, s, c, i)),
+    ),
+    (
+        "DeleteServiceTemplateVersion",
+        Op::Plain(|s, c, i| tv::delete(Svc, s, c, i)),
+    ),
+    (
+        "ListServiceTemplateVersions",
+        Op::Plain(|s, c, i| tv::list(Svc, s, c, i)),
+    ),
+    ("CreateEnvironment", Op::Plain(environments::create)),
+    ("GetEnvironment", Op::Plain(environments::get)),
+    ("UpdateEnvironment", Op::Plain(environments::update)),
+    ("DeleteEnvironment", Op::Plain(environments::delete)),
+    ("ListEnvironments", Op::Plain(environments::list)),
+    (
+        "CancelEnvironmentDeployment",
+        Op::Plain(environments::cancel_deployment),
+    ),
+    ("CreateService", Op::Plain(services::create)),
+    ("GetService", Op::Plain(services::get)),
+    ("UpdateService", Op::Plain(services::update)),
+    ("DeleteService", Op::Plain(services::delete)),
+    ("ListServices", Op::Plain(services::list)),
+    (
+        "CreateServiceInstance",
+        Op::Token(
+            service_instances::create_instance,
+            service_instances::instance_answer,
+        ),
+    ),
+    (
+        "GetServiceInstance",
+        Op::Plain(service_instances::get_instance),
+    ),
+    (
+        "UpdateServiceInstance",
+        Op::Token(
+            service_instances::update_instance,
+            service_instances::instance_answer,
+        ),
+    ),
+    (
+        "ListServiceInstances",
+        Op::Plain(service_instances::list_instances),
+    ),
+    (
+        "CancelServiceInstanceDeployment",
+        Op::Plain(service_instances::cancel_instance_deployment),
+    ),
+    (
+        "UpdateServicePipeline",
+        Op::Plain(services::update_pipeline),
+    ),
+    (
+        "CancelServicePipelineDeployment",
+        Op::Plain(services::cancel_pipeline_deployment),
+    ),
+    (
+        "CreateEnvironmentAccountConnection",
+        Op::Token(account_connections::create, account_connections::current),
+    ),
+    (
+        "GetEnvironmentAccountConnection",
+        Op::Plain(account_connections::get),
+    ),
+    (
+        "AcceptEnvironmentAccountConnection",
+        Op::Plain(account_connections::accept),
+    ),
+    (
+        "RejectEnvironmentAccountConnection",
+        Op::Plain(account_connections::reject),
+    ),
+    (
+        "DeleteEnvironmentAccountConnection",
+        Op::Plain(account_connections::delete),
+    ),
+    (
+        "ListEnvironmentAccountConnections",
+        Op::Plain(account_connections::list),
+    ),
+    (
+        "CreateComponent",
+        Op::Token(components::create, components::answer_for),
+    ),
+    ("GetComponent", Op::Plain(components::get)),
+    (
+        "UpdateComponent",
+        Op::Token(components::update, components::answer_for),
+    ),
+    ("DeleteComponent", Op::Plain(components::delete)),
+    ("ListComponents", Op::Plain(components::list)),
+    (
+        "CancelComponentDeployment",
+        Op::Plain(components::cancel_deployment),
+    ),
+    ("GetDeployment", Op::Plain(deployments::get)),
+    ("ListDeployments", Op::Plain(deployments::list)),
+    ("TagResource", Op::Plain(account::tag)),
+    ("UntagResource", Op::Plain(account::untag)),
+    ("ListTagsForResource", Op::Plain(account::list_tags)),
+    ("GetResourcesSummary", Op::Plain(account::resources_summary)),
+    ("GetAccountSettings", Op::Plain(account::get_settings)),
+    ("UpdateAccountSettings", Op::Plain(account::update_settings)),
 ];
 
-/// Runs an operation, or `None` if the emulator does not implement it.
+/// Runs an operation, or `None` if the emulator does not implement it. `token_member` is the
+/// member the model marks as the operation's idempotency token.
 pub fn dispatch(
     operation: &str,
+    token_member: Option<&str>,
     store: &mut Store,
     ctx: &Ctx,
     input: &Map<String, Value>,
 ) -> Option<OpResult> {
-    let (_, handler) = OPERATIONS.iter().find(|(name, _)| *name == operation)?;
-    Some(handler(store, ctx, input))
+    let (name, op) = OPERATIONS.iter().find(|(name, _)| *name == operation)?;
+    Some(match op {
+        Op::Plain(handler) => handler(store, ctx, input),
+        Op::Token(handler, current) => {
+            with_token(name, token_member, *handler, *current, store, ctx, input)
+        }
+    })
+}
+
+/// CT: a request whose token names a live resource gets that resource's answer (or a mismatch)
+/// without being performed again; otherwise it is performed and its token remembered.
+fn with_token(
+    operation: &'static str,
+    token_member: Option<&str>,
+    handler: TokenHandler,
+    current: Current,
+    store: &mut Store,
+    ctx: &Ctx,
+    input: &Map<String, Value>,
+) -> OpResult {
+    let token = token_member
+        .and_then(|m| input.get(m))
+        .and_then(Value::as_str);
+    let params = input::idempotency_params(input, token_member);
+    let now = ctx.now;
+    let check = idempotency::check_token(store, ctx, operation, token, &params, |s, k| {
+        current(s, k, now)
+    });
+    if let idempotency::TokenCheck::Answer(answer) = check {
+        return answer;
+    }
+    let (answer, resource) = handler(store, ctx, input)?;
+    idempotency::remember_token(store, ctx, operation, token, params, resource);
+    Ok(answer)
 }
 
 /// Names of the implemented operations, for documentation and tests.
@@ -215,7 +311,7 @@ mod tests {
 
     fn call(store: &mut Store, ctx: &Ctx, operation: &str, input: Value) -> OpResult {
         let input = input.as_object().cloned().unwrap_or_default();
-        dispatch(operation, store, ctx, &input).expect("implemented")
+        dispatch(operation, Some("clientToken"), store, ctx, &input).expect("implemented")
     }
 
     fn ctx(config: &Config, now: Millis, faults: FaultSet) -> Ctx<'_> {
@@ -238,11 +334,11 @@ mod tests {
         let c = ctx(&config, 1_000, FaultSet::default());
         for name in implemented() {
             assert!(
-                dispatch(name, &mut store, &c, &Map::new()).is_some(),
+                dispatch(name, None, &mut store, &c, &Map::new()).is_some(),
                 "{name}"
             );
         }
-        assert!(dispatch("Frobnicate", &mut store, &c, &Map::new()).is_none());
+        assert!(dispatch("Frobnicate", None, &mut store, &c, &Map::new()).is_none());
     }
 
     #[test]

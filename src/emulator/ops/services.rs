@@ -16,17 +16,19 @@
 
 use serde_json::{Map, Value, json};
 
-use super::deployments::{self, Target};
-use super::idempotency::{TokenCheck, check_token, named_retry, remember_token};
-use super::input::{idempotency_params, optional_str, required_str, tags_of, version_part};
+use super::deployments;
+use super::idempotency::named_retry;
+use super::input::{idempotency_params, required_str, tags_of};
 use super::paging::listing;
-use super::template_versions::{published_version, version_to_deploy};
+use super::template_versions::version_to_deploy;
 use super::{Ctx, OpResult, finished_async_delete};
 use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
 use crate::emulator::faults::Fault;
 use crate::emulator::lifecycle::Deletion;
-use crate::emulator::state::{ResourceKey, Store, TemplateKind};
+use crate::emulator::state::records::Target;
+use crate::emulator::state::records::{Service, ServiceInstance};
+use crate::emulator::state::{Store, TemplateKind};
 
 const COPIED: &[&str] = &[
     "description",
@@ -35,39 +37,6 @@ const COPIED: &[&str] = &[
     "repositoryConnectionArn",
     "repositoryId",
 ];
-
-#[derive(Debug, Clone)]
-pub struct Service {
-    pub name: String,
-    pub arn: String,
-    pub created_at: Millis,
-    pub last_modified_at: Millis,
-    pub template_name: String,
-    pub major: u32,
-    pub minor: u32,
-    pub fields: Map<String, Value>,
-    pub active_at: Millis,
-    pub updated_at: Option<Millis>,
-    pub pipeline_deployment: Option<String>,
-    pub deletion: Option<Deletion>,
-    pub request: Value,
-    pub modified: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct ServiceInstance {
-    pub service_name: String,
-    pub name: String,
-    pub arn: String,
-    pub created_at: Millis,
-    pub environment_name: String,
-    pub template_name: String,
-    pub major: u32,
-    pub minor: u32,
-    pub spec: Option<String>,
-    pub deployment: String,
-    pub last_client_request_token: Option<String>,
-}
 
 impl Service {
     fn status(&self, now: Millis) -> &'static str {
@@ -113,53 +82,15 @@ impl Service {
     }
 }
 
-impl ServiceInstance {
-    fn detail(&self, store: &Store, now: Millis) -> Value {
-        let mut d = json!({
-            "name": self.name,
-            "serviceName": self.service_name,
-            "arn": self.arn,
-            "createdAt": epoch_seconds(self.created_at),
-            "environmentName": self.environment_name,
-            "templateName": self.template_name,
-            "templateMajorVersion": self.major.to_string(),
-            "templateMinorVersion": self.minor.to_string(),
-        });
-        if let Some(spec) = &self.spec {
-            d["spec"] = json!(spec);
-        }
-        if let Some(t) = &self.last_client_request_token {
-            d["lastClientRequestToken"] = json!(t);
-        }
-        deployments::describe(store, &self.deployment, &mut d, now, self.created_at);
-        d
-    }
-
-    fn answer(&self, store: &Store, now: Millis) -> Value {
-        json!({ "serviceInstance": self.detail(store, now) })
-    }
-}
-
-fn live<'a>(store: &'a Store, name: &str) -> Result<&'a Service, ApiError> {
+pub(super) fn live<'a>(store: &'a Store, name: &str) -> Result<&'a Service, ApiError> {
     store
         .services
         .get(name)
         .ok_or_else(|| ApiError::not_found(format!("service {name} not found")))
 }
 
-pub fn live_instance<'a>(
-    store: &'a Store,
-    service: &str,
-    name: &str,
-) -> Result<&'a ServiceInstance, ApiError> {
-    store
-        .service_instances
-        .get(&(service.to_string(), name.to_string()))
-        .ok_or_else(|| ApiError::not_found(format!("service instance {service}/{name} not found")))
-}
-
 /// `instances: [{name, environment}]` from a service spec; a spec that is not YAML is refused.
-fn spec_instances(spec: &str) -> Result<Vec<(String, String)>, ApiError> {
+pub(super) fn spec_instances(spec: &str) -> Result<Vec<(String, String)>, ApiError> {
     let parsed: Value = serde_saphyr::from_str(spec).map_err(|e| {
         ApiError::validation(format!("spec is not valid YAML: {}", e.without_snippet()))
     })?;
@@ -178,7 +109,7 @@ fn spec_instances(spec: &str) -> Result<Vec<(String, String)>, ApiError> {
 
 /// The environment named for an instance: its own spec's `environment:`, else the service
 /// spec's entry for it.
-fn instance_environment(
+pub(super) fn instance_environment(
     spec: Option<&str>,
     service_spec: Option<&str>,
     name: &str,
@@ -205,7 +136,11 @@ fn instance_environment(
 }
 
 /// The environment must exist and use a template the service template version accepts.
-fn check_compatible(store: &Store, environment: &str, compatible: &Value) -> Result<(), ApiError> {
+pub(super) fn check_compatible(
+    store: &Store,
+    environment: &str,
+    compatible: &Value,
+) -> Result<(), ApiError> {
     let env = store
         .environments
         .get(environment)
@@ -318,7 +253,7 @@ pub fn create(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpRes
     Ok(answer)
 }
 
-fn new_instance(
+pub(super) fn new_instance(
     store: &mut Store,
     ctx: &Ctx,
     service: &str,
@@ -437,198 +372,6 @@ pub fn list(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResul
         })
         .collect();
     listing("services", items, input)
-}
-
-fn instance_answer(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
-    let ResourceKey::ServiceInstance(service, name) = key else {
-        return None;
-    };
-    store
-        .service_instances
-        .get(&(service.clone(), name.clone()))
-        .map(|i| i.answer(store, now))
-}
-
-pub fn create_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    const OPERATION: &str = "CreateServiceInstance";
-    let service_name = required_str(input, "serviceName")?;
-    let name = required_str(input, "name")?;
-    let params = idempotency_params(input, Some("clientToken"));
-    let token = optional_str(input, "clientToken");
-    let now = ctx.now;
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, OPERATION, token, &params, |s, k| {
-            instance_answer(s, k, now)
-        })
-    {
-        return answer;
-    }
-    let service = live(store, service_name)?;
-    if service.deletion.is_some() {
-        return Err(ApiError::conflict(format!(
-            "service {service_name} is being deleted"
-        )));
-    }
-    if store
-        .service_instances
-        .contains_key(&(service_name.to_string(), name.to_string()))
-    {
-        return Err(ApiError::conflict(format!(
-            "service instance {service_name}/{name} already exists"
-        )));
-    }
-    let spec = required_str(input, "spec")?;
-    let service_spec = service.fields.get("spec").and_then(Value::as_str);
-    let environment = instance_environment(Some(spec), service_spec, name)?;
-    let template = service.template_name.clone();
-    let major = version_part(input, "templateMajorVersion")?.unwrap_or(service.major);
-    let version = published_version(
-        store,
-        TemplateKind::Service,
-        &template,
-        major,
-        version_part(input, "templateMinorVersion")?,
-        now,
-    )?;
-    let minor = version.minor;
-    let compatible = version
-        .extra
-        .get("compatibleEnvironmentTemplates")
-        .cloned()
-        .unwrap_or(Value::Null);
-    check_compatible(store, &environment, &compatible)?;
-    let mut instance = new_instance(
-        store,
-        ctx,
-        service_name,
-        name,
-        &environment,
-        (&template, major, minor),
-        Some(spec.to_string()),
-    );
-    instance.last_client_request_token = token.map(str::to_string);
-    let answer = instance.answer(store, now);
-    store.tags.insert(instance.arn.clone(), tags_of(input));
-    store
-        .service_instances
-        .insert((service_name.to_string(), name.to_string()), instance);
-    let resource = ResourceKey::ServiceInstance(service_name.to_string(), name.to_string());
-    remember_token(store, ctx, OPERATION, token, params, resource);
-    Ok(answer)
-}
-
-pub fn get_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    let instance = live_instance(
-        store,
-        required_str(input, "serviceName")?,
-        required_str(input, "name")?,
-    )?;
-    Ok(instance.answer(store, ctx.now))
-}
-
-pub fn update_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    const OPERATION: &str = "UpdateServiceInstance";
-    let service_name = required_str(input, "serviceName")?;
-    let name = required_str(input, "name")?;
-    let params = idempotency_params(input, Some("clientToken"));
-    let token = optional_str(input, "clientToken");
-    let now = ctx.now;
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, OPERATION, token, &params, |s, k| {
-            instance_answer(s, k, now)
-        })
-    {
-        return answer;
-    }
-    let instance = live_instance(store, service_name, name)?;
-    let deployment_type = required_str(input, "deploymentType")?;
-    if deployment_type != "NONE"
-        && deployments::status(store, &instance.deployment, now) == "IN_PROGRESS"
-    {
-        return Err(ApiError::conflict(format!(
-            "service instance {service_name}/{name} is already deploying"
-        )));
-    }
-    let (mut major, mut minor) = (instance.major, instance.minor);
-    if matches!(deployment_type, "MINOR_VERSION" | "MAJOR_VERSION") {
-        major = version_part(input, "templateMajorVersion")?.unwrap_or(major);
-        let template = instance.template_name.clone();
-        minor = published_version(
-            store,
-            TemplateKind::Service,
-            &template,
-            major,
-            version_part(input, "templateMinorVersion")?,
-            now,
-        )?
-        .minor;
-    }
-    let instance = live_instance(store, service_name, name)?;
-    let previous = instance.deployment.clone();
-    let target = Target {
-        resource_type: "SERVICE_INSTANCE",
-        arn: instance.arn.clone(),
-        created_at: instance.created_at,
-        environment_name: instance.environment_name.clone(),
-        service_name: Some(service_name.to_string()),
-        service_instance_name: Some(name.to_string()),
-        ..Target::default()
-    };
-    let deployment = if deployment_type == "NONE" {
-        previous
-    } else {
-        deployments::start(store, ctx, target, Some(&previous))
-    };
-    let instance = store
-        .service_instances
-        .get_mut(&(service_name.to_string(), name.to_string()))
-        .expect("checked above");
-    if let Some(spec) = optional_str(input, "spec") {
-        instance.spec = Some(spec.to_string());
-    }
-    instance.major = major;
-    instance.minor = minor;
-    instance.deployment = deployment;
-    instance.last_client_request_token = token.map(str::to_string);
-    let answer = live_instance(store, service_name, name)?.answer(store, now);
-    let resource = ResourceKey::ServiceInstance(service_name.to_string(), name.to_string());
-    remember_token(store, ctx, OPERATION, token, params, resource);
-    Ok(answer)
-}
-
-pub fn list_instances(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>) -> OpResult {
-    let service = optional_str(input, "serviceName");
-    if let Some(s) = service {
-        live(store, s)?;
-    }
-    let items = store
-        .service_instances
-        .values()
-        .filter(|i| service.is_none_or(|s| i.service_name == s))
-        .map(|i| {
-            let mut d = i.detail(store, ctx.now);
-            if let Some(o) = d.as_object_mut() {
-                o.remove("spec");
-                o.remove("lastClientRequestToken");
-            }
-            d
-        })
-        .collect();
-    listing("serviceInstances", items, input)
-}
-
-pub fn cancel_instance_deployment(
-    store: &mut Store,
-    ctx: &Ctx,
-    input: &Map<String, Value>,
-) -> OpResult {
-    let (service, name) = (
-        required_str(input, "serviceName")?,
-        required_str(input, "serviceInstanceName")?,
-    );
-    let deployment = live_instance(store, service, name)?.deployment.clone();
-    deployments::cancel(store, &deployment, ctx.now)?;
-    Ok(live_instance(store, service, name)?.answer(store, ctx.now))
 }
 
 fn pipeline_of(store: &Store, service: &str, now: Millis) -> Result<Value, ApiError> {

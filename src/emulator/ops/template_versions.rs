@@ -11,13 +11,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::idempotency::{TokenCheck, check_token, remember_token, repeated_delete};
-use super::input::{idempotency_params, optional_str, required_str, tags_of, version_part};
+use super::idempotency::repeated_delete;
+use super::input::{optional_str, required_str, tags_of, version_part};
 use super::paging::listing;
 use super::templates::live;
-use super::{Ctx, OpResult};
+use super::{Ctx, Done, OpResult};
 use crate::emulator::clock::{Millis, epoch_seconds};
 use crate::emulator::error::ApiError;
+use crate::emulator::state::records::TemplateVersion;
 use crate::emulator::state::{ResourceKey, Store, TemplateKind};
 
 /// Members a service template version carries beyond the common ones.
@@ -33,30 +34,6 @@ impl TemplateKind {
             TemplateKind::Service => "serviceTemplateVersion",
         }
     }
-
-    fn create_version_operation(self) -> &'static str {
-        match self {
-            TemplateKind::Environment => "CreateEnvironmentTemplateVersion",
-            TemplateKind::Service => "CreateServiceTemplateVersion",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct TemplateVersion {
-    pub kind: TemplateKind,
-    pub template_name: String,
-    pub major: u32,
-    pub minor: u32,
-    pub arn: String,
-    pub created_at: Millis,
-    pub last_modified_at: Millis,
-    pub description: Option<String>,
-    /// When registration finishes (a deadline on the virtual clock, never a timer).
-    pub registered_at: Millis,
-    pub published: bool,
-    /// Kind-specific members copied from the request (compatible environment templates...).
-    pub extra: Map<String, Value>,
 }
 
 impl TemplateVersion {
@@ -197,7 +174,7 @@ fn key_of(
     Ok((kind, template, major, minor))
 }
 
-fn answer_for(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
+pub fn answer_for(store: &Store, key: &ResourceKey, now: Millis) -> Option<Value> {
     let ResourceKey::TemplateVersion(kind, t, major, minor) = key else {
         return None;
     };
@@ -212,20 +189,10 @@ pub fn create(
     store: &mut Store,
     ctx: &Ctx,
     input: &Map<String, Value>,
-) -> OpResult {
+) -> Done {
     let template = required_str(input, "templateName")?;
     live(store, kind, template)?;
-    let operation = kind.create_version_operation();
-    let params = idempotency_params(input, Some("clientToken"));
-    let token = optional_str(input, "clientToken");
     let now = ctx.now;
-    if let TokenCheck::Answer(answer) =
-        check_token(store, ctx, operation, token, &params, |s, k| {
-            answer_for(s, k, now)
-        })
-    {
-        return answer;
-    }
     if kind == TemplateKind::Service {
         for compatible in input
             .get("compatibleEnvironmentTemplates")
@@ -272,8 +239,7 @@ pub fn create(
         .insert((kind, template.to_string(), major, minor), version);
     store.tags.insert(arn, tags_of(input));
     let resource = ResourceKey::TemplateVersion(kind, template.to_string(), major, minor);
-    remember_token(store, ctx, operation, token, params, resource);
-    Ok(answer)
+    Ok((answer, resource))
 }
 
 /// A new major version when none is given, else the next minor version of the given major.

@@ -11,8 +11,9 @@ use super::input::{idempotency_params, optional_str, required_str, tags_of};
 use super::paging::listing;
 use super::template_versions::recommended_version;
 use super::{Ctx, OpResult};
-use crate::emulator::clock::{Millis, epoch_seconds};
+use crate::emulator::clock::epoch_seconds;
 use crate::emulator::error::ApiError;
+use crate::emulator::state::records::Template;
 use crate::emulator::state::{ResourceKey, Store, TemplateKind};
 
 impl TemplateKind {
@@ -45,23 +46,6 @@ impl TemplateKind {
             TemplateKind::Service => "pipelineProvisioning",
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct Template {
-    pub kind: TemplateKind,
-    pub name: String,
-    pub arn: String,
-    pub created_at: Millis,
-    pub last_modified_at: Millis,
-    pub description: Option<String>,
-    pub display_name: Option<String>,
-    pub encryption_key: Option<String>,
-    pub provisioning: Option<String>,
-    /// The create request's parameters, to tell a retry (IC1) from a mismatch (IC3).
-    pub request: Value,
-    /// Set by a successful update: a later create retry is a ConflictException (IC2).
-    pub modified: bool,
 }
 
 impl Template {

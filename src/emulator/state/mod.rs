@@ -9,18 +9,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 
-use super::clock::{Clock, HOUR, Millis, SECOND, SystemClock};
-use super::faults::{FaultSet, Faults};
-use super::ops::account_connections::Connection;
-use super::ops::components::Component;
-use super::ops::deployments::DeploymentRecord;
-use super::ops::environments::Environment;
-use super::ops::services::{Service, ServiceInstance};
-use super::ops::template_versions::TemplateVersion;
-use super::ops::templates::Template;
-use super::request_log::RequestLog;
-use super::tokens::TokenRegistry;
+use crate::emulator::clock::{Clock, HOUR, Millis, SECOND, SystemClock};
+use crate::emulator::faults::{FaultSet, Faults};
+pub mod records;
+
+use crate::emulator::request_log::RequestLog;
+use crate::emulator::tokens::TokenRegistry;
 use crate::model::Model;
+use records::{
+    Component, Connection, DeploymentRecord, Environment, Service, ServiceInstance, Template,
+    TemplateVersion,
+};
 
 /// Settings of one emulator instance. Durations are in virtual seconds: wall time plus what the
 /// control API advanced. The scenarios' waits move the clock, so a status moves on only when a
