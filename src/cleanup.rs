@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value};
 
 use crate::client::{Body, Client, RetryPolicy};
+use crate::error::Error;
 use crate::runner::{Capabilities, advance_clock};
 use crate::service::{CleanupKind, Service};
 
@@ -58,11 +59,6 @@ pub struct Sweep {
     pub kept: usize,
 }
 
-/// A call the sweep needed that failed: the sweep stops there.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CleanupError(pub String);
-
 /// Deletes every resource `matcher` picks; `log` hears each delete before it is sent.
 pub async fn sweep(
     client: &Client,
@@ -70,7 +66,7 @@ pub async fn sweep(
     matcher: &Matcher,
     dry_run: bool,
     log: &mut dyn FnMut(String),
-) -> Result<Sweep, CleanupError> {
+) -> Result<Sweep, Error> {
     let now = endpoint_now(client).await;
     let mut sweep = Sweep::default();
     let verb = if dry_run { "would call" } else { "calling" };
@@ -107,7 +103,7 @@ async fn delete_versions(
     parent: &Value,
     dry_run: bool,
     log: &mut dyn FnMut(String),
-) -> Result<usize, CleanupError> {
+) -> Result<usize, Error> {
     let Some(versions) = &kind.versions else {
         return Ok(0);
     };
@@ -155,12 +151,12 @@ async fn list_all(
     service: &Service,
     operation: &str,
     params: &Value,
-) -> Result<Vec<Value>, CleanupError> {
+) -> Result<Vec<Value>, Error> {
     let paginator = service
         .model
         .paginators
         .get(operation)
-        .ok_or_else(|| CleanupError(format!("{operation} has no paginator in the model")))?;
+        .ok_or_else(|| Error::endpoint(format!("{operation} has no paginator in the model")))?;
     let items = paginator.result_key.as_str().unwrap_or_default();
     let mut out = Vec::new();
     let mut params = params.clone();
@@ -169,7 +165,7 @@ async fn list_all(
             .call_retrying(operation, &params, &RetryPolicy::default())
             .await;
         let body = exchange.success_body().ok_or_else(|| {
-            CleanupError(format!(
+            Error::endpoint(format!(
                 "{operation} failed: {}",
                 crate::redact::exchange_text(&exchange)
             ))
@@ -182,14 +178,14 @@ async fn list_all(
     }
 }
 
-async fn delete(client: &Client, operation: &str, params: &Value) -> Result<(), CleanupError> {
+async fn delete(client: &Client, operation: &str, params: &Value) -> Result<(), Error> {
     let exchange = client
         .call_retrying(operation, params, &RetryPolicy::default())
         .await;
     match exchange.response().map(|r| &r.body) {
         Some(Body::Success(_)) => Ok(()),
         Some(Body::Error(e)) if e.error_type == "ResourceNotFoundException" => Ok(()),
-        _ => Err(CleanupError(format!(
+        _ => Err(Error::endpoint(format!(
             "{operation} failed: {}",
             crate::redact::exchange_text(&exchange)
         ))),
@@ -197,7 +193,7 @@ async fn delete(client: &Client, operation: &str, params: &Value) -> Result<(), 
 }
 
 /// Polls until the resource is gone (ResourceNotFoundException), for up to ten minutes.
-async fn wait_gone(client: &Client, operation: &str, params: &Value) -> Result<(), CleanupError> {
+async fn wait_gone(client: &Client, operation: &str, params: &Value) -> Result<(), Error> {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(600) {
         let exchange = client
@@ -210,7 +206,7 @@ async fn wait_gone(client: &Client, operation: &str, params: &Value) -> Result<(
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    Err(CleanupError(format!(
+    Err(Error::endpoint(format!(
         "{operation} {params}: still there after ten minutes"
     )))
 }

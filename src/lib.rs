@@ -8,6 +8,7 @@ pub mod client;
 pub mod contract;
 pub mod diagnostic;
 pub mod emulator;
+pub mod error;
 pub mod event;
 pub mod fuzz;
 pub mod model;

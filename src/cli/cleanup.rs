@@ -10,15 +10,13 @@ use proton_conform::service::Service;
 
 use super::args::CleanupArgs;
 use super::endpoint::{resolve_endpoint, signer_for};
-use super::exit::Exit;
+use super::exit::{self, Exit};
+use proton_conform::error::Error;
 
 pub fn cleanup(args: CleanupArgs, service: &Arc<Service>) -> Exit {
     let target = match resolve_endpoint(&service.model, &args.connect) {
         Ok(target) => target,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
+        Err(e) => return exit::report(&e),
     };
     let Target::Endpoint(url) = &target else {
         eprintln!(
@@ -51,8 +49,10 @@ pub fn cleanup(args: CleanupArgs, service: &Arc<Service>) -> Exit {
     let signer = match signer_for(&args.connect.signing, &target, &runtime) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cleanup cannot take place: {e}");
-            return Exit::CouldNotRun;
+            return exit::report(&Error::new(
+                e.kind,
+                format!("cleanup cannot take place: {e}"),
+            ));
         }
     };
     let config = ClientConfig {
@@ -61,10 +61,7 @@ pub fn cleanup(args: CleanupArgs, service: &Arc<Service>) -> Exit {
     };
     let client = match Client::new(url, service.model.clone(), config) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::CouldNotRun;
-        }
+        Err(e) => return exit::report(&e),
     };
     let mut log = |line: String| eprintln!("{line}");
     let swept = cleanup::sweep(&client, service, &matcher, args.dry_run, &mut log);
@@ -81,9 +78,6 @@ pub fn cleanup(args: CleanupArgs, service: &Arc<Service>) -> Exit {
             );
             Exit::Success
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::CouldNotRun
-        }
+        Err(e) => exit::report(&e),
     }
 }

@@ -13,9 +13,10 @@ use proton_conform::snapshot::{Mode, SnapshotStore, compare_recordings};
 
 use super::args::DiffArgs;
 use super::endpoint::target_for;
-use super::exit::Exit;
+use super::exit::{self, Exit};
 use super::run::new_run_id;
 use super::select;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
 pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Exit {
@@ -73,10 +74,8 @@ fn record_both(
     let mut sides = Vec::new();
     let runtime = tokio::runtime::Runtime::new().map_err(|_| Exit::CouldNotRun)?;
     for (endpoint, tag) in [(a, "a"), (b, "b")] {
-        let target = target_for(Some(endpoint), &args.allow_endpoints).map_err(|e| {
-            eprintln!("error: {e}");
-            Exit::BadInput
-        })?;
+        let target =
+            target_for(Some(endpoint), &args.allow_endpoints).map_err(|e| exit::report(&e))?;
         let config = RunConfig {
             service: service.clone(),
             interrupt: None,
@@ -98,8 +97,8 @@ fn record_both(
         let results = runtime
             .block_on(run_collect(loaded.scenarios.clone(), config))
             .map_err(|e| {
-                eprintln!("error: the run against {endpoint} could not take place: {e}");
-                Exit::CouldNotRun
+                let message = format!("the run against {endpoint} could not take place: {e}");
+                exit::report(&Error::new(e.kind, message))
             })?;
         eprintln!(
             "recorded {} scenario(s) against {endpoint} as `{tag}` (run {run_id})",

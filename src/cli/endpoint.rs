@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use proton_conform::client::Signer;
 use proton_conform::emulator::{self, Fault, FaultSet};
+use proton_conform::error::Error;
 use proton_conform::model::Model;
 use proton_conform::runner::Target;
 
@@ -14,7 +15,7 @@ use super::args::{ConnectArgs, EndpointArgs, SigningArgs};
 /// `--endpoint`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the profile's
 /// `services` endpoint, else the embedded emulator. A host that is not loopback must be allowed
 /// explicitly. Every command that reaches an endpoint resolves it here.
-pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Target, String> {
+pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Target, Error> {
     let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let endpoint = args
         .endpoint
@@ -26,25 +27,25 @@ pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Targ
 }
 
 /// [`resolve_endpoint`], with the embedded emulator's fault switches turned on.
-pub(super) fn resolve_target(model: &Model, args: &EndpointArgs) -> Result<Target, String> {
+pub(super) fn resolve_target(model: &Model, args: &EndpointArgs) -> Result<Target, Error> {
     let mut target = resolve_endpoint(model, &args.connect)?;
     let faults = args
         .faults
         .iter()
         .map(|name| {
             Fault::from_name(name).ok_or_else(|| {
-                format!(
+                Error::input(format!(
                     "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
-                )
+                ))
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     match &mut target {
         Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
         Target::Endpoint(_) if !faults.is_empty() => {
-            return Err(
-                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint".into(),
-            );
+            return Err(Error::input(
+                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint",
+            ));
         }
         Target::Endpoint(_) => {}
     }
@@ -62,21 +63,21 @@ pub(super) fn replay_flags(args: &EndpointArgs, target: &Target) -> Vec<String> 
 
 /// An endpoint URL (or none, or `embedded`) as a target; a host that is not loopback must be
 /// allowed explicitly.
-pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<Target, String> {
+pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<Target, Error> {
     let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
         return Ok(Target::Embedded(emulator::Config::default()));
     };
     if !endpoint.contains("://") {
-        return Err(format!(
+        return Err(Error::input(format!(
             "endpoint {endpoint:?} has no scheme; did you mean http://{endpoint} (or https://)?"
-        ));
+        )));
     }
     let url = reqwest::Url::parse(endpoint)
-        .map_err(|e| format!("invalid endpoint URL {endpoint:?}: {e}"))?;
+        .map_err(|e| Error::input(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
+        return Err(Error::input(format!(
             "endpoint {endpoint:?} must be an http:// or https:// URL"
-        ));
+        )));
     }
     let host = url
         .host_str()
@@ -84,9 +85,9 @@ pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<T
         .trim_matches(['[', ']'])
         .to_string();
     if !is_loopback(endpoint) && !allowed.iter().any(|h| h == &host) {
-        return Err(format!(
+        return Err(Error::input(format!(
             "{host} is not a loopback address; to run against it, pass --allow-endpoint {host}"
-        ));
+        )));
     }
     Ok(Target::Endpoint(endpoint.to_string()))
 }
@@ -97,7 +98,7 @@ pub(super) fn signer_for(
     signing: &SigningArgs,
     target: &Target,
     runtime: &tokio::runtime::Runtime,
-) -> Result<Option<Arc<Signer>>, String> {
+) -> Result<Option<Arc<Signer>>, Error> {
     let remote = matches!(target, Target::Endpoint(url) if !is_loopback(url));
     if !(signing.sign || (remote && !signing.no_sign)) {
         return Ok(None);
@@ -106,17 +107,19 @@ pub(super) fn signer_for(
     runtime
         .block_on(load_signer(profile, region))
         .map(|s| Some(Arc::new(s)))
-        .map_err(|e| format!("requests must be signed, but {e}"))
+        .map_err(|e| Error::new(e.kind, format!("requests must be signed, but {e}")))
 }
 
 #[cfg(feature = "aws")]
-async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, String> {
+async fn load_signer(profile: Option<&str>, region: Option<&str>) -> Result<Signer, Error> {
     Signer::from_chain(profile, region).await
 }
 
 #[cfg(not(feature = "aws"))]
-async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, String> {
-    Err("this build has no AWS credential chain (built without the `aws` feature)".into())
+async fn load_signer(_profile: Option<&str>, _region: Option<&str>) -> Result<Signer, Error> {
+    Err(Error::credentials(
+        "this build has no AWS credential chain (built without the `aws` feature)",
+    ))
 }
 
 /// The AWS config files' endpoint for the service, if any.

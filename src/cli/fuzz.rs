@@ -14,30 +14,22 @@ use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
 use super::endpoint::{replay_flags, resolve_target, signer_for};
-use super::exit::Exit;
+use super::exit::{self, Exit};
 use super::run::new_run_id;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
 pub fn fuzz(args: FuzzArgs, service: &Arc<Service>) -> Exit {
-    match prepare(&args, service) {
-        Ok(exit) => exit,
-        Err((exit, message)) => {
-            eprintln!("error: {message}");
-            exit
-        }
-    }
+    prepare(&args, service).unwrap_or_else(|e| exit::report(&e))
 }
 
-fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, (Exit, String)> {
-    let bad = |e: String| (Exit::BadInput, e);
-    let could_not = |e: String| (Exit::CouldNotRun, e);
-    let profile = Profile::load(&args.contract_profile).map_err(|e| bad(e.to_string()))?;
-    let target = resolve_target(&service.model, &args.endpoint).map_err(bad)?;
+fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let profile = Profile::load(&args.contract_profile).map_err(|e| Error::input(e.to_string()))?;
+    let target = resolve_target(&service.model, &args.endpoint)?;
     let replay_flags = replay_flags(&args.endpoint, &target);
     let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| could_not(format!("cannot start the async runtime: {e}")))?;
-    let signer =
-        signer_for(&args.endpoint.connect.signing, &target, &runtime).map_err(could_not)?;
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let signer = signer_for(&args.endpoint.connect.signing, &target, &runtime)?;
     let client = ClientConfig {
         timeout: Duration::from_secs(args.request_timeout.max(1)),
         signer,
@@ -47,11 +39,8 @@ fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, (Exit, Strin
     let clock = match &target {
         Target::Embedded(_) => true,
         Target::Endpoint(url) => {
-            let probe =
-                Client::new(url, service.model.clone(), client.clone()).map_err(could_not)?;
-            let capabilities = runtime
-                .block_on(Capabilities::discover(&probe))
-                .map_err(could_not)?;
+            let probe = Client::new(url, service.model.clone(), client.clone())?;
+            let capabilities = runtime.block_on(Capabilities::discover(&probe))?;
             capabilities.has(Capability::Clock)
         }
     };
@@ -96,9 +85,7 @@ fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, (Exit, Strin
             }
         })),
     };
-    let report = runtime
-        .block_on(fuzz::fuzz(config))
-        .map_err(|e| could_not(e.0))?;
+    let report = runtime.block_on(fuzz::fuzz(config))?;
     eprintln!();
     let Some(found) = report.counterexample else {
         eprintln!(
@@ -116,7 +103,7 @@ fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, (Exit, Strin
     let path = fuzz::counterexample_path(&args.counterexamples, seed);
     std::fs::create_dir_all(&args.counterexamples)
         .and_then(|()| std::fs::write(&path, &found.scenario))
-        .map_err(|e| could_not(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", path.display())))?;
     eprintln!(
         "counterexample at case {} of seed {seed}, shrunk to {} call(s){}:",
         found.found_at_case,

@@ -16,44 +16,36 @@ use proton_conform::snapshot::{Mode, SnapshotStore};
 
 use super::args::{Format, RunArgs};
 use super::endpoint::{resolve_target, signer_for};
-use super::exit::Exit;
+use super::exit::{self, Exit};
 use super::select;
+use proton_conform::error::Error;
 use proton_conform::scenario::files;
 use proton_conform::service::Service;
 
 pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
-    let loaded = match select::check(&args.selection, service) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+    run_checked(args, service).unwrap_or_else(|e| exit::report(&e))
+}
+
+fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let loaded = select::check(&args.selection, service).map_err(Error::input)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
-        eprintln!(
-            "error: {} problem(s) in the scenarios; nothing was run",
+        return Err(Error::input(format!(
+            "{} problem(s) in the scenarios; nothing was run",
             loaded.problems.len()
-        );
-        return Exit::BadInput;
+        )));
     }
     if loaded.selected.is_empty() {
-        eprintln!(
-            "error: no scenario matches the selection ({} file(s) found)",
+        return Err(Error::input(format!(
+            "no scenario matches the selection ({} file(s) found)",
             loaded.files
-        );
-        return Exit::BadInput;
+        )));
     }
     let mut selected = loaded.selected;
     if let Some(partition) = &args.partition {
-        match parse_partition(partition) {
-            // A shard may be empty: it then reports zero scenarios, which merges cleanly.
-            Ok((k, n)) => selected.retain(|(_, file, _)| shard_of(file, n) == k),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::BadInput;
-            }
-        }
+        // A shard may be empty: it then reports zero scenarios, which merges cleanly.
+        let (k, n) = parse_partition(partition).map_err(Error::input)?;
+        selected.retain(|(_, file, _)| shard_of(file, n) == k);
     }
     // A file not kept parsed is parsed again as its scenario starts (it parsed cleanly a
     // moment ago): beyond the budget, only the scenarios in flight are held.
@@ -77,34 +69,17 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
             }
         }
         eprintln!("dry run: {} scenario(s), nothing was sent", scenarios.len());
-        return Exit::Success;
+        return Ok(Exit::Success);
     }
-    let profile = match Profile::load(&args.contract_profile) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
-    let target = match resolve_target(&service.model, &args.endpoint) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+    let profile = Profile::load(&args.contract_profile).map_err(|e| Error::input(e.to_string()))?;
+    let target = resolve_target(&service.model, &args.endpoint)?;
     let snapshot_target = match (&args.snapshot_target, &target) {
         (Some(name), _) => Some(name.clone()),
         (None, Target::Embedded(_)) => Some("emulator".to_string()),
         (None, Target::Endpoint(_)) => None,
     };
-    let rules = match Rules::load(&args.snapshot_dir.join("redactions.yaml")) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+    let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))
+        .map_err(|e| Error::input(e.to_string()))?;
     let snapshots = snapshot_target.map(|target| SnapshotStore {
         dir: args.snapshot_dir.clone(),
         target,
@@ -117,20 +92,10 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
         rules,
         every_step: false,
     });
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
-    let signer = match signer_for(&args.endpoint.connect.signing, &target, &runtime) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: the run cannot take place: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let signer = signer_for(&args.endpoint.connect.signing, &target, &runtime)
+        .map_err(|e| Error::new(e.kind, format!("the run cannot take place: {e}")))?;
     if let (Target::Endpoint(url), Some(s)) = (&target, &signer) {
         eprintln!("target: {url}, signed for region {}", s.region());
     }
@@ -169,7 +134,7 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
     }
-    runtime.block_on(async move {
+    Ok(runtime.block_on(async move {
         // First Ctrl-C: stop the steps, run the teardowns. Second: abort at once.
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -201,10 +166,10 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
         let outcome = runner::run(scenarios, config, tx).await;
         let written = consumer.await;
         match (outcome, written) {
-            (Err(e), _) => {
-                eprintln!("error: the run could not take place: {e}");
-                Exit::CouldNotRun
-            }
+            (Err(e), _) => exit::report(&Error::new(
+                e.kind,
+                format!("the run could not take place: {e}"),
+            )),
             (_, Ok(Err(e))) => {
                 eprintln!("error: cannot write the reports: {e}");
                 Exit::CouldNotRun
@@ -227,7 +192,7 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
                 }
             }
         }
-    })
+    }))
 }
 
 /// Eight base-36 characters from the clock and the process id: unique enough per run.

@@ -17,9 +17,10 @@ use proton_conform::scenario::Scenario;
 use proton_conform::sdk::Driver;
 
 use super::args::{SdkCheckArgs, Selection};
-use super::exit::Exit;
+use super::exit::{self, Exit};
 use super::run::new_run_id;
 use super::select;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
 const TABLE_START: &str = "<!-- sdk-table:start -->";
@@ -28,28 +29,24 @@ const TABLE_END: &str = "<!-- sdk-table:end -->";
 pub fn sdk_check(args: SdkCheckArgs, service: &Arc<Service>) -> Exit {
     match check(&args, service) {
         Ok(exit) => exit,
-        Err((exit, message)) => {
-            eprintln!("error: {message}");
-            exit
-        }
+        Err(e) => exit::report(&e),
     }
 }
 
-fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, (Exit, String)> {
-    let bad = |e: String| (Exit::BadInput, e);
-    let root = std::env::current_dir().map_err(|e| bad(e.to_string()))?;
+fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let root = std::env::current_dir().map_err(|e| Error::io(e.to_string()))?;
     let mut drivers = args
         .drivers
         .iter()
         .map(|name| Driver::shipped(name, &root))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(bad)?;
+        .map_err(Error::input)?;
     if let Some(command) = &args.client {
         drivers.push(Driver::custom(command, args.client_max_attempts));
     }
     if drivers.is_empty() {
-        return Err(bad(
-            "name a client: --driver boto3|awscli|rust (repeatable) or --client CMD".into(),
+        return Err(Error::input(
+            "name a client: --driver boto3|awscli|rust (repeatable) or --client CMD",
         ));
     }
     let selection = Selection {
@@ -62,23 +59,19 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, (Exit, Str
         tags: Vec::new(),
         exclude_tags: Vec::new(),
     };
-    let loaded = select::load(&selection, service).map_err(bad)?;
+    let loaded = select::load(&selection, service).map_err(Error::input)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
-        return Err(bad(format!(
+        return Err(Error::input(format!(
             "{} problem(s) in the scenarios",
             loaded.problems.len()
         )));
     }
     if loaded.scenarios.is_empty() {
-        return Err(bad("no SDK scenario found".into()));
+        return Err(Error::input("no SDK scenario found"));
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| {
-        (
-            Exit::CouldNotRun,
-            format!("cannot start the async runtime: {e}"),
-        )
-    })?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
     let started = std::time::Instant::now();
     let mut results = Vec::new();
     for driver in &drivers {
@@ -104,34 +97,28 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, (Exit, Str
             run_id: new_run_id(),
             driver: Some(driver.clone()),
         };
-        let mut run = runtime
-            .block_on(runner::run_collect(scenarios, config))
-            .map_err(|e| (Exit::CouldNotRun, e.0))?;
+        let mut run = runtime.block_on(runner::run_collect(scenarios, config))?;
         results.append(&mut run);
     }
-    let summary =
-        report(args, service, &results, started.elapsed()).map_err(|e| (Exit::CouldNotRun, e))?;
+    let summary = report(args, service, &results, started.elapsed()).map_err(Error::io)?;
     let table = table(&drivers, &results);
     eprintln!("{table}");
     // A scenario that errored says nothing about the client (a driver that could not run, an
     // emulator that could not start): such a table is shown, never written into a file.
     if summary.errored > 0 {
-        return Err((
-            Exit::CouldNotRun,
-            format!(
-                "{} scenario(s) could not be run, so the table above is not written to {}{}",
-                summary.errored,
-                args.table.display(),
-                args.update_readme
-                    .as_ref()
-                    .map(|r| format!(" nor to {}", r.display()))
-                    .unwrap_or_default()
-            ),
-        ));
+        return Err(Error::endpoint(format!(
+            "{} scenario(s) could not be run, so the table above is not written to {}{}",
+            summary.errored,
+            args.table.display(),
+            args.update_readme
+                .as_ref()
+                .map(|r| format!(" nor to {}", r.display()))
+                .unwrap_or_default()
+        )));
     }
-    write(&args.table, &table).map_err(|e| (Exit::CouldNotRun, e))?;
+    write(&args.table, &table).map_err(Error::io)?;
     if let Some(readme) = &args.update_readme {
-        update_readme(readme, &table).map_err(|e| (Exit::CouldNotRun, e))?;
+        update_readme(readme, &table).map_err(Error::io)?;
     }
     Ok(if summary.all_good() {
         Exit::Success

@@ -9,6 +9,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 
+use crate::error::Error;
 use crate::model::Model;
 
 /// Signs requests for one region with credentials from a provider.
@@ -49,7 +50,7 @@ impl Signer {
     /// The standard chain (environment, profiles with SSO and credential_process, web identity,
     /// container, instance metadata), with an optional profile name and region.
     #[cfg(feature = "aws")]
-    pub async fn from_chain(profile: Option<&str>, region: Option<&str>) -> Result<Self, String> {
+    pub async fn from_chain(profile: Option<&str>, region: Option<&str>) -> Result<Self, Error> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(p) = profile {
             loader = loader.profile_name(p);
@@ -58,20 +59,22 @@ impl Signer {
             loader = loader.region(aws_config::Region::new(r.to_string()));
         }
         let config = loader.load().await;
-        let provider = config.credentials_provider().ok_or(
-            "no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile",
-        )?;
+        let provider = config.credentials_provider().ok_or_else(|| {
+            Error::credentials(
+                "no credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile",
+            )
+        })?;
         let region = config
             .region()
             .map(|r| r.to_string())
-            .ok_or("no region: pass --region or set AWS_REGION")?;
+            .ok_or_else(|| Error::credentials("no region: pass --region or set AWS_REGION"))?;
         // Load them once now, so that missing credentials stop the run before it starts
         // instead of erroring every scenario.
         provider.provide_credentials().await.map_err(|e| {
-            format!(
+            Error::credentials(format!(
                 "no credentials could be loaded ({}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --profile",
                 crate::client::error_chain(&e)
-            )
+            ))
         })?;
         Ok(Self::new(provider, &region))
     }
@@ -88,12 +91,12 @@ impl Signer {
         signing_name: &str,
         headers: &[(&str, String)],
         body: &[u8],
-    ) -> Result<Vec<(String, String)>, String> {
+    ) -> Result<Vec<(String, String)>, Error> {
         let credentials = self.provider.provide_credentials().await.map_err(|e| {
-            format!(
+            Error::credentials(format!(
                 "cannot load credentials: {}",
                 crate::client::error_chain(&e)
-            )
+            ))
         })?;
         let identity = credentials.into();
         let params = v4::SigningParams::builder()
@@ -103,7 +106,7 @@ impl Signer {
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()
-            .map_err(|e| format!("cannot sign: {e}"))?
+            .map_err(|e| Error::credentials(format!("cannot sign: {e}")))?
             .into();
         let request = SignableRequest::new(
             "POST",
@@ -111,9 +114,9 @@ impl Signer {
             headers.iter().map(|(k, v)| (*k, v.as_str())),
             SignableBody::Bytes(body),
         )
-        .map_err(|e| format!("cannot sign: {e}"))?;
+        .map_err(|e| Error::credentials(format!("cannot sign: {e}")))?;
         let (instructions, _signature) = sign(request, &params)
-            .map_err(|e| format!("cannot sign: {e}"))?
+            .map_err(|e| Error::credentials(format!("cannot sign: {e}")))?
             .into_parts();
         let (added, _query) = instructions.into_parts();
         Ok(added

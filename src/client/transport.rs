@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::decode::decode_response;
 use super::exchange::{Exchange, Outcome, Response, TransportError};
+use crate::error::Error;
 use crate::model::Model;
 
 /// Limits that apply to every request of a client.
@@ -92,7 +93,7 @@ const KEPT_HEADERS: &[&str] = &["content-type", "x-amzn-errortype", "x-amzn-requ
 
 /// One HTTP client per connect timeout for the whole process: building one loads the
 /// platform's root certificates, which cost more than a scenario against the embedded emulator.
-fn shared_http(connect_timeout: Duration) -> Result<reqwest::Client, String> {
+fn shared_http(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     static CLIENTS: std::sync::OnceLock<
         std::sync::Mutex<std::collections::HashMap<Duration, reqwest::Client>>,
     > = std::sync::OnceLock::new();
@@ -109,7 +110,7 @@ fn shared_http(connect_timeout: Duration) -> Result<reqwest::Client, String> {
         // Embedded emulators come and go, one per scenario: do not keep their connections.
         .pool_idle_timeout(Duration::from_secs(5))
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))?;
     clients.insert(connect_timeout, client.clone());
     Ok(client)
 }
@@ -119,7 +120,7 @@ impl Client {
         endpoint: &str,
         model: std::sync::Arc<Model>,
         config: ClientConfig,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Error> {
         let http = shared_http(config.timeout.min(Duration::from_secs(10)))?;
         Ok(Self {
             http,
@@ -232,7 +233,7 @@ impl Client {
                 .await
             {
                 Ok(h) => signed = h,
-                Err(e) => return Outcome::Transport(TransportError::Connect(e)),
+                Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
             }
         }
         let mut request = self.http.post(&url).body(payload);

@@ -20,8 +20,9 @@ pub use machine::Abilities;
 use crate::client::ClientConfig;
 use crate::contract::Profile;
 use crate::contract::reference::{Call, Model};
+use crate::error::Error;
 use crate::event::Verdict;
-use crate::runner::{self, RunConfig, RunError, Target};
+use crate::runner::{self, RunConfig, Target};
 use crate::scenario;
 use crate::service::Service;
 
@@ -106,13 +107,13 @@ struct Shared {
     started: Instant,
     out_of_time: std::sync::atomic::AtomicBool,
     /// The harness could not run a case at all: the search stops with this error.
-    internal: Mutex<Option<RunError>>,
+    internal: Mutex<Option<Error>>,
 }
 
 /// Runs the fuzzer. Must be called from within a multi-threaded tokio runtime.
-pub async fn fuzz(config: FuzzConfig) -> Result<FuzzReport, RunError> {
+pub async fn fuzz(config: FuzzConfig) -> Result<FuzzReport, Error> {
     if config.service.pack.fuzz.is_none() {
-        return Err(RunError(format!(
+        return Err(Error::internal(format!(
             "the {} pack does not say how to write fuzz cases (no `fuzz:` section)",
             config.service.name()
         )));
@@ -130,10 +131,10 @@ pub async fn fuzz(config: FuzzConfig) -> Result<FuzzReport, RunError> {
     let worker = shared.clone();
     tokio::task::spawn_blocking(move || search(&worker))
         .await
-        .map_err(|e| RunError(format!("internal error: the fuzzer stopped: {e}")))?
+        .map_err(|e| Error::internal(format!("internal error: the fuzzer stopped: {e}")))?
 }
 
-fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
+fn search(shared: &Shared) -> Result<FuzzReport, Error> {
     let config = &shared.config;
     let strategy = machine::sequences(
         config.profile.clone(),
@@ -201,7 +202,7 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
             }
             // The harness itself failed: stop rather than shrink.
             Err(Err(internal)) => {
-                let message = internal.0.clone();
+                let message = internal.message.clone();
                 if let Ok(mut slot) = shared.internal.lock() {
                     slot.get_or_insert(internal);
                 }
@@ -230,7 +231,9 @@ fn search(shared: &Shared) -> Result<FuzzReport, RunError> {
                 counterexample: None,
             })
         }
-        Err(TestError::Abort(reason)) => Err(RunError(format!("the fuzzer stopped: {reason}"))),
+        Err(TestError::Abort(reason)) => {
+            Err(Error::internal(format!("the fuzzer stopped: {reason}")))
+        }
         Err(TestError::Fail(_, (initial, calls, _))) => {
             // Rerun the shrunk case once: a failure that does not come back is flaky.
             let rerun = execute(shared, &initial.model, &calls);
@@ -303,11 +306,7 @@ fn one_line(text: &str) -> String {
 
 /// Runs one sequence as a scenario. `Err(Ok)`: the endpoint failed it; `Err(Err)`: the harness
 /// could not run it at all.
-fn execute(
-    shared: &Shared,
-    initial: &Model,
-    calls: &[Call],
-) -> Result<(), Result<Failure, RunError>> {
+fn execute(shared: &Shared, initial: &Model, calls: &[Call]) -> Result<(), Result<Failure, Error>> {
     let config = &shared.config;
     // A fresh file name per execution gives fresh names and tokens, so reruns during shrinking
     // never meet an earlier run's resources on a shared endpoint.
@@ -319,7 +318,7 @@ fn execute(
             .first()
             .map(|d| d.message.clone())
             .unwrap_or_default();
-        Err(RunError(format!(
+        Err(Error::internal(format!(
             "internal error: a generated scenario does not parse ({first}):\n{text}"
         )))
     })?;
@@ -339,8 +338,8 @@ fn execute(
         .block_on(runner::run_collect(vec![scenario], run))
         .map_err(Err)?;
     let Some(result) = results.into_iter().next() else {
-        return Err(Err(RunError(
-            "internal error: the case produced no result".into(),
+        return Err(Err(Error::internal(
+            "internal error: the case produced no result",
         )));
     };
     match result.verdict {

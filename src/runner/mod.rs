@@ -26,6 +26,7 @@ pub use target::{Capabilities, advance_clock};
 use crate::client::{Client, ClientConfig};
 use crate::contract::Profile;
 use crate::emulator;
+use crate::error::Error;
 use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
 use crate::scenario::Scenario;
 use crate::service::Service;
@@ -65,18 +66,13 @@ pub struct RunConfig {
     pub driver: Option<crate::sdk::Driver>,
 }
 
-/// A run that could not take place at all (exit code 3).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct RunError(pub String);
-
 /// Runs every scenario and returns the summary; results stream out as events. Scenarios are
 /// taken from the iterator only as they start, so a lazy iterator keeps memory flat.
 pub async fn run<I>(
     scenarios: I,
     config: RunConfig,
     events: UnboundedSender<Event>,
-) -> Result<Summary, RunError>
+) -> Result<Summary, Error>
 where
     I: IntoIterator<Item = Scenario>,
 {
@@ -87,9 +83,8 @@ where
     let config = Arc::new(config);
     let shared = match &config.target {
         Target::Endpoint(url) => {
-            let client = Client::new(url, config.service.model.clone(), config.client.clone())
-                .map_err(RunError)?;
-            let capabilities = Capabilities::discover(&client).await.map_err(RunError)?;
+            let client = Client::new(url, config.service.model.clone(), config.client.clone())?;
+            let capabilities = Capabilities::discover(&client).await?;
             Some(Arc::new((client, capabilities)))
         }
         Target::Embedded(_) => None,
@@ -115,7 +110,7 @@ where
             match joined {
                 Ok(result) => summary.add(&result.verdict),
                 Err(e) => {
-                    return Err(RunError(format!(
+                    return Err(Error::internal(format!(
                         "internal error: a scenario task failed: {e}"
                     )));
                 }
@@ -159,7 +154,7 @@ where
         match joined {
             Ok(result) => summary.add(&result.verdict),
             Err(e) => {
-                return Err(RunError(format!(
+                return Err(Error::internal(format!(
                     "internal error: a scenario task failed: {e}"
                 )));
             }
@@ -177,7 +172,7 @@ where
 pub async fn run_collect(
     scenarios: Vec<Scenario>,
     config: RunConfig,
-) -> Result<Vec<ScenarioResult>, RunError> {
+) -> Result<Vec<ScenarioResult>, Error> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let collector = tokio::spawn(async move {
         let mut results = Vec::new();
@@ -191,7 +186,7 @@ pub async fn run_collect(
     run(scenarios, config, tx).await?;
     let mut results = collector
         .await
-        .map_err(|e| RunError(format!("internal error: {e}")))?;
+        .map_err(|e| Error::internal(format!("internal error: {e}")))?;
     results.sort_by_key(|r| r.index);
     Ok(results)
 }
@@ -245,7 +240,7 @@ struct Embedded {
     capabilities: Capabilities,
 }
 
-async fn start_embedded(config: &RunConfig) -> Result<Embedded, String> {
+async fn start_embedded(config: &RunConfig) -> Result<Embedded, Error> {
     let Target::Embedded(emulator_config) = &config.target else {
         unreachable!("start_embedded is only called for the embedded target")
     };
@@ -255,7 +250,7 @@ async fn start_embedded(config: &RunConfig) -> Result<Embedded, String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let server = emulator::start(instance, addr)
         .await
-        .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+        .map_err(|e| Error::io(format!("cannot start the embedded emulator: {e}")))?;
     let client = Client::new(
         &server.url(),
         config.service.model.clone(),
@@ -279,7 +274,7 @@ fn shares_embedded(scenario: &Scenario) -> bool {
 /// Runs a scenario on the shared embedded emulator, or on a private one.
 async fn run_embedded(
     config: &RunConfig,
-    shared: &tokio::sync::OnceCell<Result<Embedded, String>>,
+    shared: &tokio::sync::OnceCell<Result<Embedded, Error>>,
     scenario: &Scenario,
     index: usize,
     events: &UnboundedSender<Event>,
@@ -300,7 +295,7 @@ async fn run_embedded(
             contract: scenario.contract.clone(),
             operations: scenario.operations.clone(),
             verdict: Verdict::Errored {
-                problem: Problem::scenario_level(message.clone()),
+                problem: Problem::scenario_level(message.to_string()),
             },
             duration: Default::default(),
             warnings: Vec::new(),

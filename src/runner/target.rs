@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::client::{Client, error_chain};
+use crate::error::Error;
 use crate::scenario::Capability;
 
 /// What an endpoint offers under `/_conformance/` (DESIGN.md, "Endpoint capabilities").
@@ -27,7 +28,7 @@ impl Capabilities {
 
     /// Asks the endpoint; a 404 or anything unreadable means it offers nothing. Only a failure
     /// to connect at all is an error.
-    pub async fn discover(client: &Client) -> Result<Capabilities, String> {
+    pub async fn discover(client: &Client) -> Result<Capabilities, Error> {
         let url = format!("{}/_conformance/capabilities", client.endpoint());
         let response = client
             .http()
@@ -35,7 +36,13 @@ impl Capabilities {
             .timeout(Duration::from_secs(10))
             .send()
             .await
-            .map_err(|e| format!("cannot reach {}: {}", client.endpoint(), error_chain(&e)))?;
+            .map_err(|e| {
+                Error::endpoint(format!(
+                    "cannot reach {}: {}",
+                    client.endpoint(),
+                    error_chain(&e)
+                ))
+            })?;
         if !response.status().is_success() {
             return Ok(Capabilities::default());
         }
@@ -60,7 +67,7 @@ impl Capabilities {
 }
 
 /// Moves the endpoint's virtual clock forward; returns its new time (epoch seconds).
-pub async fn advance_clock(client: &Client, seconds: u64) -> Result<f64, String> {
+pub async fn advance_clock(client: &Client, seconds: u64) -> Result<f64, Error> {
     let url = format!("{}/_conformance/clock", client.endpoint());
     let response = client
         .http()
@@ -70,14 +77,21 @@ pub async fn advance_clock(client: &Client, seconds: u64) -> Result<f64, String>
         .timeout(Duration::from_secs(10))
         .send()
         .await
-        .map_err(|e| format!("POST /_conformance/clock failed: {}", error_chain(&e)))?;
+        .map_err(|e| {
+            Error::endpoint(format!(
+                "POST /_conformance/clock failed: {}",
+                error_chain(&e)
+            ))
+        })?;
     let status = response.status();
     let body = response.json_bytes().await;
     if !status.is_success() {
-        return Err(format!("POST /_conformance/clock answered HTTP {status}"));
+        return Err(Error::endpoint(format!(
+            "POST /_conformance/clock answered HTTP {status}"
+        )));
     }
     body.and_then(|b| b["now"].as_f64())
-        .ok_or_else(|| "POST /_conformance/clock answered without a `now`".to_string())
+        .ok_or_else(|| Error::endpoint("POST /_conformance/clock answered without a `now`"))
 }
 
 trait JsonBytes {
@@ -99,7 +113,7 @@ impl JsonBytes for reqwest::Response {
 }
 
 /// Scripts a one-shot fault (`POST /_conformance/faults` with `inject`).
-pub async fn inject(client: &Client, injection: &crate::scenario::Injection) -> Result<(), String> {
+pub async fn inject(client: &Client, injection: &crate::scenario::Injection) -> Result<(), Error> {
     let url = format!("{}/_conformance/faults", client.endpoint());
     let body = json!({ "inject": {
         "operation": injection.operation,
@@ -116,13 +130,18 @@ pub async fn inject(client: &Client, injection: &crate::scenario::Injection) -> 
         .timeout(Duration::from_secs(10))
         .send()
         .await
-        .map_err(|e| format!("POST /_conformance/faults failed: {}", error_chain(&e)))?;
+        .map_err(|e| {
+            Error::endpoint(format!(
+                "POST /_conformance/faults failed: {}",
+                error_chain(&e)
+            ))
+        })?;
     if response.status().is_success() {
         Ok(())
     } else {
-        Err(format!(
+        Err(Error::endpoint(format!(
             "POST /_conformance/faults answered HTTP {}",
             response.status()
-        ))
+        )))
     }
 }

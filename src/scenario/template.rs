@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use crate::error::Error;
 use serde_json::Value;
 
 /// The largest string a single expansion may produce.
@@ -229,7 +230,7 @@ impl Bindings {
 
     /// Expands a parsed template. A template that is exactly one reference to a captured
     /// non-string value keeps the value's JSON type.
-    pub fn expand(&self, template: &Template) -> Result<Value, String> {
+    pub fn expand(&self, template: &Template) -> Result<Value, Error> {
         if let [Part::Expr(expr)] = template.parts.as_slice()
             && let (Reference::Name(name), []) = (&expr.reference, expr.filters.as_slice())
         {
@@ -245,20 +246,22 @@ impl Bindings {
                 Part::Expr(expr) => out.push_str(&self.expand_expr(expr)?),
             }
             if out.len() > MAX_EXPANSION_BYTES {
-                return Err(format!("expansion exceeds {MAX_EXPANSION_BYTES} bytes"));
+                return Err(Error::input(format!(
+                    "expansion exceeds {MAX_EXPANSION_BYTES} bytes"
+                )));
             }
         }
         Ok(Value::String(out))
     }
 
     /// Parses and expands a string.
-    pub fn expand_str(&self, text: &str) -> Result<Value, String> {
-        let template = Template::parse(text).map_err(|e| e.message)?;
+    pub fn expand_str(&self, text: &str) -> Result<Value, Error> {
+        let template = Template::parse(text).map_err(|e| Error::input(e.message))?;
         self.expand(&template)
     }
 
     /// Expands every string inside a JSON value (keys stay as written).
-    pub fn expand_value(&self, value: &Value) -> Result<Value, String> {
+    pub fn expand_value(&self, value: &Value) -> Result<Value, Error> {
         match value {
             Value::String(s) => self.expand_str(s),
             Value::Array(items) => items
@@ -275,13 +278,15 @@ impl Bindings {
         }
     }
 
-    fn lookup(&self, name: &str) -> Result<&Value, String> {
+    fn lookup(&self, name: &str) -> Result<&Value, Error> {
         self.values.get(name).ok_or_else(|| {
-            format!("`{name}` is not defined (no variable or earlier capture has this name)")
+            Error::input(format!(
+                "`{name}` is not defined (no variable or earlier capture has this name)"
+            ))
         })
     }
 
-    fn expand_expr(&self, expr: &Expr) -> Result<String, String> {
+    fn expand_expr(&self, expr: &Expr) -> Result<String, Error> {
         let len = expr.filters.iter().rev().find_map(|f| match f {
             Filter::Len(n) => Some(*n),
             _ => None,
@@ -396,6 +401,7 @@ mod tests {
             bindings()
                 .expand_str("${missing}")
                 .unwrap_err()
+                .message
                 .contains("not defined")
         );
     }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::error::Error;
+
 /// One snapshot file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapFile {
@@ -31,13 +33,14 @@ fn yaml_scalar(s: &str) -> String {
     }
 }
 
-pub fn parse_snap(text: &str) -> Result<SnapFile, String> {
+/// A snapshot file's text; a file that is not one is an input error (someone edited it).
+pub fn parse_snap(text: &str) -> Result<SnapFile, Error> {
     let rest = text
         .strip_prefix("---\n")
-        .ok_or("a snapshot starts with `---`")?;
+        .ok_or_else(|| Error::input("a snapshot starts with `---`"))?;
     let (header, body) = rest
         .split_once("\n---\n")
-        .ok_or("a snapshot header ends with `---`")?;
+        .ok_or_else(|| Error::input("a snapshot header ends with `---`"))?;
     let field = |name: &str| {
         header
             .lines()
@@ -46,7 +49,7 @@ pub fn parse_snap(text: &str) -> Result<SnapFile, String> {
             .unwrap_or_default()
     };
     let body = serde_json::from_str(body.trim())
-        .map_err(|e| format!("the snapshot body is not JSON: {e}"))?;
+        .map_err(|e| Error::input(format!("the snapshot body is not JSON: {e}")))?;
     Ok(SnapFile {
         source: field("source"),
         expression: field("expression"),

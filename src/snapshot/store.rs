@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::compare::matches_up_to_renaming;
 use super::file::{SnapFile, parse_snap, render_snap};
 use crate::check::Difference;
+use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -76,7 +77,7 @@ impl SnapshotStore {
         ))
     }
 
-    pub fn check(&self, scenario_file: &str, step: &str, body: Value) -> Result<Outcome, String> {
+    pub fn check(&self, scenario_file: &str, step: &str, body: Value) -> Result<Outcome, Error> {
         let path = self.path(scenario_file, step);
         let pending = pending_path(&path);
         let snap = SnapFile {
@@ -90,12 +91,12 @@ impl SnapshotStore {
             return Ok(Outcome::Written(path));
         }
         let stored = match std::fs::read_to_string(&path) {
-            Ok(text) => parse_snap(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+            Ok(text) => parse_snap(&text).map_err(|e| e.context(path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let pending = self.leave_pending(&pending, &snap)?;
                 return Ok(Outcome::Missing { path, pending });
             }
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Err(Error::io(format!("cannot read {}: {e}", path.display()))),
         };
         let differences = matches_up_to_renaming(&stored.body, &snap.body);
         if differences.is_empty() {
@@ -110,7 +111,7 @@ impl SnapshotStore {
         })
     }
 
-    fn leave_pending(&self, pending: &Path, snap: &SnapFile) -> Result<Option<PathBuf>, String> {
+    fn leave_pending(&self, pending: &Path, snap: &SnapFile) -> Result<Option<PathBuf>, Error> {
         if self.ci {
             return Ok(None);
         }
@@ -125,13 +126,13 @@ fn pending_path(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-fn write(path: &Path, snap: &SnapFile) -> Result<(), String> {
+fn write(path: &Path, snap: &SnapFile) -> Result<(), Error> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            .map_err(|e| Error::io(format!("cannot create {}: {e}", parent.display())))?;
     }
     std::fs::write(path, render_snap(snap))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Every pending `.snap.new` under `dir`.
@@ -223,7 +224,8 @@ mod tests {
         let err = check
             .check("scenarios/env/x.yaml", "s", json!(1))
             .unwrap_err();
-        assert!(err.starts_with("cannot read"), "{err}");
+        assert!(err.message.starts_with("cannot read"), "{err}");
+        assert_eq!(err.kind, crate::error::ErrorKind::Io);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -280,7 +280,7 @@ impl Execution<'_> {
         phase: Phase,
         step: &Step,
         operation: Option<&str>,
-        message: String,
+        message: impl Into<String>,
     ) -> Problem {
         Problem {
             clause: None,
@@ -288,7 +288,7 @@ impl Execution<'_> {
             step: step.label(),
             pos: Some(step.pos),
             operation: operation.map(String::from),
-            message,
+            message: message.into(),
             expected: None,
             actual: None,
             differences: Vec::new(),

@@ -72,7 +72,7 @@ impl Execution<'_> {
             Some(p) => self
                 .bindings
                 .expand_value(&p.to_json())
-                .map_err(|e| problem(self, e))?,
+                .map_err(|e| problem(self, e.into()))?,
             None => Value::Object(Map::new()),
         };
         self.validate_request(phase, step, &operation, &body)?;
