@@ -2,7 +2,7 @@
 //! diff (`INSTA_UPDATE=always cargo test --test cli_output`, then read the `.snap` changes).
 //! What varies between runs is filtered: durations, temporary paths, the machine's paths.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn bin() -> Command {
@@ -24,7 +24,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// The exit code and both streams of a command, as one text.
-fn output(args: &[&str], reports: &PathBuf) -> String {
+fn output(args: &[&str], reports: &Path) -> String {
     let mut command = bin();
     command.args(args);
     if args.first() == Some(&"run") {

@@ -7,20 +7,19 @@ impl Execution<'_> {
     /// `client`: the driver makes its calls; the request log shows what it sent.
     pub(super) async fn client_calls(
         &mut self,
-        phase: Phase,
-        step: &Step,
+        at: At<'_>,
         call: &ClientCall,
     ) -> Result<(), StepOutcome> {
         let started = Instant::now();
         let Some(driver) = self.env.driver else {
             let message = "no client driver for a `client` step".to_string();
-            return Err(errored(self.problem(phase, step, None, message)));
+            return Err(errored(self.problem(at, None, message)));
         };
         let params = match &call.params {
             Some(p) => self.bindings.expand_value(&p.to_json()),
             None => Ok(Value::Object(Default::default())),
         }
-        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        .map_err(|e| errored(self.problem(at, Some(&call.operation), e)))?;
         let (records, max_attempts) = crate::sdk::run_calls(
             self.env.client,
             &self.env.service.pack.sdk_name,
@@ -30,14 +29,13 @@ impl Execution<'_> {
             call.calls,
         )
         .await
-        .map_err(|e| errored(self.problem(phase, step, Some(&call.operation), e)))?;
+        .map_err(|e| errored(self.problem(at, Some(&call.operation), e)))?;
         let summary: Vec<String> = records
             .iter()
             .map(|r| format!("{} attempt(s), {}", r.attempts.len(), r.outcome))
             .collect();
         self.record(
-            phase,
-            step,
+            at,
             None,
             started.elapsed(),
             format!(
@@ -48,7 +46,7 @@ impl Execution<'_> {
             ),
         );
         crate::sdk::check_calls(&records, &call.expect, max_attempts).map_err(|f| {
-            let mut p = self.problem(phase, step, Some(&call.operation), f.message);
+            let mut p = self.problem(at, Some(&call.operation), f.message);
             p.clause = Some(f.clause);
             p.expected = f.expected;
             p.actual = f.actual;

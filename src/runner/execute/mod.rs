@@ -42,6 +42,20 @@ pub struct ScenarioEnv<'a> {
     pub events: &'a UnboundedSender<Event>,
 }
 
+/// Where in a scenario a step is: its phase and the step. Passed to everything that reports on
+/// a step, so that a problem always says where it happened.
+#[derive(Clone, Copy)]
+pub(super) struct At<'s> {
+    pub phase: Phase,
+    pub step: &'s Step,
+}
+
+impl<'s> At<'s> {
+    fn new(phase: Phase, step: &'s Step) -> Self {
+        At { phase, step }
+    }
+}
+
 /// The state of a scenario in progress.
 struct Execution<'a> {
     env: &'a ScenarioEnv<'a>,
@@ -232,7 +246,7 @@ impl Execution<'_> {
             (Phase::Steps, &scenario.steps),
         ] {
             for step in steps {
-                match self.step(phase, step).await {
+                match self.step(At { phase, step }).await {
                     Ok(()) => {}
                     Err(StepOutcome::Failed(problem)) => {
                         return Verdict::Failed { problem: *problem };
@@ -256,7 +270,7 @@ impl Execution<'_> {
             {
                 continue;
             }
-            if let Err(outcome) = self.step(Phase::Teardown, step).await {
+            if let Err(outcome) = self.step(At::new(Phase::Teardown, step)).await {
                 let (StepOutcome::Failed(p) | StepOutcome::Errored(p)) = outcome;
                 warnings.push(format!("teardown step `{}`: {}", p.step, p.message));
             }
@@ -275,13 +289,8 @@ impl Execution<'_> {
         Ok(())
     }
 
-    fn problem(
-        &self,
-        phase: Phase,
-        step: &Step,
-        operation: Option<&str>,
-        message: impl Into<String>,
-    ) -> Problem {
+    fn problem(&self, at: At<'_>, operation: Option<&str>, message: impl Into<String>) -> Problem {
+        let At { phase, step } = at;
         Problem {
             clause: None,
             phase: phase.name().into(),
@@ -297,7 +306,8 @@ impl Execution<'_> {
         }
     }
 
-    async fn step(&mut self, phase: Phase, step: &Step) -> Result<(), StepOutcome> {
+    async fn step(&mut self, at: At<'_>) -> Result<(), StepOutcome> {
+        let step = at.step;
         if let Some(when) = &step.when {
             match self.when_holds(when) {
                 Ok(true) => {}
@@ -309,10 +319,10 @@ impl Execution<'_> {
                         when.step,
                         when.equals.to_json()
                     );
-                    self.record(phase, step, None, Duration::ZERO, text);
+                    self.record(at, None, Duration::ZERO, text);
                     return Ok(());
                 }
-                Err(e) => return Err(errored(self.problem(phase, step, None, e))),
+                Err(e) => return Err(errored(self.problem(at, None, e))),
             }
         }
         let started = Instant::now();
@@ -320,8 +330,7 @@ impl Execution<'_> {
             Action::Advance { seconds } => {
                 let result = advance_clock(self.env.client, *seconds).await;
                 self.record(
-                    phase,
-                    step,
+                    at,
                     None,
                     started.elapsed(),
                     match &result {
@@ -333,13 +342,12 @@ impl Execution<'_> {
                 );
                 result
                     .map(|_| ())
-                    .map_err(|e| errored(self.problem(phase, step, None, e)))
+                    .map_err(|e| errored(self.problem(at, None, e)))
             }
             Action::Inject(injection) => {
                 let result = inject(self.env.client, injection).await;
                 self.record(
-                    phase,
-                    step,
+                    at,
                     None,
                     started.elapsed(),
                     format!(
@@ -362,7 +370,7 @@ impl Execution<'_> {
                         }
                     ),
                 );
-                result.map_err(|e| errored(self.problem(phase, step, None, e)))
+                result.map_err(|e| errored(self.problem(at, None, e)))
             }
             Action::Wait {
                 waiter,
@@ -374,12 +382,12 @@ impl Execution<'_> {
                     params,
                     timeout: *timeout,
                 };
-                self.wait(phase, step, waiting).await
+                self.wait(at, waiting).await
             }
-            Action::Poll(poll) => self.wait(phase, step, Waiting::Poll(poll)).await,
-            Action::Snapshot { step: target } => self.snapshot(phase, step, target),
-            Action::Client(call) => self.client_calls(phase, step, call).await,
-            Action::Call { .. } | Action::Repeat { .. } => self.send(phase, step).await,
+            Action::Poll(poll) => self.wait(at, Waiting::Poll(poll)).await,
+            Action::Snapshot { step: target } => self.snapshot(at, target),
+            Action::Client(call) => self.client_calls(at, call).await,
+            Action::Call { .. } | Action::Repeat { .. } => self.send(at).await,
         }
     }
 
@@ -404,17 +412,12 @@ impl Execution<'_> {
 
     fn check_failure(
         &self,
-        phase: Phase,
-        step: &Step,
+        at: At<'_>,
         failure: check::CheckFailure,
         exchange: Option<&Exchange>,
     ) -> StepOutcome {
-        let mut p = self.problem(
-            phase,
-            step,
-            exchange.map(|e| e.operation.as_str()),
-            failure.message,
-        );
+        let phase = at.phase;
+        let mut p = self.problem(at, exchange.map(|e| e.operation.as_str()), failure.message);
         if let Some(e) = exchange {
             p = self.with_exchange(p, e);
         }
@@ -442,14 +445,8 @@ impl Execution<'_> {
         failed(p)
     }
 
-    fn record(
-        &self,
-        phase: Phase,
-        step: &Step,
-        exchange: Option<&Exchange>,
-        duration: Duration,
-        text: String,
-    ) {
+    fn record(&self, at: At<'_>, exchange: Option<&Exchange>, duration: Duration, text: String) {
+        let At { phase, step } = at;
         let response = exchange.and_then(Exchange::response);
         let error_type = response.and_then(|r| match &r.body {
             crate::client::Body::Error(e) => Some(e.error_type.clone()),

@@ -5,12 +5,13 @@ use super::*;
 
 impl Execution<'_> {
     /// `call` and `repeat`: one request, or `parallel` copies released together.
-    pub(super) async fn send(&mut self, phase: Phase, step: &Step) -> Result<(), StepOutcome> {
+    pub(super) async fn send(&mut self, at: At<'_>) -> Result<(), StepOutcome> {
+        let At { phase, step } = at;
         let started = Instant::now();
         let (operation, body) = self
             .request(step)
-            .map_err(|e| errored(self.problem(phase, step, None, e)))?;
-        self.validate_request(phase, step, &operation, &body)?;
+            .map_err(|e| errored(self.problem(at, None, e)))?;
+        self.validate_request(at, &operation, &body)?;
         let options = RequestOptions {
             timeout: step.timeout_ms.map(Duration::from_millis),
             lose_response: step.lose_response,
@@ -20,10 +21,9 @@ impl Execution<'_> {
             .await;
         let first = exchanges[0].clone();
         // Recorded before any check, so that `diff` also compares answers that fail one.
-        self.record_every_step(phase, step, &first);
+        self.record_every_step(at, &first);
         self.record(
-            phase,
-            step,
+            at,
             Some(&first),
             started.elapsed(),
             redact::exchange_text(&first),
@@ -51,25 +51,20 @@ impl Execution<'_> {
                 continue;
             }
             if let Outcome::Transport(error) = &exchange.outcome {
-                let p = self.problem(
-                    phase,
-                    step,
-                    Some(&operation),
-                    format!("{operation}: {error}"),
-                );
+                let p = self.problem(at, Some(&operation), format!("{operation}: {error}"));
                 return Err(errored(self.with_exchange(p, exchange)));
             }
             if let Err(failure) = check::check_step(&ctx, exchange) {
-                return Err(self.check_failure(phase, step, failure, Some(exchange)));
+                return Err(self.check_failure(at, failure, Some(exchange)));
             }
         }
         if step.expect.all_same
             && let Err(failure) = check::check_all_same(&ctx, &exchanges)
         {
-            return Err(self.check_failure(phase, step, failure, Some(&first)));
+            return Err(self.check_failure(at, failure, Some(&first)));
         }
         if !tolerated(&first) {
-            self.capture(phase, step, &first)?;
+            self.capture(at, &first)?;
         }
         if let Some(id) = &step.id {
             self.requests.insert(id.clone(), (operation, body));
@@ -123,23 +118,18 @@ impl Execution<'_> {
         results.into_iter().map(|(_, e)| e).collect()
     }
 
-    pub(super) fn capture(
-        &mut self,
-        phase: Phase,
-        step: &Step,
-        exchange: &Exchange,
-    ) -> Result<(), StepOutcome> {
+    pub(super) fn capture(&mut self, at: At<'_>, exchange: &Exchange) -> Result<(), StepOutcome> {
+        let step = at.step;
         let body = exchange.body_json().cloned().unwrap_or(Value::Null);
         for (name, path) in &step.capture {
             let value = check::search(path, &body).map_err(|e| {
-                errored(self.with_exchange(
-                    self.problem(phase, step, Some(&exchange.operation), e),
-                    exchange,
-                ))
+                errored(
+                    self.with_exchange(self.problem(at, Some(&exchange.operation), e), exchange),
+                )
             })?;
             if value.is_null() {
                 let message = format!("capture `{name}`: nothing at `{path}` in the answer");
-                let p = self.problem(phase, step, Some(&exchange.operation), message);
+                let p = self.problem(at, Some(&exchange.operation), message);
                 return Err(errored(self.with_exchange(p, exchange)));
             }
             self.bindings.values.insert(name.clone(), value);
@@ -188,17 +178,17 @@ impl Execution<'_> {
     /// A request must match the input schema unless the step says it breaks it on purpose.
     pub(super) fn validate_request(
         &self,
-        phase: Phase,
-        step: &Step,
+        at: At<'_>,
         operation: &str,
         body: &Value,
     ) -> Result<(), StepOutcome> {
+        let step = at.step;
         let violations = self
             .env
             .service
             .model
             .check_input(operation, body)
-            .map_err(|e| errored(self.problem(phase, step, Some(operation), e)))?;
+            .map_err(|e| errored(self.problem(at, Some(operation), e)))?;
         let message = match (violations.first(), step.invalid_request) {
             (Some(first), false) => format!(
                 "the request does not conform to {operation}'s input ({first}); if that is the point, mark the step `invalid_request: true`"
@@ -209,7 +199,7 @@ impl Execution<'_> {
             }
             _ => return Ok(()),
         };
-        let mut problem = self.problem(phase, step, Some(operation), message);
+        let mut problem = self.problem(at, Some(operation), message);
         problem.actual = Some(body.to_string());
         Err(errored(problem))
     }
@@ -218,7 +208,8 @@ impl Execution<'_> {
     /// step without one, its line), so that one side failing early renames nothing on the
     /// other. Parallel bursts are left out: which copy comes first is a race, not a property
     /// of the endpoint.
-    pub(super) fn record_every_step(&mut self, phase: Phase, step: &Step, exchange: &Exchange) {
+    pub(super) fn record_every_step(&mut self, at: At<'_>, exchange: &Exchange) {
+        let At { phase, step } = at;
         let Some(store) = self.env.snapshots.filter(|s| s.every_step) else {
             return;
         };
@@ -231,13 +222,7 @@ impl Execution<'_> {
         };
         let document = self.redactor.exchange(exchange);
         if let Err(e) = store.check(&self.scenario.file, &name, document) {
-            self.record(
-                phase,
-                step,
-                None,
-                Duration::ZERO,
-                format!("recording failed: {e}"),
-            );
+            self.record(at, None, Duration::ZERO, format!("recording failed: {e}"));
         }
     }
 }

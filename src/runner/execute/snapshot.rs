@@ -4,16 +4,10 @@ use super::*;
 
 impl Execution<'_> {
     /// `snapshot`: the redacted exchange of an earlier step against its stored snapshot.
-    pub(super) fn snapshot(
-        &mut self,
-        phase: Phase,
-        step: &Step,
-        target: &str,
-    ) -> Result<(), StepOutcome> {
+    pub(super) fn snapshot(&mut self, at: At<'_>, target: &str) -> Result<(), StepOutcome> {
         let Some(store) = self.env.snapshots else {
             self.record(
-                phase,
-                step,
+                at,
                 None,
                 Duration::ZERO,
                 "not run: snapshots are off for this run".into(),
@@ -22,15 +16,14 @@ impl Execution<'_> {
         };
         let Some(exchange) = self.exchanges.get(target) else {
             let message = format!("step `{target}` has no recorded exchange to snapshot");
-            return Err(errored(self.problem(phase, step, None, message)));
+            return Err(errored(self.problem(at, None, message)));
         };
         let document = self.redactor.exchange(exchange);
         let outcome = store
             .check(&self.scenario.file, target, document)
-            .map_err(|e| errored(self.problem(phase, step, None, e)))?;
+            .map_err(|e| errored(self.problem(at, None, e)))?;
         self.record(
-            phase,
-            step,
+            at,
             None,
             Duration::ZERO,
             format!(
@@ -58,8 +51,7 @@ impl Execution<'_> {
         let mut problem = match outcome {
             SnapshotOutcome::Matched | SnapshotOutcome::Written(_) => return Ok(()),
             SnapshotOutcome::Missing { path, pending: p } => self.problem(
-                phase,
-                step,
+                at,
                 None,
                 format!(
                     "no snapshot {} yet (record it with --update-snapshots){}",
@@ -73,8 +65,7 @@ impl Execution<'_> {
                 pending: p,
             } => {
                 let mut problem = self.problem(
-                    phase,
-                    step,
+                    at,
                     None,
                     format!(
                         "`{target}` differs from {}: {} member(s), first {}{}",

@@ -19,12 +19,12 @@ impl Execution<'_> {
     /// `wait` and `poll`.
     pub(super) async fn wait(
         &mut self,
-        phase: Phase,
-        step: &Step,
+        at: At<'_>,
         waiting: Waiting<'_>,
     ) -> Result<(), StepOutcome> {
+        let step = at.step;
         let started = Instant::now();
-        let problem = |s: &Self, m: String| errored(s.problem(phase, step, None, m));
+        let problem = |s: &Self, m: String| errored(s.problem(at, None, m));
         let (operation, params, judge, plan) = match waiting {
             Waiting::Waiter {
                 waiter,
@@ -75,7 +75,7 @@ impl Execution<'_> {
                 .map_err(|e| problem(self, e.into()))?,
             None => Value::Object(Map::new()),
         };
-        self.validate_request(phase, step, &operation, &body)?;
+        self.validate_request(at, &operation, &body)?;
         let result = waiting::wait(
             self.env.client,
             self.env.capabilities.clock,
@@ -91,18 +91,18 @@ impl Execution<'_> {
                     "{} (after {attempts} attempt(s))",
                     redact::exchange_text(&exchange)
                 );
-                self.record(phase, step, Some(&exchange), started.elapsed(), text);
-                self.capture(phase, step, &exchange)?;
+                self.record(at, Some(&exchange), started.elapsed(), text);
+                self.capture(at, &exchange)?;
                 if let Some(id) = &step.id {
                     self.exchanges.insert(id.clone(), exchange);
                 }
                 Ok(())
             }
             Err(WaitError::Failed(failure, exchange)) => {
-                Err(self.check_failure(phase, step, failure, exchange.as_ref()))
+                Err(self.check_failure(at, failure, exchange.as_ref()))
             }
             Err(WaitError::Errored(message, exchange)) => {
-                let mut p = self.problem(phase, step, Some(&operation), message);
+                let mut p = self.problem(at, Some(&operation), message);
                 if let Some(e) = &exchange {
                     p = self.with_exchange(p, e);
                 }
