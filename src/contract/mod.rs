@@ -7,6 +7,7 @@ mod coverage;
 mod profile;
 pub mod reference;
 
-pub use clauses::{Clause, clause_link};
+pub use crate::service::Clause;
+pub use clauses::clause_link;
 pub use coverage::{Cell, Matrix};
 pub use profile::{DeletedMetadata, Profile, ProfileError};

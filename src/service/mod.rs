@@ -6,11 +6,10 @@ mod bundled;
 mod pack;
 
 pub use bundled::{BUNDLED, DEFAULT};
-pub use pack::{CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, fill};
+pub use pack::{Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, fill};
 
 use std::sync::Arc;
 
-use crate::contract::Clause;
 use crate::model::Model;
 
 /// A service: the model, and the pack that says which clauses apply where.

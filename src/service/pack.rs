@@ -7,7 +7,23 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::contract::Clause;
+/// One clause of the contract.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub id: String,
+    pub summary: String,
+    /// The operation groups the clause applies to; empty means every operation a scenario calls.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+}
+
+impl Clause {
+    /// Whether the clause applies to every operation (the general clauses, G1..G3).
+    pub fn is_general(&self) -> bool {
+        self.applies_to.is_empty()
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
