@@ -2,29 +2,24 @@
 //! emulator with the scenario's scripted faults; one report testcase per driver x scenario, and
 //! a driver x clause table written by the tool.
 
-use std::sync::Arc;
-
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
 use proton_conform::emulator;
-use proton_conform::event::{Event, ScenarioResult, Summary, Verdict};
+use proton_conform::error::Error;
+use proton_conform::event::{Event, ScenarioResult, Summary};
 use proton_conform::report::{ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::scenario::Scenario;
-use proton_conform::sdk::Driver;
+use proton_conform::sdk::{self, Driver};
+use proton_conform::service::Service;
 
 use super::args::{SdkCheckArgs, Selection};
 use super::exit::{self, Exit};
 use super::run::new_run_id;
 use super::select;
-use proton_conform::error::Error;
-use proton_conform::service::Service;
-
-const TABLE_START: &str = "<!-- sdk-table:start -->";
-const TABLE_END: &str = "<!-- sdk-table:end -->";
 
 pub fn sdk_check(args: SdkCheckArgs, service: &Arc<Service>) -> Exit {
     match check(&args, service) {
@@ -101,7 +96,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         results.append(&mut run);
     }
     let summary = report(args, service, &results, started.elapsed()).map_err(Error::io)?;
-    let table = table(&drivers, &results);
+    let table = sdk::table(&drivers, &results);
     eprintln!("{table}");
     // A scenario that errored says nothing about the client (a driver that could not run, an
     // emulator that could not start): such a table is shown, never written into a file.
@@ -186,48 +181,6 @@ fn report(
     Ok(summary)
 }
 
-/// Driver x clause: how many of the scenarios naming the clause passed.
-fn table(drivers: &[Driver], results: &[ScenarioResult]) -> String {
-    let mut cells: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
-    let mut clauses: Vec<String> = Vec::new();
-    for result in results {
-        let driver = result
-            .file
-            .split('/')
-            .nth(1)
-            .unwrap_or_default()
-            .to_string();
-        for clause in &result.contract {
-            if !clauses.contains(clause) {
-                clauses.push(clause.clone());
-            }
-            let cell = cells.entry((driver.clone(), clause.clone())).or_default();
-            cell.1 += 1;
-            if matches!(result.verdict, Verdict::Passed) {
-                cell.0 += 1;
-            }
-        }
-    }
-    clauses.sort();
-    let mut out = format!("| client | {} |\n|---|", clauses.join(" | "));
-    out.push_str(&"---|".repeat(clauses.len()));
-    out.push('\n');
-    for driver in drivers {
-        out.push_str(&format!("| {} |", driver.name));
-        for clause in &clauses {
-            match cells.get(&(driver.name.clone(), clause.clone())) {
-                Some((passed, total)) if passed == total => {
-                    out.push_str(&format!(" kept ({passed}/{total}) |"))
-                }
-                Some((passed, total)) => out.push_str(&format!(" **broken** ({passed}/{total}) |")),
-                None => out.push_str(" - |"),
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
 fn write(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -236,16 +189,11 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Replaces the table between the markers.
+/// Replaces the table between the markers of a README.
 fn update_readme(path: &Path, table: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let (Some(start), Some(end)) = (text.find(TABLE_START), text.find(TABLE_END)) else {
-        return Err(format!(
-            "{} has no {TABLE_START} ... {TABLE_END} section",
-            path.display()
-        ));
-    };
-    let updated = format!("{}{TABLE_START}\n{table}{}", &text[..start], &text[end..]);
+    let updated =
+        sdk::replace_table(&text, table).map_err(|e| format!("{}: {e}", path.display()))?;
     write(path, &updated)
 }

@@ -5,6 +5,8 @@
 
 mod checks;
 mod driver;
+mod table;
 
 pub use checks::{Attempt, CallRecord, check_calls};
 pub use driver::{Driver, SHIPPED, run_calls};
+pub use table::{TABLE_END, TABLE_START, replace_table, table};

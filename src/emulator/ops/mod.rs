@@ -405,4 +405,81 @@ mod tests {
         let err = call(&mut store, &broken, "DeleteEnvironmentTemplate", t).unwrap_err();
         assert_eq!(err.error_type, "ResourceNotFoundException");
     }
+
+    #[test]
+    fn a_named_create_is_idempotent_until_the_resource_changes() {
+        let config = Config::default();
+        let mut store = Store::new(1);
+        let c = ctx(&config, 1_000, FaultSet::default());
+        let create = json!({"name": "t", "description": "a"});
+        let first = call(&mut store, &c, "CreateEnvironmentTemplate", create.clone()).unwrap();
+        let retry = call(&mut store, &c, "CreateEnvironmentTemplate", create.clone()).unwrap();
+        assert_eq!(retry, first, "IC1: the original");
+        let other = json!({"name": "t", "description": "b"});
+        let err = call(&mut store, &c, "CreateEnvironmentTemplate", other).unwrap_err();
+        assert_eq!(
+            err.error_type, "ValidationException",
+            "IC3: {}",
+            err.message
+        );
+        let update = json!({"name": "t", "description": "changed"});
+        call(&mut store, &c, "UpdateEnvironmentTemplate", update).unwrap();
+        let err = call(&mut store, &c, "CreateEnvironmentTemplate", create).unwrap_err();
+        assert_eq!(err.error_type, "ConflictException", "IC2: {}", err.message);
+    }
+
+    #[test]
+    fn a_token_binds_nothing_once_its_resource_is_deleted_or_it_expired() {
+        let config = Config::default();
+        let mut store = Store::new(1);
+        let c = ctx(&config, 1_000, FaultSet::default());
+        call(
+            &mut store,
+            &c,
+            "CreateEnvironmentTemplate",
+            json!({"name": "t"}),
+        )
+        .unwrap();
+        let version = json!({"templateName": "t", "clientToken": "k",
+                             "source": {"s3": {"bucket": "b", "key": "k"}}});
+        let version_of = |answer: &Value| answer["environmentTemplateVersion"].clone();
+        let first = call(
+            &mut store,
+            &c,
+            "CreateEnvironmentTemplateVersion",
+            version.clone(),
+        );
+        let first = version_of(&first.unwrap());
+        // CT4: past the token's lifetime the same request makes a new version.
+        let later = ctx(&config, 1_000 + config.token_ttl() + 1, FaultSet::default());
+        let expired = call(
+            &mut store,
+            &later,
+            "CreateEnvironmentTemplateVersion",
+            version.clone(),
+        );
+        let expired = version_of(&expired.unwrap());
+        assert_ne!(
+            expired["arn"], first["arn"],
+            "CT4: a new version after the token expired"
+        );
+        // CT5: the version the token names is deleted: a retry makes a new one.
+        let delete = json!({"templateName": "t", "majorVersion": expired["majorVersion"],
+                            "minorVersion": expired["minorVersion"]});
+        call(
+            &mut store,
+            &later,
+            "DeleteEnvironmentTemplateVersion",
+            delete,
+        )
+        .unwrap();
+        let again = call(
+            &mut store,
+            &later,
+            "CreateEnvironmentTemplateVersion",
+            version,
+        );
+        let again = version_of(&again.unwrap());
+        assert_ne!(again["arn"], expired["arn"], "CT5: a new version");
+    }
 }
