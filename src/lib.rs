@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod fuzz;
 pub mod model;
+pub mod protocol;
 pub mod redact;
 pub mod report;
 pub mod runner;

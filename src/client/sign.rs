@@ -87,9 +87,10 @@ impl Signer {
     /// `x-amz-security-token`).
     pub async fn headers(
         &self,
+        method: &str,
         url: &str,
         signing_name: &str,
-        headers: &[(&str, String)],
+        headers: &[(String, String)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, Error> {
         let credentials = self.provider.provide_credentials().await.map_err(|e| {
@@ -109,9 +110,9 @@ impl Signer {
             .map_err(|e| Error::credentials(format!("cannot sign: {e}")))?
             .into();
         let request = SignableRequest::new(
-            "POST",
+            method,
             url,
-            headers.iter().map(|(k, v)| (*k, v.as_str())),
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             SignableBody::Bytes(body),
         )
         .map_err(|e| Error::credentials(format!("cannot sign: {e}")))?;

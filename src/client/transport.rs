@@ -8,6 +8,7 @@ use super::decode::decode_response;
 use super::exchange::{Exchange, Outcome, Response, TransportError};
 use crate::error::Error;
 use crate::model::Model;
+use crate::protocol;
 
 /// Limits that apply to every request of a client.
 #[derive(Debug, Clone)]
@@ -209,12 +210,19 @@ impl Client {
     }
 
     async fn send(&self, operation: &str, body: &Value, options: &RequestOptions) -> Outcome {
-        let payload = serde_json::to_vec(body).unwrap_or_default();
-        let url = format!("{}/", self.endpoint);
-        let mut headers = vec![
-            ("content-type", self.model.metadata.content_type()),
-            ("x-amz-target", self.model.target(operation)),
-        ];
+        // The request as the service's protocol binds it (awsJson: `POST /` with the target
+        // header; restJson: the operation's method, URI, query, headers and body).
+        let built = match protocol::request(&self.model, operation, body) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
+        };
+        let url = match built.url(&self.endpoint) {
+            Ok(u) => u,
+            Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
+        };
+        let payload = built.body;
+        let method = built.method;
+        let mut headers: Vec<(String, String)> = built.headers;
         let mut signed = Vec::new();
         if let Some(signer) = &self.config.signer {
             // The signature covers the host as the request will carry it.
@@ -227,19 +235,22 @@ impl Client {
                     })
                 })
                 .unwrap_or_default();
-            headers.push(("host", host));
+            headers.push(("host".into(), host));
+            let signing_name = self.model.metadata.signing_name();
             match signer
-                .headers(&url, self.model.metadata.signing_name(), &headers, &payload)
+                .headers(&method, &url, signing_name, &headers, &payload)
                 .await
             {
                 Ok(h) => signed = h,
                 Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
             }
         }
-        let mut request = self.http.post(&url).body(payload);
+        let method =
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let mut request = self.http.request(method, &url).body(payload);
         // reqwest sets the host itself, from the URL the signature covered.
-        for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
-            request = request.header(*name, value.as_str());
+        for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
+            request = request.header(name.as_str(), value.as_str());
         }
         for (name, value) in &signed {
             request = request.header(name.as_str(), value.as_str());

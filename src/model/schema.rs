@@ -71,12 +71,16 @@ fn shape_definition(shape: &Shape, direction: Direction) -> Value {
                 def.insert("enum".into(), json!(values));
             }
         }
-        ShapeKind::Integer | ShapeKind::Long => {
+        ShapeKind::Integer
+        | ShapeKind::Long
+        | ShapeKind::Byte
+        | ShapeKind::Short
+        | ShapeKind::BigInteger => {
             def.insert("type".into(), "integer".into());
             bound(&mut def, "minimum", shape.min);
             bound(&mut def, "maximum", shape.max);
         }
-        ShapeKind::Double | ShapeKind::Float => {
+        ShapeKind::Double | ShapeKind::Float | ShapeKind::BigDecimal => {
             def.insert("type".into(), "number".into());
             bound(&mut def, "minimum", shape.min);
             bound(&mut def, "maximum", shape.max);

@@ -20,15 +20,18 @@ pub struct Model {
     pub(super) validators: Validators,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub endpoint_prefix: String,
     /// awsJson only: the `application/x-amz-json-X` version.
     pub json_version: Option<String>,
     /// `json`, `rest-json`, ...
     pub protocol: String,
+    #[serde(default)]
     pub service_id: String,
     /// Absent in some models: the endpoint prefix signs then.
     pub signing_name: Option<String>,
@@ -80,12 +83,51 @@ impl Metadata {
 #[derive(Debug, Deserialize)]
 pub struct Operation {
     pub name: String,
+    #[serde(default)]
+    pub http: Http,
     pub input: Option<ShapeRef>,
     pub output: Option<ShapeRef>,
     #[serde(default)]
     pub errors: Vec<ShapeRef>,
     #[serde(default)]
     pub idempotent: bool,
+    /// `hostPrefix`: a prefix of the endpoint's host, with `{member}` labels.
+    pub endpoint: Option<OperationEndpoint>,
+}
+
+/// An operation's HTTP binding (restJson: method, URI template, success status).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Http {
+    #[serde(default = "post")]
+    pub method: String,
+    #[serde(default = "root")]
+    pub request_uri: String,
+    pub response_code: Option<u16>,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            method: post(),
+            request_uri: root(),
+            response_code: None,
+        }
+    }
+}
+
+fn post() -> String {
+    "POST".into()
+}
+
+fn root() -> String {
+    "/".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationEndpoint {
+    pub host_prefix: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,8 +140,14 @@ pub struct ShapeRef {
 pub enum ShapeKind {
     Structure,
     String,
+    Byte,
+    Short,
     Integer,
     Long,
+    #[serde(rename = "bigInteger")]
+    BigInteger,
+    #[serde(rename = "bigDecimal")]
+    BigDecimal,
     Boolean,
     Timestamp,
     List,
@@ -133,13 +181,45 @@ pub struct Shape {
     pub fault: bool,
     #[serde(default)]
     pub union: bool,
+    /// A timestamp's wire format (`iso8601`, `rfc822`, `unixTimestamp`) wherever it appears.
+    #[serde(rename = "timestampFormat")]
+    pub timestamp_format: Option<String>,
+    /// restJson: the member sent as the whole body.
+    pub payload: Option<String>,
+    /// A document: any JSON value.
+    #[serde(default)]
+    pub document: bool,
+    /// An exception's declared HTTP status.
+    pub error: Option<ErrorTrait>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorTrait {
+    pub http_status_code: Option<u16>,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Member {
     pub shape: String,
-    #[serde(default, rename = "idempotencyToken")]
+    #[serde(default)]
     pub idempotency_token: bool,
+    /// restJson: `uri`, `querystring`, `header`, `headers` (a prefix), `statusCode`; none for
+    /// the body.
+    pub location: Option<String>,
+    /// The name at that location (the URI label, query key, header name or prefix, or the body
+    /// member's JSON name).
+    pub location_name: Option<String>,
+    /// A header or query value that is a JSON document, base64-encoded.
+    #[serde(default, rename = "jsonvalue")]
+    pub json_value: bool,
+    /// A timestamp's wire format here, over the shape's.
+    pub timestamp_format: Option<String>,
+    /// The member fills a label of the operation's host prefix.
+    #[serde(default)]
+    pub host_label: bool,
 }
 
 #[derive(Debug, Deserialize)]

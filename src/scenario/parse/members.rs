@@ -165,7 +165,11 @@ impl Converter<'_> {
                     }
                 }
             }
-            ShapeKind::Integer | ShapeKind::Long => {
+            ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::Byte
+            | ShapeKind::Short
+            | ShapeKind::BigInteger => {
                 if !matches!(node.value, NodeValue::Int(_)) {
                     self.error(
                         node.pos,
@@ -181,7 +185,7 @@ impl Converter<'_> {
                     );
                 }
             }
-            ShapeKind::Timestamp | ShapeKind::Double | ShapeKind::Float => {
+            ShapeKind::Timestamp | ShapeKind::Double | ShapeKind::Float | ShapeKind::BigDecimal => {
                 if !matches!(node.value, NodeValue::Int(_) | NodeValue::Float(_)) {
                     self.error(
                         node.pos,
