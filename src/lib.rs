@@ -20,3 +20,4 @@ pub mod scenario;
 pub mod sdk;
 pub mod service;
 pub mod snapshot;
+pub mod synth;

@@ -9,7 +9,7 @@ mod validate;
 mod waiters;
 
 pub use bundled::{BUNDLED_MODELS, ModelFiles};
-pub use schema::{Direction, shape_schema};
+pub use schema::{Direction, shape_schema, usable_pattern};
 pub use service::{Member, Metadata, Model, Operation, Shape, ShapeKind, ShapeRef};
 pub use suggest::closest;
 pub use validate::SchemaViolation;

@@ -64,8 +64,10 @@ fn shape_definition(shape: &Shape, direction: Direction) -> Value {
             def.insert("type".into(), "string".into());
             bound(&mut def, "minLength", shape.min);
             bound(&mut def, "maxLength", shape.max);
-            if let Some(pattern) = &shape.pattern {
-                def.insert("pattern".into(), pattern.clone().into());
+            // A pattern the regex engine cannot read (some models write Java's UTF-16
+            // escapes) is left unchecked rather than failing the whole schema.
+            if let Some(pattern) = shape.pattern.as_deref().and_then(usable_pattern) {
+                def.insert("pattern".into(), pattern.into());
             }
             if let Some(values) = &shape.enum_values {
                 def.insert("enum".into(), json!(values));
@@ -150,6 +152,14 @@ fn bound(def: &mut Map<String, Value>, keyword: &str, value: Option<f64>) {
         // Model bounds are whole numbers; keep them integral so schemas read naturally.
         def.insert(keyword.into(), json!(v as i64));
     }
+}
+
+/// A model's pattern as a regex the engines here read: Java's UTF-16 surrogate pair range
+/// (`\uD800\uDC00-\uDBFF\uDFFF`, every supplementary character) written as code points; `None`
+/// when it still does not compile.
+pub fn usable_pattern(pattern: &str) -> Option<String> {
+    let pattern = pattern.replace(r"\uD800\uDC00-\uDBFF\uDFFF", r"\x{10000}-\x{10FFFF}");
+    regex::Regex::new(&pattern).ok().map(|_| pattern)
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ fn compiled(pattern: &str) -> Option<regex::Regex> {
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     cache
         .entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .or_insert_with(|| {
+            crate::model::usable_pattern(pattern).and_then(|p| regex::Regex::new(&p).ok())
+        })
         .clone()
 }
 
