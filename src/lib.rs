@@ -11,6 +11,7 @@ pub mod emulator;
 pub mod error;
 pub mod event;
 pub mod fuzz;
+pub mod generate;
 pub mod model;
 pub mod protocol;
 pub mod redact;

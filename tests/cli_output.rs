@@ -141,5 +141,5 @@ fn fault_switches() {
 
 #[test]
 fn an_unknown_service_pack() {
-    snapshot!("unknown-service", &["--service", "dynamodb", "list"]);
+    snapshot!("unknown-service", &["--service", "nope", "list"]);
 }

@@ -99,6 +99,13 @@ pub fn check_outcome(ctx: &StepContext, exchange: &Exchange) -> Result<(), Check
                 .expected(wanted)
                 .actual(describe(exchange)))
         }
+        ExpectedOutcome::AnyError => match error {
+            Some(_) => Ok(()),
+            None => Err(ctx
+                .fail(format!("expected an error, got {}", describe(exchange)))
+                .expected("an error of any type")
+                .actual(describe(exchange))),
+        },
         ExpectedOutcome::Mismatch { after_modification } => {
             let rule = &ctx.profile.mismatch;
             let is_mismatch = error.is_some_and(|e| {

@@ -44,6 +44,8 @@ pub enum Command {
     Fuzz(FuzzArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
     Coverage(CoverageArgs),
+    /// Write the scenarios a service pack's token contract gives (with --service NAME).
+    Generate(GenerateArgs),
 }
 
 /// Which scenarios a command works on.
@@ -325,6 +327,13 @@ pub struct CoverageArgs {
     /// Folder for coverage.md and coverage.json
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Folder for the scenario files [default: generated/<service>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]

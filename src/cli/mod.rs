@@ -7,6 +7,7 @@ mod diff;
 mod endpoint;
 mod exit;
 mod fuzz;
+mod generate;
 mod lint;
 mod list;
 mod report;
@@ -39,6 +40,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Lint(a) => lint::lint(a, &service),
         args::Command::Serve(a) => serve::serve(a),
         args::Command::Coverage(a) => coverage::coverage(a, &service),
+        args::Command::Generate(a) => generate::generate(a, &service),
         args::Command::Snapshots(a) => snapshots::snapshots(a, &service),
         args::Command::Diff(a) => diff::diff(a, &service),
         args::Command::Cleanup(a) => cleanup::cleanup(a, &service),

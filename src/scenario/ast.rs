@@ -241,6 +241,9 @@ pub enum ExpectedOutcome {
         error_type: String,
         message: Option<String>,
     },
+    /// An error of any type (`error: any`): what a contract states as "the request fails"
+    /// without naming the error.
+    AnyError,
     /// The profile's spelling of IdempotentParameterMismatch; `after_modification` when the
     /// resource was also modified (the profile may then accept a ConflictException).
     Mismatch { after_modification: bool },

@@ -20,7 +20,33 @@ pub struct Bundled {
     pub pack: &'static str,
 }
 
-pub const BUNDLED: &[Bundled] = &[Bundled {
-    name: "proton",
-    pack: include_str!("../packs/proton.yaml"),
-}];
+pub const BUNDLED: &[Bundled] = &[
+    Bundled {
+        name: "proton",
+        pack: include_str!("../packs/proton.yaml"),
+    },
+    Bundled {
+        name: "acm",
+        pack: include_str!("../packs/acm.yaml"),
+    },
+    Bundled {
+        name: "dynamodb",
+        pack: include_str!("../packs/dynamodb.yaml"),
+    },
+    Bundled {
+        name: "ecs",
+        pack: include_str!("../packs/ecs.yaml"),
+    },
+    Bundled {
+        name: "efs",
+        pack: include_str!("../packs/efs.yaml"),
+    },
+    Bundled {
+        name: "eks",
+        pack: include_str!("../packs/eks.yaml"),
+    },
+    Bundled {
+        name: "secretsmanager",
+        pack: include_str!("../packs/secretsmanager.yaml"),
+    },
+];

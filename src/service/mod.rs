@@ -6,7 +6,9 @@ mod bundled;
 mod pack;
 
 pub use bundled::{BUNDLED, DEFAULT};
-pub use pack::{Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, fill};
+pub use pack::{
+    Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, TokenOperation, fill,
+};
 
 use std::sync::Arc;
 
@@ -84,6 +86,23 @@ impl Service {
                 }
             }
         }
+        for token in &pack.tokens {
+            let member = token
+                .member
+                .as_deref()
+                .or_else(|| model.idempotency_token_member(&token.operation));
+            let known = model
+                .input_shape(&token.operation)
+                .zip(member)
+                .is_some_and(|(shape, m)| shape.members.contains_key(m));
+            if !known {
+                return Err(format!(
+                    "tokens: {} has no token member {}",
+                    token.operation,
+                    member.unwrap_or("(none marked in the model; name it with `member:`)")
+                ));
+            }
+        }
         for clause in &pack.clauses {
             for group in &clause.applies_to {
                 if !pack.operation_groups.contains_key(group) {
@@ -121,6 +140,16 @@ impl Service {
                     .iter()
                     .any(|g| self.pack.group(g).iter().any(|o| o == operation))
         })
+    }
+
+    /// The token member of an operation: the pack's, else the model's.
+    pub fn token_member(&self, operation: &str) -> Option<&str> {
+        self.pack
+            .tokens
+            .iter()
+            .find(|t| t.operation == operation)
+            .and_then(|t| t.member.as_deref())
+            .or_else(|| self.model.idempotency_token_member(operation))
     }
 
     /// The operations the contract names, in the coverage matrix's order.
@@ -179,6 +208,26 @@ mod tests {
         for clause in Service::proton().clauses() {
             let anchor = format!("<a id=\"{}\"></a>", clause.id.to_ascii_lowercase());
             assert!(text.contains(&anchor), "CONTRACT.md has no {anchor}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod packs {
+    use super::*;
+
+    #[test]
+    fn every_bundled_pack_loads_against_its_model() {
+        for bundled in BUNDLED {
+            let service = Service::bundled(bundled.name).unwrap_or_else(|e| panic!("{e}"));
+            for token in &service.pack.tokens {
+                assert!(
+                    token.source.starts_with("https://docs.aws.amazon.com/"),
+                    "{}",
+                    token.operation
+                );
+                assert!(service.token_member(&token.operation).is_some());
+            }
         }
     }
 }

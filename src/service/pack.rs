@@ -43,6 +43,45 @@ pub struct Pack {
     #[serde(default)]
     pub cleanup: Vec<CleanupKind>,
     pub fuzz: Option<FuzzPack>,
+    /// The idempotency contract of each operation that takes a token, as its documentation
+    /// states it (what `generate` writes scenarios for and the generic reference keeps).
+    #[serde(default)]
+    pub tokens: Vec<TokenOperation>,
+}
+
+/// One operation's token contract. A point the documentation does not state is `unknown`:
+/// no scenario is generated for it, and no verdict depends on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenOperation {
+    pub operation: String,
+    /// The token member, where the model does not mark it (`idempotencyToken`).
+    pub member: Option<String>,
+    /// The documentation page the points below come from.
+    pub source: String,
+    /// What a retry with the same token and parameters answers: `original` (the first
+    /// answer), an error type, or `unknown`.
+    pub retry: String,
+    /// The error a retry with the same token and other parameters gets, or `unknown`.
+    pub mismatch: String,
+    /// How long the token binds (`10m`, `1h`, `24h`), `none` (for ever), or `unknown`.
+    pub window: String,
+    /// The request (scenario JSON, templates allowed); synthesized from the model when absent.
+    pub input: Option<Value>,
+    /// Members changed for a mismatch; when absent, the first string member the input gives
+    /// other than the token is changed.
+    pub change: Option<Value>,
+    /// Steps that make what the request needs, and undo it (scenario steps).
+    #[serde(default)]
+    pub setup: Vec<Value>,
+    #[serde(default)]
+    pub teardown: Vec<Value>,
+}
+
+impl TokenOperation {
+    pub fn known(point: &str) -> Option<&str> {
+        (point != "unknown").then_some(point)
+    }
 }
 
 /// One kind of resource `cleanup` deletes.
@@ -151,7 +190,12 @@ impl Pack {
             .into_iter()
             .chain(&f.async_operations)
         });
-        groups.chain(cleanup).chain(fuzz).map(String::as_str)
+        let tokens = self.tokens.iter().map(|t| &t.operation);
+        groups
+            .chain(cleanup)
+            .chain(fuzz)
+            .chain(tokens)
+            .map(String::as_str)
     }
 }
 

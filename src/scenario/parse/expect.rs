@@ -17,7 +17,12 @@ impl Converter<'_> {
             expect.clause = Some(c.value.clone());
         }
         expect.status = e.status.as_ref().map(|s| s.value);
-        if let Some(error) = &e.error {
+        if e.error.as_ref().is_some_and(|e| e.value == "any") {
+            if let Some(m) = &e.message {
+                self.error(pos(m), "`message` needs a named `error`, not `any`");
+            }
+            expect.outcome = ExpectedOutcome::AnyError;
+        } else if let Some(error) = &e.error {
             self.error_type(error, operation);
             if let Some(m) = &e.message
                 && let Err(err) = regex::Regex::new(&m.value)

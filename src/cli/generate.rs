@@ -1,0 +1,44 @@
+//! `proton-conform generate`: the pack's token contract as scenario files, and what each
+//! operation x clause became (generated, unknown, or needing a fixture).
+
+use std::sync::Arc;
+
+use proton_conform::error::Error;
+use proton_conform::generate::{Coverage, generate as scenarios_of};
+use proton_conform::service::Service;
+
+use super::args::GenerateArgs;
+use super::exit::{self, Exit};
+
+pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Exit {
+    let out = args
+        .out
+        .unwrap_or_else(|| format!("generated/{}", service.name()).into());
+    let (files, coverage) = scenarios_of(service);
+    let written = std::fs::create_dir_all(&out).and_then(|()| {
+        for file in &files {
+            std::fs::write(out.join(&file.file), &file.text)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = written {
+        return exit::report(&Error::io(format!("cannot write {}: {e}", out.display())));
+    }
+    for (operation, clause, status) in &coverage {
+        let text = match status {
+            Coverage::Generated(file) => format!("generated {}", out.join(file).display()),
+            Coverage::Unknown => "unknown: the documentation does not decide it".to_string(),
+            Coverage::NeedsFixture(why) => format!("needs fixture: {why}"),
+        };
+        println!("{operation} {clause}: {text}");
+    }
+    eprintln!(
+        "{} scenario(s) for {} written to {}; run them with `proton-conform run --service {} {}`",
+        files.len(),
+        service.pack.title,
+        out.display(),
+        service.name(),
+        out.display()
+    );
+    Exit::Success
+}

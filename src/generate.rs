@@ -1,0 +1,302 @@
+//! Scenarios generated from a service pack and its model: for each operation that takes a
+//! token, one scenario per clause its documentation decides (CT2: a retry with the same token;
+//! CT3: the same token with other parameters; CT4: past the window). Inputs come from the pack
+//! (`input`, `change`, `setup`) or are synthesized from the model. Deterministic, written as
+//! ordinary scenario files a person can read and edit. A point the documentation leaves open
+//! generates nothing; an input that cannot be synthesized is reported as needing a fixture.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::scenario::parse_duration;
+use crate::service::{Service, TokenOperation};
+use crate::synth;
+
+/// One generated scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The file name (`create-secret-ct2.yaml`).
+    pub file: String,
+    pub text: String,
+}
+
+/// What became of one operation and clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Coverage {
+    Generated(String),
+    /// The documentation does not decide the point.
+    Unknown,
+    /// The input cannot be synthesized: the pack needs a fixture (why).
+    NeedsFixture(String),
+}
+
+/// Every scenario the pack's token contract gives, and what became of each operation x clause.
+pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str, Coverage)>) {
+    let mut files = Vec::new();
+    let mut coverage = Vec::new();
+    for token in &service.pack.tokens {
+        let decided = [&token.retry, &token.mismatch, &token.window]
+            .iter()
+            .any(|p| TokenOperation::known(p).is_some());
+        let input = match base_input(service, token) {
+            Ok(input) => input,
+            Err(why) => {
+                for clause in ["CT2", "CT3", "CT4"] {
+                    let status = if decided {
+                        Coverage::NeedsFixture(why.clone())
+                    } else {
+                        Coverage::Unknown
+                    };
+                    coverage.push((token.operation.clone(), clause, status));
+                }
+                continue;
+            }
+        };
+        let writer = Writer {
+            service,
+            token,
+            input,
+        };
+        for (clause, scenario) in [
+            ("CT2", writer.retry()),
+            ("CT3", writer.mismatch()),
+            ("CT4", writer.expiry()),
+        ] {
+            let status = match scenario {
+                Ok(Some(text)) => {
+                    let file =
+                        format!("{}-{}.yaml", kebab(&token.operation), clause.to_lowercase());
+                    files.push(Generated {
+                        file: file.clone(),
+                        text,
+                    });
+                    Coverage::Generated(file)
+                }
+                Ok(None) => Coverage::Unknown,
+                Err(why) => Coverage::NeedsFixture(why),
+            };
+            coverage.push((token.operation.clone(), clause, status));
+        }
+    }
+    (files, coverage)
+}
+
+/// The request without its token: the pack's fixture, else synthesized from the model.
+fn base_input(service: &Service, token: &TokenOperation) -> Result<Map<String, Value>, String> {
+    let member = service.token_member(&token.operation).unwrap_or_default();
+    let mut input = match &token.input {
+        Some(Value::Object(map)) => map.clone(),
+        Some(_) => return Err("`input` is not a mapping".into()),
+        None => {
+            let shape = service
+                .model
+                .operation(&token.operation)
+                .and_then(|o| o.input.as_ref())
+                .map(|s| s.shape.clone())
+                .unwrap_or_default();
+            match synth::minimal(&service.model, &shape)? {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            }
+        }
+    };
+    input.remove(member);
+    Ok(input)
+}
+
+/// `CreateSecret` as `create-secret`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+struct Writer<'a> {
+    service: &'a Service,
+    token: &'a TokenOperation,
+    input: Map<String, Value>,
+}
+
+impl Writer<'_> {
+    fn params(&self) -> Value {
+        let mut params = self.input.clone();
+        let member = self
+            .service
+            .token_member(&self.token.operation)
+            .unwrap_or_default();
+        params.insert(member.to_string(), Value::String("${token.a}".into()));
+        Value::Object(params)
+    }
+
+    /// The members a mismatch changes: the pack's, else the first string member given.
+    fn change(&self) -> Result<Value, String> {
+        if let Some(change) = &self.token.change {
+            return Ok(change.clone());
+        }
+        self.input
+            .iter()
+            .find_map(|(k, v)| v.as_str().map(|s| (k, s)))
+            .map(|(k, s)| serde_json::json!({ k: format!("{s}-changed") }))
+            .ok_or_else(|| "no string member to change for a mismatch; give `change`".into())
+    }
+
+    fn header(&self, name: &str, clause: &str) -> String {
+        let op = &self.token.operation;
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "# Generated by `proton-conform generate --service {}` from src/packs/{}.yaml and the\n# model. Source: {}",
+            self.service.name(),
+            self.service.name(),
+            self.token.source
+        );
+        let _ = writeln!(text, "name: \"{op}: {name}\"");
+        let _ = writeln!(text, "contract: [{clause}]");
+        let _ = writeln!(text, "operations: [{op}]");
+        let _ = writeln!(text, "tags: [generated, {}]", self.service.name());
+        if !self.token.setup.is_empty() {
+            text.push_str("setup:\n");
+            for step in &self.token.setup {
+                let _ = writeln!(text, "  - {}", inline(step));
+            }
+        }
+        text
+    }
+
+    fn footer(&self, text: &mut String) {
+        if !self.token.teardown.is_empty() {
+            text.push_str("teardown:\n");
+            for step in &self.token.teardown {
+                let _ = writeln!(text, "  - {}", inline(step));
+            }
+        }
+    }
+
+    fn first_call(&self, text: &mut String) {
+        let _ = writeln!(
+            text,
+            "steps:\n  - id: first\n    call: {}\n    params: {}",
+            self.token.operation,
+            inline(&self.params())
+        );
+    }
+
+    /// CT2: the same request again.
+    fn retry(&self) -> Result<Option<String>, String> {
+        let Some(retry) = TokenOperation::known(&self.token.retry) else {
+            return Ok(None);
+        };
+        let expect = match retry {
+            "original" => "same_as: first".to_string(),
+            error => format!("error: {error}"),
+        };
+        let mut text = self.header("a retry with the same token and parameters", "CT2");
+        self.first_call(&mut text);
+        let _ = writeln!(
+            text,
+            "  - repeat: first\n    expect: {{ {expect}, clause: CT2 }}"
+        );
+        self.footer(&mut text);
+        Ok(Some(text))
+    }
+
+    /// CT3: the same token with other parameters.
+    fn mismatch(&self) -> Result<Option<String>, String> {
+        let Some(error) = TokenOperation::known(&self.token.mismatch) else {
+            return Ok(None);
+        };
+        let change = self.change()?;
+        let mut text = self.header("the same token with other parameters", "CT3");
+        self.first_call(&mut text);
+        let _ = writeln!(
+            text,
+            "  - repeat: first\n    with: {}\n    expect: {{ error: {error}, clause: CT3 }}",
+            inline(&change)
+        );
+        self.footer(&mut text);
+        Ok(Some(text))
+    }
+
+    /// CT4: past the window, the same token with other parameters is a new request (it is not
+    /// refused as a mismatch).
+    fn expiry(&self) -> Result<Option<String>, String> {
+        let window = match TokenOperation::known(&self.token.window) {
+            None | Some("none") => return Ok(None),
+            Some(w) => parse_duration(w).map_err(|e| format!("window {w:?}: {e}"))?,
+        };
+        if TokenOperation::known(&self.token.mismatch).is_none() {
+            return Ok(None);
+        }
+        let change = self.change()?;
+        let mut text = self.header(
+            "past the token's window, a changed request is a new one",
+            "CT4",
+        );
+        self.first_call(&mut text);
+        let _ = writeln!(
+            text,
+            "  - advance: {}s\n  - repeat: first\n    with: {}\n    expect: {{ clause: CT4 }}",
+            window + 1,
+            inline(&change)
+        );
+        self.footer(&mut text);
+        Ok(Some(text))
+    }
+}
+
+/// A value as one line of YAML (JSON is YAML's flow style).
+fn inline(value: &Value) -> String {
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_scenario_parses_and_unknown_points_generate_nothing() {
+        for bundled in crate::service::BUNDLED {
+            let service = Service::bundled(bundled.name).unwrap();
+            let (files, coverage) = generate(&service);
+            for file in &files {
+                crate::scenario::parse(&file.text, &file.file, &service)
+                    .unwrap_or_else(|d| panic!("{}: {}\n{}", file.file, d[0].message, file.text));
+            }
+            for (op, clause, status) in &coverage {
+                let token = service
+                    .pack
+                    .tokens
+                    .iter()
+                    .find(|t| &t.operation == op)
+                    .unwrap();
+                let point = match *clause {
+                    "CT2" => &token.retry,
+                    "CT3" => &token.mismatch,
+                    _ => &token.window,
+                };
+                if point == "unknown" {
+                    assert_eq!(status, &Coverage::Unknown, "{op} {clause}");
+                }
+            }
+            assert_eq!(generate(&service).0, files, "deterministic");
+        }
+        let secrets = Service::bundled("secretsmanager").unwrap();
+        let (files, _) = generate(&secrets);
+        let names: Vec<&str> = files.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "create-secret-ct2.yaml",
+                "create-secret-ct3.yaml",
+                "put-secret-value-ct2.yaml",
+                "put-secret-value-ct3.yaml"
+            ]
+        );
+    }
+}
