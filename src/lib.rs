@@ -15,6 +15,7 @@ pub mod generate;
 pub mod model;
 pub mod protocol;
 pub mod redact;
+pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod scenario;

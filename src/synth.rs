@@ -67,7 +67,7 @@ fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, 
             }
             Value::Object(out)
         }
-        ShapeKind::String => string(def, path)?,
+        ShapeKind::String => string(def, path, &model.metadata.endpoint_prefix)?,
         ShapeKind::Integer
         | ShapeKind::Long
         | ShapeKind::Short
@@ -115,7 +115,7 @@ fn bounded(def: &Shape, preferred: f64) -> f64 {
 }
 
 /// The first candidate that meets the enum, the length bounds and the pattern.
-fn string(def: &Shape, path: &str) -> Result<Value, String> {
+fn string(def: &Shape, path: &str, service: &str) -> Result<Value, String> {
     if let Some(first) = def.enum_values.as_ref().and_then(|v| v.first()) {
         return Ok(json!(first));
     }
@@ -140,12 +140,78 @@ fn string(def: &Shape, path: &str) -> Result<Value, String> {
         }
         out
     };
+    // ARNs of the service's own form come after the plain candidates.
+    let arns = [
+        format!("arn:aws:{service}:us-east-1:123456789012:pc-conform"),
+        format!("arn:aws:{service}:us-east-1:123456789012:pc-conform/pc-conform"),
+    ];
     CANDIDATES
         .iter()
-        .map(|c| padded(c))
+        .map(|c| c.to_string())
+        .chain(arns)
+        .map(|c| padded(&c))
         .find(|c| fits(c))
         .map(Value::String)
         .ok_or_else(|| format!("{path}: no synthesized string meets its pattern; give a fixture"))
+}
+
+/// An answer of `shape` for the reference endpoint: every member down to three levels (a list
+/// with one item), then the required ones; strings carry `serial` where the pattern allows, so
+/// that two resources' answers differ.
+pub fn output(model: &Model, shape: &str, serial: u64) -> Value {
+    full(model, shape, serial, 0).unwrap_or_else(|| json!({}))
+}
+
+fn full(model: &Model, shape: &str, serial: u64, depth: usize) -> Option<Value> {
+    let def = model.shape(shape)?;
+    if depth > 3 {
+        return value(model, shape, "", depth).ok();
+    }
+    match def.kind {
+        ShapeKind::Structure if !def.document && !def.union => {
+            let mut out = Map::new();
+            for (name, member) in &def.members {
+                if member.location.is_some() {
+                    continue;
+                }
+                if let Some(v) = full(model, &member.shape, serial, depth + 1) {
+                    out.insert(name.clone(), v);
+                } else if def.required.contains(name) {
+                    return None;
+                }
+            }
+            Some(Value::Object(out))
+        }
+        ShapeKind::List => {
+            let member = def.member.as_ref()?;
+            let count = (def.min.unwrap_or(0.0) as usize).max(1);
+            let max = def.max.map_or(usize::MAX, |m| m as usize);
+            let item = full(model, &member.shape, serial, depth + 1)?;
+            Some(Value::Array(vec![item; count.min(max)]))
+        }
+        ShapeKind::String if def.enum_values.is_none() => {
+            unique(def, serial, &model.metadata.endpoint_prefix)
+        }
+        _ => value(model, shape, "", depth).ok(),
+    }
+}
+
+/// A string that names resource `serial`, where the shape's constraints allow one.
+fn unique(def: &Shape, serial: u64, service: &str) -> Option<Value> {
+    let base = string(def, "", service).ok()?;
+    let base = base.as_str()?;
+    let pattern = def
+        .pattern
+        .as_deref()
+        .and_then(usable_pattern)
+        .and_then(|p| regex::Regex::new(&p).ok());
+    let max = def.max.map_or(usize::MAX, |m| m as usize);
+    let fits = |s: &str| s.chars().count() <= max && pattern.as_ref().is_none_or(|p| p.is_match(s));
+    [format!("{base}-{serial}"), format!("{base}{serial}")]
+        .into_iter()
+        .find(|s| fits(s))
+        .or_else(|| Some(base.to_string()))
+        .map(Value::String)
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use proton_conform::client::Signer;
 use proton_conform::emulator::{self, Fault, FaultSet};
 use proton_conform::error::Error;
 use proton_conform::model::Model;
+use proton_conform::reference::{self, ReferenceFault};
 use proton_conform::runner::Target;
+use proton_conform::service::Service;
 
 use super::args::{ConnectArgs, EndpointArgs, SigningArgs};
 
@@ -26,9 +28,27 @@ pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Targ
     target_for(endpoint.as_deref(), &args.allow_endpoints)
 }
 
-/// [`resolve_endpoint`], with the embedded emulator's fault switches turned on.
-pub(super) fn resolve_target(model: &Model, args: &EndpointArgs) -> Result<Target, Error> {
-    let mut target = resolve_endpoint(model, &args.connect)?;
+/// [`resolve_endpoint`], with the embedded emulator's fault switches turned on. The embedded
+/// target of a pack other than Proton's is the generic reference.
+pub(super) fn resolve_target(service: &Service, args: &EndpointArgs) -> Result<Target, Error> {
+    let target = resolve_endpoint(&service.model, &args.connect)?;
+    if matches!(target, Target::Embedded(_)) && service.pack.model != emulator::MODEL {
+        let faults = args
+            .faults
+            .iter()
+            .map(|name| {
+                ReferenceFault::from_name(name).ok_or_else(|| {
+                    let names: Vec<&str> = reference::FAULTS.iter().map(|(_, n, _)| *n).collect();
+                    Error::input(format!(
+                        "unknown fault switch {name:?}; the reference's are {}",
+                        names.join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Target::Reference(faults));
+    }
+    let mut target = target;
     let faults = args
         .faults
         .iter()
@@ -42,6 +62,7 @@ pub(super) fn resolve_target(model: &Model, args: &EndpointArgs) -> Result<Targe
         .collect::<Result<Vec<_>, _>>()?;
     match &mut target {
         Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
+        Target::Reference(_) => {}
         Target::Endpoint(_) if !faults.is_empty() => {
             return Err(Error::input(
                 "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint",
@@ -56,7 +77,9 @@ pub(super) fn resolve_target(model: &Model, args: &EndpointArgs) -> Result<Targe
 /// of the embedded emulator, or the endpoint's URL.
 pub(super) fn replay_flags(args: &EndpointArgs, target: &Target) -> Vec<String> {
     match target {
-        Target::Embedded(_) => args.faults.iter().map(|f| format!("--fault {f}")).collect(),
+        Target::Embedded(_) | Target::Reference(_) => {
+            args.faults.iter().map(|f| format!("--fault {f}")).collect()
+        }
         Target::Endpoint(url) => vec![format!("--endpoint {url}")],
     }
 }

@@ -25,7 +25,7 @@ pub fn fuzz(args: FuzzArgs, service: &Arc<Service>) -> Exit {
 
 fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let profile = Profile::load(&args.contract_profile).map_err(|e| Error::input(e.to_string()))?;
-    let target = resolve_target(&service.model, &args.endpoint)?;
+    let target = resolve_target(service, &args.endpoint)?;
     let replay_flags = replay_flags(&args.endpoint, &target);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
@@ -37,7 +37,7 @@ fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     };
     // Clock moves only where the endpoint offers a clock.
     let clock = match &target {
-        Target::Embedded(_) => true,
+        Target::Embedded(_) | Target::Reference(_) => true,
         Target::Endpoint(url) => {
             let probe = Client::new(url, service.model.clone(), client.clone())?;
             let capabilities = runtime.block_on(Capabilities::discover(&probe))?;

@@ -72,10 +72,11 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         return Ok(Exit::Success);
     }
     let profile = Profile::load(&args.contract_profile).map_err(|e| Error::input(e.to_string()))?;
-    let target = resolve_target(&service.model, &args.endpoint)?;
+    let target = resolve_target(service, &args.endpoint)?;
     let snapshot_target = match (&args.snapshot_target, &target) {
         (Some(name), _) => Some(name.clone()),
         (None, Target::Embedded(_)) => Some("emulator".to_string()),
+        (None, Target::Reference(_)) => Some("reference".to_string()),
         (None, Target::Endpoint(_)) => None,
     };
     let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))

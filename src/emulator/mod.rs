@@ -70,10 +70,14 @@ impl Drop for RunningServer {
 
 /// Binds `addr` (port 0 for an ephemeral one) and serves the emulator in the background.
 pub async fn start(emulator: Arc<Emulator>, addr: SocketAddr) -> std::io::Result<RunningServer> {
+    serve_router(router(emulator), addr).await
+}
+
+/// Serves any router on `addr` in the background, until the returned server is dropped.
+pub async fn serve_router(app: Router, addr: SocketAddr) -> std::io::Result<RunningServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let app = router(emulator);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -34,8 +34,10 @@ use crate::service::Service;
 /// Where requests go.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// A fresh in-process emulator per scenario.
+    /// The in-process Proton emulator (one shared, or one per scenario that needs its own).
     Embedded(emulator::Config),
+    /// The in-process generic reference of another pack, with these fault switches.
+    Reference(Vec<crate::reference::ReferenceFault>),
     /// An endpoint URL, shared by all scenarios.
     Endpoint(String),
 }
@@ -44,6 +46,7 @@ impl Target {
     pub fn describe(&self) -> String {
         match self {
             Target::Embedded(_) => "embedded emulator".into(),
+            Target::Reference(_) => "embedded reference".into(),
             Target::Endpoint(url) => url.clone(),
         }
     }
@@ -87,7 +90,7 @@ where
             let capabilities = Capabilities::discover(&client).await?;
             Some(Arc::new((client, capabilities)))
         }
-        Target::Embedded(_) => None,
+        Target::Embedded(_) | Target::Reference(_) => None,
     };
     let _ = events.send(Event::RunStarted {
         run_id: config.run_id.clone(),
@@ -241,16 +244,22 @@ struct Embedded {
 }
 
 async fn start_embedded(config: &RunConfig) -> Result<Embedded, Error> {
-    let Target::Embedded(emulator_config) = &config.target else {
-        unreachable!("start_embedded is only called for the embedded target")
-    };
-    let instance = Arc::new(
-        emulator::Emulator::new(emulator_config.clone()).with_model(config.service.model.clone()),
-    );
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let server = emulator::start(instance, addr)
-        .await
-        .map_err(|e| Error::io(format!("cannot start the embedded emulator: {e}")))?;
+    let server = match &config.target {
+        Target::Embedded(emulator_config) => {
+            let instance = emulator::Emulator::new(emulator_config.clone())
+                .with_model(config.service.model.clone());
+            emulator::start(Arc::new(instance), addr).await
+        }
+        Target::Reference(faults) => {
+            let instance = crate::reference::Reference::new(config.service.clone(), faults.clone());
+            crate::reference::start(Arc::new(instance), addr).await
+        }
+        Target::Endpoint(_) => {
+            return Err(Error::internal("an endpoint target has nothing to start"));
+        }
+    }
+    .map_err(|e| Error::io(format!("cannot start the embedded emulator: {e}")))?;
     let client = Client::new(
         &server.url(),
         config.service.model.clone(),

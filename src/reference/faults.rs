@@ -1,0 +1,37 @@
+//! The generic reference's fault switches: each breaks one clause of the token contract.
+
+/// A switch, by the clause it breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceFault {
+    /// A retry with the same token and parameters gets a new answer (breaks CT2).
+    FreshAnswerOnRetry,
+    /// A retry with the same token and other parameters is performed as a new request
+    /// (breaks CT3).
+    MismatchAccepted,
+    /// Tokens bind for ever, past the documented window (breaks CT4).
+    TokensNeverExpire,
+}
+
+/// Every switch: itself, its name, the clause it breaks.
+pub const FAULTS: &[(ReferenceFault, &str, &str)] = &[
+    (
+        ReferenceFault::FreshAnswerOnRetry,
+        "fresh-answer-on-retry",
+        "CT2",
+    ),
+    (ReferenceFault::MismatchAccepted, "mismatch-accepted", "CT3"),
+    (
+        ReferenceFault::TokensNeverExpire,
+        "tokens-never-expire",
+        "CT4",
+    ),
+];
+
+impl ReferenceFault {
+    pub fn from_name(name: &str) -> Option<ReferenceFault> {
+        FAULTS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(f, _, _)| *f)
+    }
+}

@@ -1,0 +1,253 @@
+//! The faithful reference for any service pack (`serve --service NAME`, and the embedded target
+//! of a run with another pack than Proton's): it answers every operation of the model with
+//! schema-valid synthesized outputs and keeps the pack's token contract (a retry with the same
+//! token and parameters gets the stored answer or the documented error; other parameters get
+//! the documented mismatch error; the window is kept on a virtual clock). Its fault switches
+//! each break one clause, to prove that the generated scenarios catch them.
+//!
+//! It speaks awsJson (1.0 and 1.1). It meets the harness only over HTTP, like the Proton
+//! emulator, and knows the contract from the pack, as the harness does.
+
+mod faults;
+
+pub use faults::{FAULTS, ReferenceFault};
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::emulator::RunningServer;
+use crate::scenario::parse_duration;
+use crate::service::{Service, TokenOperation};
+use crate::synth;
+
+/// What a token bound: the request's other parameters and the answer it got.
+struct Bound {
+    params: Value,
+    answer: Value,
+    at: f64,
+}
+
+/// One reference endpoint's state.
+pub struct Reference {
+    service: Arc<Service>,
+    faults: Vec<ReferenceFault>,
+    /// Seconds the virtual clock is ahead of wall time.
+    advanced: AtomicI64,
+    serial: AtomicU64,
+    tokens: Mutex<HashMap<(String, String), Bound>>,
+}
+
+impl Reference {
+    pub fn new(service: Arc<Service>, faults: Vec<ReferenceFault>) -> Self {
+        Self {
+            service,
+            faults,
+            advanced: AtomicI64::new(0),
+            serial: AtomicU64::new(0),
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn now(&self) -> f64 {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        wall + self.advanced.load(Ordering::SeqCst) as f64
+    }
+
+    fn has(&self, fault: ReferenceFault) -> bool {
+        self.faults.contains(&fault)
+    }
+
+    fn answer(&self, operation: &str) -> Value {
+        let serial = self.serial.fetch_add(1, Ordering::SeqCst) + 1;
+        let model = &self.service.model;
+        match model.operation(operation).and_then(|o| o.output.as_ref()) {
+            Some(shape) => synth::output(model, &shape.shape, serial),
+            None => json!({}),
+        }
+    }
+
+    /// The answer to `operation` with `input`: the token contract first, then a new answer.
+    fn call(&self, operation: &str, input: &Value) -> Result<Value, (u16, String, String)> {
+        let contract = self
+            .service
+            .pack
+            .tokens
+            .iter()
+            .find(|t| t.operation == operation);
+        let member = self.service.token_member(operation);
+        let token = member.and_then(|m| input.get(m)).and_then(Value::as_str);
+        let (Some(contract), Some(member), Some(token)) = (contract, member, token) else {
+            return Ok(self.answer(operation));
+        };
+        let mut params = input.clone();
+        if let Some(map) = params.as_object_mut() {
+            map.remove(member);
+        }
+        let key = (operation.to_string(), token.to_string());
+        let now = self.now();
+        let window = window_seconds(contract);
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        let live = tokens.get(&key).filter(|b| {
+            self.has(ReferenceFault::TokensNeverExpire) || window.is_none_or(|w| now - b.at <= w)
+        });
+        if let Some(bound) = live {
+            if bound.params == params {
+                if self.has(ReferenceFault::FreshAnswerOnRetry) {
+                    return Ok(self.answer(operation));
+                }
+                return match TokenOperation::known(&contract.retry) {
+                    Some("original") | None => Ok(bound.answer.clone()),
+                    Some(error) => Err(self.error(operation, error, "the token is in use")),
+                };
+            }
+            if !self.has(ReferenceFault::MismatchAccepted) {
+                let error = TokenOperation::known(&contract.mismatch).unwrap_or("any");
+                return Err(self.error(
+                    operation,
+                    error,
+                    "the token was used with other parameters",
+                ));
+            }
+        }
+        let answer = self.answer(operation);
+        tokens.insert(
+            key,
+            Bound {
+                params,
+                answer: answer.clone(),
+                at: now,
+            },
+        );
+        Ok(answer)
+    }
+
+    /// An error the operation declares: `name`, or for `any` the first one it declares.
+    fn error(&self, operation: &str, name: &str, message: &str) -> (u16, String, String) {
+        let model = &self.service.model;
+        let name = match name {
+            "any" => model
+                .operation(operation)
+                .and_then(|o| o.errors.first())
+                .map_or("ValidationException".to_string(), |e| e.shape.clone()),
+            other => other.to_string(),
+        };
+        let status = model
+            .shape(&name)
+            .and_then(|s| s.error.as_ref())
+            .and_then(|e| e.http_status_code)
+            .unwrap_or(400);
+        (status, name, message.to_string())
+    }
+}
+
+fn window_seconds(contract: &TokenOperation) -> Option<f64> {
+    match TokenOperation::known(&contract.window) {
+        None | Some("none") => None,
+        Some(w) => parse_duration(w).ok().map(|s| s as f64),
+    }
+}
+
+/// The routes: the service's awsJson front door and the control API's clock.
+pub fn router(reference: Arc<Reference>) -> Router {
+    Router::new()
+        .route("/", post(handle))
+        .route("/_conformance/capabilities", get(capabilities))
+        .route("/_conformance/clock", post(clock))
+        .with_state(reference)
+}
+
+/// Serves a reference on `addr` (port 0 for an ephemeral one) until dropped.
+pub async fn start(reference: Arc<Reference>, addr: SocketAddr) -> std::io::Result<RunningServer> {
+    crate::emulator::serve_router(router(reference), addr).await
+}
+
+async fn capabilities() -> Response {
+    let faults: Vec<&str> = FAULTS.iter().map(|(_, name, _)| *name).collect();
+    json_answer(
+        StatusCode::OK,
+        None,
+        json!({ "clock": true, "faults": faults }),
+    )
+}
+
+async fn clock(State(reference): State<Arc<Reference>>, body: Bytes) -> Response {
+    let seconds = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["advanceSeconds"].as_f64());
+    match seconds {
+        Some(s) if s >= 0.0 => {
+            reference.advanced.fetch_add(s as i64, Ordering::SeqCst);
+            json_answer(StatusCode::OK, None, json!({ "now": reference.now() }))
+        }
+        _ => json_answer(
+            StatusCode::BAD_REQUEST,
+            None,
+            json!({ "message": "give advanceSeconds, a number of seconds >= 0" }),
+        ),
+    }
+}
+
+async fn handle(
+    State(reference): State<Arc<Reference>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let model = &reference.service.model;
+    let content_type = model.metadata.content_type();
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let prefix = model.metadata.target_prefix.as_deref().unwrap_or_default();
+    let operation = target
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('.'))
+        .filter(|op| model.operation(op).is_some());
+    let Some(operation) = operation else {
+        let body = json!({ "__type": "UnknownOperationException", "message": format!("unknown operation {target:?}") });
+        return json_answer(StatusCode::BAD_REQUEST, Some(&content_type), body);
+    };
+    let input: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            let body = json!({ "__type": "SerializationException", "message": "the body is not a JSON object" });
+            return json_answer(StatusCode::BAD_REQUEST, Some(&content_type), body);
+        }
+    };
+    match reference.call(operation, &input) {
+        Ok(answer) => json_answer(StatusCode::OK, Some(&content_type), answer),
+        Err((status, name, message)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+            let mut response = json_answer(
+                status,
+                Some(&content_type),
+                json!({ "__type": name, "message": message }),
+            );
+            if let Ok(v) = HeaderValue::from_str(&name) {
+                response.headers_mut().insert("x-amzn-errortype", v);
+            }
+            response
+        }
+    }
+}
+
+fn json_answer(status: StatusCode, content_type: Option<&str>, body: Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    let kind = content_type.unwrap_or("application/json");
+    if let Ok(v) = HeaderValue::from_str(kind) {
+        response.headers_mut().insert("content-type", v);
+    }
+    response
+}
