@@ -185,6 +185,9 @@ impl Writer<'_> {
             self.token.operation,
             inline(&self.params())
         );
+        if let Some(capture) = &self.token.capture {
+            let _ = writeln!(text, "    capture: {}", inline(capture));
+        }
     }
 
     /// CT2: the same request again.

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod cleanup;
 pub mod client;
+pub mod conformance;
 pub mod contract;
 pub mod diagnostic;
 pub mod emulator;

@@ -46,6 +46,8 @@ pub enum Command {
     Coverage(CoverageArgs),
     /// Write the scenarios a service pack's token contract gives (with --service NAME).
     Generate(GenerateArgs),
+    /// Judge an endpoint (an emulator) on every pack's generated scenarios; write its report.
+    Conformance(ConformanceArgs),
 }
 
 /// Which scenarios a command works on.
@@ -327,6 +329,21 @@ pub struct CoverageArgs {
     /// Folder for coverage.md and coverage.json
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub struct ConformanceArgs {
+    /// The endpoint's name in the report (`moto`)
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The Markdown report [default: conformance/<name>.md]
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<std::path::PathBuf>,
+    /// Folder for the HTML and JUnit reports of each pack [default: reports/conformance/<name>]
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]

@@ -29,7 +29,7 @@ pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Targ
 }
 
 /// [`resolve_endpoint`], with the embedded emulator's fault switches turned on. The embedded
-/// target of a pack other than Proton's is the generic reference.
+/// target of a pack the emulator does not implement is the generic reference.
 pub(super) fn resolve_target(service: &Service, args: &EndpointArgs) -> Result<Target, Error> {
     let target = resolve_endpoint(&service.model, &args.connect)?;
     if matches!(target, Target::Embedded(_)) && service.pack.model != emulator::MODEL {

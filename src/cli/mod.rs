@@ -2,6 +2,7 @@
 
 mod args;
 mod cleanup;
+mod conformance;
 mod coverage;
 mod diff;
 mod endpoint;
@@ -38,9 +39,10 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Run(a) => run::run(a, &service),
         args::Command::List(a) => list::list(a, &service),
         args::Command::Lint(a) => lint::lint(a, &service),
-        args::Command::Serve(a) => serve::serve(a),
+        args::Command::Serve(a) => serve::serve(a, &service),
         args::Command::Coverage(a) => coverage::coverage(a, &service),
         args::Command::Generate(a) => generate::generate(a, &service),
+        args::Command::Conformance(a) => conformance::conformance(a),
         args::Command::Snapshots(a) => snapshots::snapshots(a, &service),
         args::Command::Diff(a) => diff::diff(a, &service),
         args::Command::Cleanup(a) => cleanup::cleanup(a, &service),

@@ -5,10 +5,13 @@ use std::sync::Arc;
 
 use proton_conform::emulator::{self, Config, Emulator, FAULTS, Fault, FaultSet, Verifier};
 
+use proton_conform::reference::{self, FAULTS as REFERENCE_FAULTS, Reference, ReferenceFault};
+use proton_conform::service::Service;
+
 use super::args::ServeArgs;
 use super::exit::Exit;
 
-pub fn serve(args: ServeArgs) -> Exit {
+pub fn serve(args: ServeArgs, service: &Arc<Service>) -> Exit {
     let addr: SocketAddr = match format!("{}:{}", args.host, args.port).parse() {
         Ok(a) => a,
         Err(e) => {
@@ -16,6 +19,9 @@ pub fn serve(args: ServeArgs) -> Exit {
             return Exit::BadInput;
         }
     };
+    if service.pack.model != emulator::MODEL {
+        return serve_reference(&args, service, addr);
+    }
     if args.faults.iter().any(|f| f == "list") {
         for (_, name, what) in FAULTS {
             println!("{name:32} {what}");
@@ -59,6 +65,52 @@ pub fn serve(args: ServeArgs) -> Exit {
         println!("{}", server.url());
         eprintln!(
             "proton-conform emulator listening on {} (Ctrl-C to stop)",
+            server.url()
+        );
+        let _ = tokio::signal::ctrl_c().await;
+        drop(server);
+        Exit::Success
+    })
+}
+
+/// The generic reference of a pack the emulator does not implement.
+fn serve_reference(args: &ServeArgs, service: &Arc<Service>, addr: SocketAddr) -> Exit {
+    if args.faults.iter().any(|f| f == "list") {
+        for (_, name, clause) in REFERENCE_FAULTS {
+            println!("{name:32} breaks {clause}");
+        }
+        return Exit::Success;
+    }
+    let mut faults = Vec::new();
+    for name in &args.faults {
+        match ReferenceFault::from_name(name) {
+            Some(f) => faults.push(f),
+            None => {
+                eprintln!("error: unknown fault switch {name:?}; `--fault list` shows them");
+                return Exit::BadInput;
+            }
+        }
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::CouldNotRun;
+        }
+    };
+    runtime.block_on(async {
+        let instance = Arc::new(Reference::new(service.clone(), faults));
+        let server = match reference::start(instance, addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return Exit::CouldNotRun;
+            }
+        };
+        println!("{}", server.url());
+        eprintln!(
+            "proton-conform reference for {} listening on {} (Ctrl-C to stop)",
+            service.pack.title,
             server.url()
         );
         let _ = tokio::signal::ctrl_c().await;

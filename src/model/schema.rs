@@ -79,13 +79,11 @@ fn shape_definition(shape: &Shape, direction: Direction) -> Value {
         | ShapeKind::Short
         | ShapeKind::BigInteger => {
             def.insert("type".into(), "integer".into());
-            bound(&mut def, "minimum", shape.min);
-            bound(&mut def, "maximum", shape.max);
+            number_bounds(&mut def, shape, direction);
         }
         ShapeKind::Double | ShapeKind::Float | ShapeKind::BigDecimal => {
             def.insert("type".into(), "number".into());
-            bound(&mut def, "minimum", shape.min);
-            bound(&mut def, "maximum", shape.max);
+            number_bounds(&mut def, shape, direction);
         }
         ShapeKind::Boolean => {
             def.insert("type".into(), "boolean".into());
@@ -151,6 +149,16 @@ fn bound(def: &mut Map<String, Value>, keyword: &str, value: Option<f64>) {
     if let Some(v) = value {
         // Model bounds are whole numbers; keep them integral so schemas read naturally.
         def.insert(keyword.into(), json!(v as i64));
+    }
+}
+
+/// A number's range binds requests only: services answer outside their models' ranges (a
+/// DynamoDB table's `NumberOfDecreasesToday` is 0 where the model says at least 1) and no SDK
+/// checks an answer's range, so an answer is never judged on one.
+fn number_bounds(def: &mut Map<String, Value>, shape: &Shape, direction: Direction) {
+    if direction == Direction::Input {
+        bound(def, "minimum", shape.min);
+        bound(def, "maximum", shape.max);
     }
 }
 

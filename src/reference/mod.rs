@@ -1,12 +1,12 @@
-//! The faithful reference for any service pack (`serve --service NAME`, and the embedded target
-//! of a run with another pack than Proton's): it answers every operation of the model with
-//! schema-valid synthesized outputs and keeps the pack's token contract (a retry with the same
+//! The faithful reference for any service pack (`serve --service NAME`, and the embedded
+//! target of a run with a pack the emulator does not implement): it answers every operation of
+//! the model with schema-valid synthesized outputs and keeps the pack's token contract (a retry with the same
 //! token and parameters gets the stored answer or the documented error; other parameters get
 //! the documented mismatch error; the window is kept on a virtual clock). Its fault switches
 //! each break one clause, to prove that the generated scenarios catch them.
 //!
-//! It speaks awsJson (1.0 and 1.1). It meets the harness only over HTTP, like the Proton
-//! emulator, and knows the contract from the pack, as the harness does.
+//! It speaks awsJson (1.0 and 1.1). It meets the harness only over HTTP, like the emulator,
+//! and knows the contract from the pack, as the harness does.
 
 mod faults;
 

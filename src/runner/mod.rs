@@ -34,7 +34,7 @@ use crate::service::Service;
 /// Where requests go.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// The in-process Proton emulator (one shared, or one per scenario that needs its own).
+    /// The in-process emulator (`src/emulator/`; one shared, or one per scenario that needs its own).
     Embedded(emulator::Config),
     /// The in-process generic reference of another pack, with these fault switches.
     Reference(Vec<crate::reference::ReferenceFault>),

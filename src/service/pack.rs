@@ -71,6 +71,8 @@ pub struct TokenOperation {
     /// Members changed for a mismatch; when absent, the first string member the input gives
     /// other than the token is changed.
     pub change: Option<Value>,
+    /// Values the first request's answer gives the teardown (`name: path`).
+    pub capture: Option<Value>,
     /// Steps that make what the request needs, and undo it (scenario steps).
     #[serde(default)]
     pub setup: Vec<Value>,

@@ -1,0 +1,149 @@
+//! `proton-conform conformance`: an endpoint judged on every pack's generated scenarios, as
+//! `conformance/<name>.md` and an HTML and JUnit report per pack.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use proton_conform::client::ClientConfig;
+use proton_conform::conformance::{PackRun, markdown};
+use proton_conform::contract::Profile;
+use proton_conform::error::Error;
+use proton_conform::event::{Event, ScenarioResult, Summary};
+use proton_conform::generate::generate;
+use proton_conform::report::{HtmlReporter, JunitReporter, Reporter};
+use proton_conform::runner::{RunConfig, Target, run_collect};
+use proton_conform::scenario::parse;
+use proton_conform::service::{BUNDLED, Service};
+
+use super::args::ConformanceArgs;
+use super::endpoint::{resolve_endpoint, signer_for};
+use super::exit::{self, Exit};
+
+pub fn conformance(args: ConformanceArgs) -> Exit {
+    match judge(&args) {
+        Ok(exit) => exit,
+        Err(e) => exit::report(&e),
+    }
+}
+
+fn judge(args: &ConformanceArgs) -> Result<Exit, Error> {
+    let packs: Vec<Arc<Service>> = BUNDLED
+        .iter()
+        .filter(|b| b.name != "proton")
+        .map(|b| Service::bundled(b.name).map(Arc::new))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let reports = args
+        .reports
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("reports/conformance/{}", args.name)));
+    let mut runs = Vec::new();
+    for service in &packs {
+        let target = resolve_endpoint(&service.model, &args.connect)?;
+        let Target::Endpoint(_) = &target else {
+            return Err(Error::input(
+                "conformance judges an endpoint: give --endpoint URL",
+            ));
+        };
+        let signer = signer_for(&args.connect.signing, &target, &runtime)?;
+        let folder = format!("generated/{}", service.name());
+        let (files, coverage) = generate(service);
+        let scenarios = files
+            .iter()
+            .map(|f| {
+                let file = format!("{folder}/{}", f.file);
+                parse(&f.text, &file, service).map_err(|d| {
+                    Error::internal(format!("{file} does not parse: {}", d[0].message))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let config = RunConfig {
+            service: service.clone(),
+            target,
+            interrupt: None,
+            snapshots: None,
+            profile: Profile::strict(),
+            client: ClientConfig {
+                signer,
+                ..ClientConfig::default()
+            },
+            jobs: 4,
+            // One run id: the names and tokens, and so the report, are the same every time.
+            run_id: "conformance".into(),
+            driver: None,
+        };
+        let results = runtime.block_on(run_collect(scenarios, config))?;
+        write_reports(&reports, service, &results)?;
+        eprintln!("{}: {} scenario(s) run", service.pack.title, results.len());
+        runs.push((service.clone(), coverage, results, folder));
+    }
+    let runs: Vec<PackRun> = runs
+        .iter()
+        .map(|(service, coverage, results, folder)| PackRun {
+            service,
+            coverage: coverage.clone(),
+            results: results.clone(),
+            folder: folder.clone(),
+        })
+        .collect();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("conformance/{}.md", args.name)));
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(&out, markdown(&args.name, &runs))
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", out.display())))?;
+    eprintln!(
+        "report: {} (HTML and JUnit under {})",
+        out.display(),
+        reports.display()
+    );
+    Ok(Exit::Success)
+}
+
+/// The pack's results as an HTML page and a JUnit file.
+fn write_reports(
+    dir: &std::path::Path,
+    service: &Arc<Service>,
+    results: &[ScenarioResult],
+) -> Result<(), Error> {
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![
+        Box::new(HtmlReporter::new(
+            &dir.join(format!("{}.html", service.name())),
+            service.clone(),
+        )),
+        Box::new(JunitReporter::new(
+            &dir.join(format!("{}.xml", service.name())),
+            service.clauses(),
+        )),
+    ];
+    let mut summary = Summary::default();
+    let mut events = vec![Event::RunStarted {
+        run_id: "conformance".into(),
+        endpoint: service.pack.title.clone(),
+        profile: "strict".into(),
+        scenarios: results.len(),
+    }];
+    for (index, result) in results.iter().enumerate() {
+        summary.add(&result.verdict);
+        let mut result = result.clone();
+        result.index = index;
+        events.push(Event::ScenarioFinished { result });
+    }
+    events.push(Event::RunFinished { summary });
+    for event in &events {
+        for r in reporters.iter_mut() {
+            r.event(event);
+        }
+    }
+    for r in reporters.iter_mut() {
+        r.finish()
+            .map_err(|e| Error::io(format!("cannot write the reports: {e}")))?;
+    }
+    Ok(())
+}
