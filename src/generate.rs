@@ -42,7 +42,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
         let input = match base_input(service, token) {
             Ok(input) => input,
             Err(why) => {
-                for clause in ["CT2", "CT3", "CT4"] {
+                for clause in ["CT1", "CT2", "CT3", "CT4"] {
                     let status = if decided {
                         Coverage::NeedsFixture(why.clone())
                     } else {
@@ -59,6 +59,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
             input,
         };
         for (clause, scenario) in [
+            ("CT1", writer.too_long()),
             ("CT2", writer.retry()),
             ("CT3", writer.mismatch()),
             ("CT4", writer.expiry()),
@@ -170,10 +171,30 @@ impl Writer<'_> {
     }
 
     fn footer(&self, text: &mut String) {
-        if !self.token.teardown.is_empty() {
+        self.teardown(text, true);
+    }
+
+    /// The pack's teardown; without the steps that need a value the first answer gives when
+    /// that answer is expected to be an error.
+    fn teardown(&self, text: &mut String, captured: bool) {
+        let names: Vec<String> = self
+            .token
+            .capture
+            .iter()
+            .flat_map(|c| c.as_object().into_iter().flatten())
+            .map(|(name, _)| format!("${{{name}}}"))
+            .collect();
+        let steps: Vec<String> = self
+            .token
+            .teardown
+            .iter()
+            .map(inline)
+            .filter(|s| captured || !names.iter().any(|n| s.contains(n.as_str())))
+            .collect();
+        if !steps.is_empty() {
             text.push_str("teardown:\n");
-            for step in &self.token.teardown {
-                let _ = writeln!(text, "  - {}", inline(step));
+            for step in steps {
+                let _ = writeln!(text, "  - {step}");
             }
         }
     }
@@ -188,6 +209,48 @@ impl Writer<'_> {
         if let Some(capture) = &self.token.capture {
             let _ = writeln!(text, "    capture: {}", inline(capture));
         }
+    }
+
+    /// CT1: a token longer than the model allows is refused. Generated where the request is
+    /// known to work otherwise (the documentation decides its retry), so that only the token
+    /// can make it fail.
+    fn too_long(&self) -> Result<Option<String>, String> {
+        if TokenOperation::known(&self.token.retry).is_none() {
+            return Ok(None);
+        }
+        let model = &self.service.model;
+        let member = self
+            .service
+            .token_member(&self.token.operation)
+            .unwrap_or_default();
+        let max = model
+            .input_shape(&self.token.operation)
+            .and_then(|s| s.members.get(member))
+            .and_then(|m| model.shape(&m.shape))
+            .and_then(|s| s.max);
+        let Some(max) = max else {
+            return Ok(None);
+        };
+        let mut params = self.input.clone();
+        params.insert(
+            member.to_string(),
+            Value::String(format!("${{token.long | len({})}}", max as u64 + 1)),
+        );
+        let mut text = self.header(
+            &format!(
+                "a token of {} characters, past the model's {max}, is refused",
+                max as u64 + 1
+            ),
+            "CT1",
+        );
+        let _ = writeln!(
+            text,
+            "steps:\n  - call: {}\n    params: {}\n    invalid_request: true\n    expect: {{ error: any, clause: CT1 }}",
+            self.token.operation,
+            inline(&Value::Object(params))
+        );
+        self.teardown(&mut text, false);
+        Ok(Some(text))
     }
 
     /// CT2: the same request again.
@@ -295,8 +358,10 @@ mod tests {
         assert_eq!(
             names,
             [
+                "create-secret-ct1.yaml",
                 "create-secret-ct2.yaml",
                 "create-secret-ct3.yaml",
+                "put-secret-value-ct1.yaml",
                 "put-secret-value-ct2.yaml",
                 "put-secret-value-ct3.yaml"
             ]

@@ -3,6 +3,8 @@
 /// A switch, by the clause it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferenceFault {
+    /// The token member's length limit is not checked (breaks CT1).
+    TokensUnchecked,
     /// A retry with the same token and parameters gets a new answer (breaks CT2).
     FreshAnswerOnRetry,
     /// A retry with the same token and other parameters is performed as a new request
@@ -14,6 +16,7 @@ pub enum ReferenceFault {
 
 /// Every switch: itself, its name, the clause it breaks.
 pub const FAULTS: &[(ReferenceFault, &str, &str)] = &[
+    (ReferenceFault::TokensUnchecked, "tokens-unchecked", "CT1"),
     (
         ReferenceFault::FreshAnswerOnRetry,
         "fresh-answer-on-retry",

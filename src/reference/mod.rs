@@ -133,6 +133,39 @@ impl Reference {
         Ok(answer)
     }
 
+    /// A request the model's constraints refuse: the operation's validation error (the one it
+    /// declares whose name says so, else the protocol's SerializationException).
+    fn refuse(&self, operation: &str, input: &Value) -> Option<(u16, String, String)> {
+        let model = &self.service.model;
+        let mut input = input.clone();
+        if self.has(ReferenceFault::TokensUnchecked)
+            && let Some(member) = self.service.token_member(operation)
+            && let Some(map) = input.as_object_mut()
+        {
+            map.remove(member);
+        }
+        let violations = model.check_input(operation, &input).ok()?;
+        let first = violations.first()?;
+        let declared = model
+            .operation(operation)
+            .map(|o| o.errors.as_slice())
+            .unwrap_or_default();
+        let name = declared
+            .iter()
+            .map(|e| e.shape.as_str())
+            .find(|n| {
+                n.contains("Validation")
+                    || n.contains("InvalidParameter")
+                    || n.contains("InvalidRequest")
+            })
+            .unwrap_or("SerializationException");
+        Some((
+            400,
+            name.to_string(),
+            format!("{} validation error(s); first: {first}", violations.len()),
+        ))
+    }
+
     /// An error the operation declares: `name`, or for `any` the first one it declares.
     fn error(&self, operation: &str, name: &str, message: &str) -> (u16, String, String) {
         let model = &self.service.model;
@@ -226,6 +259,12 @@ async fn handle(
             return json_answer(StatusCode::BAD_REQUEST, Some(&content_type), body);
         }
     };
+    if let Some(refused) = reference.refuse(operation, &input) {
+        let (status, name, message) = refused;
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        let body = json!({ "__type": name, "message": message });
+        return json_answer(status, Some(&content_type), body);
+    }
     match reference.call(operation, &input) {
         Ok(answer) => json_answer(StatusCode::OK, Some(&content_type), answer),
         Err((status, name, message)) => {
