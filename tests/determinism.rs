@@ -36,7 +36,9 @@ struct Served(Child, String);
 impl Served {
     fn start(extra: &[&str]) -> Served {
         let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0"])
+            // The embedded emulator's clock moves only when told; so does this one's, so that
+            // a loaded machine's pauses between two steps show in neither.
+            .args(["serve", "--port", "0", "--manual-clock"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -320,6 +320,11 @@ pub struct ServeArgs {
     /// Turn on a fault switch (repeatable); `--fault list` prints them
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Move the clock only through the control API (a run's waits and `advance` steps), never
+    /// with wall time, as the embedded emulator does: answers then never depend on how fast
+    /// requests come
+    #[arg(long)]
+    pub manual_clock: bool,
 }
 
 #[derive(Args)]

@@ -3,7 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use proton_conform::emulator::{self, Config, Emulator, FAULTS, Fault, FaultSet, Verifier};
+use proton_conform::emulator::{
+    self, Config, Emulator, FAULTS, Fault, FaultSet, ManualClock, Verifier,
+};
 
 use proton_conform::reference::{self, FAULTS as REFERENCE_FAULTS, Reference, ReferenceFault};
 use proton_conform::service::Service;
@@ -54,7 +56,15 @@ pub fn serve(args: ServeArgs, service: &Arc<Service>) -> Exit {
         }
     };
     runtime.block_on(async {
-        let server = match emulator::start(Arc::new(Emulator::new(config)), addr).await {
+        let instance = if args.manual_clock {
+            let start = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            Emulator::with_clock(config, Arc::new(ManualClock::new(start)))
+        } else {
+            Emulator::new(config)
+        };
+        let server = match emulator::start(Arc::new(instance), addr).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: cannot listen on {addr}: {e}");

@@ -33,7 +33,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that moves only when told to, for unit tests.
+/// A clock that moves only when told to: the embedded emulator's (a run moves it with its
+/// waits and `advance` steps), and unit tests'.
 pub struct ManualClock {
     now: AtomicI64,
 }

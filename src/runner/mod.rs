@@ -246,8 +246,15 @@ struct Embedded {
 async fn start_embedded(config: &RunConfig) -> Result<Embedded, Error> {
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let server = match &config.target {
+        // The embedded emulator's clock moves only when a scenario moves it (its waits and
+        // `advance` steps), never with wall time: how long a loaded machine takes between two
+        // steps cannot show in an answer (a version still registering, or registered).
         Target::Embedded(emulator_config) => {
-            let instance = emulator::Emulator::new(emulator_config.clone())
+            let start = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            let clock = Arc::new(emulator::ManualClock::new(start));
+            let instance = emulator::Emulator::with_clock(emulator_config.clone(), clock)
                 .with_model(config.service.model.clone());
             emulator::start(Arc::new(instance), addr).await
         }
