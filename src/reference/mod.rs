@@ -5,8 +5,9 @@
 //! the documented mismatch error; the window is kept on a virtual clock). Its fault switches
 //! each break one clause, to prove that the generated scenarios catch them.
 //!
-//! It speaks awsJson (1.0 and 1.1). It meets the harness only over HTTP, like the emulator,
-//! and knows the contract from the pack, as the harness does.
+//! It speaks awsJson (1.0 and 1.1) and restJson1 (by the operations' URI templates). It meets
+//! the harness only over HTTP, like the emulator, and knows the contract from the pack, as the
+//! harness does.
 
 mod faults;
 
@@ -26,6 +27,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::emulator::RunningServer;
+use crate::protocol;
 use crate::scenario::parse_duration;
 use crate::service::{Service, TokenOperation};
 use crate::synth;
@@ -138,11 +140,12 @@ impl Reference {
     fn refuse(&self, operation: &str, input: &Value) -> Option<(u16, String, String)> {
         let model = &self.service.model;
         let mut input = input.clone();
+        // Under the switch, any token passes: it is checked as if it were a short one.
         if self.has(ReferenceFault::TokensUnchecked)
             && let Some(member) = self.service.token_member(operation)
-            && let Some(map) = input.as_object_mut()
+            && let Some(token) = input.get_mut(member).filter(|t| t.is_string())
         {
-            map.remove(member);
+            *token = Value::String("t".into());
         }
         let violations = model.check_input(operation, &input).ok()?;
         let first = violations.first()?;
@@ -192,13 +195,95 @@ fn window_seconds(contract: &TokenOperation) -> Option<f64> {
     }
 }
 
-/// The routes: the service's awsJson front door and the control API's clock.
+/// The routes: the service's front door (awsJson: `POST /`; restJson: every other path, by
+/// the operations' URI templates) and the control API's clock.
 pub fn router(reference: Arc<Reference>) -> Router {
-    Router::new()
-        .route("/", post(handle))
+    let control = Router::new()
         .route("/_conformance/capabilities", get(capabilities))
-        .route("/_conformance/clock", post(clock))
-        .with_state(reference)
+        .route("/_conformance/clock", post(clock));
+    let service = if reference.service.model.metadata.protocol == "rest-json" {
+        control.fallback(handle_rest)
+    } else {
+        control.route("/", post(handle))
+    };
+    service.with_state(reference)
+}
+
+/// An error's body: its required members, synthesized, and the message.
+fn error_body(reference: &Reference, name: &str, message: &str) -> Value {
+    let model = &reference.service.model;
+    let mut body = synth::minimal(model, name).unwrap_or_else(|_| json!({}));
+    if let Some(map) = body.as_object_mut() {
+        let key = model
+            .shape(name)
+            .filter(|s| s.members.contains_key("Message"))
+            .map_or("message", |_| "Message");
+        map.insert(key.into(), Value::String(message.into()));
+    }
+    body
+}
+
+async fn handle_rest(
+    State(reference): State<Arc<Reference>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let model = &reference.service.model;
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let decoded = protocol::decode_rest_request(model, method.as_str(), path, &pairs, &body);
+    let Some((operation, input)) = decoded else {
+        let body = json!({ "message": format!("no operation serves {method} {path}") });
+        return typed(
+            json_answer(StatusCode::NOT_FOUND, None, body),
+            "UnknownOperationException",
+        );
+    };
+    let result = match reference.refuse(&operation, &input) {
+        Some(refused) => Err(refused),
+        None => reference.call(&operation, &input),
+    };
+    match result {
+        Ok(answer) => {
+            let op = model.operation(&operation);
+            let status = op.and_then(|o| o.http.response_code).unwrap_or(200);
+            let shape = op
+                .and_then(|o| o.output.as_ref())
+                .map(|o| o.shape.clone())
+                .unwrap_or_default();
+            let (status, headers, body) =
+                protocol::encode_rest_response(model, &shape, &answer, status);
+            let mut response =
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+            for (k, v) in headers {
+                if let (Ok(k), Ok(v)) = (
+                    axum::http::HeaderName::from_bytes(k.as_bytes()),
+                    HeaderValue::from_str(&v),
+                ) {
+                    response.headers_mut().insert(k, v);
+                }
+            }
+            response
+        }
+        Err((status, name, message)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+            let body = error_body(&reference, &name, &message);
+            typed(json_answer(status, None, body), &name)
+        }
+    }
+}
+
+/// The answer with its error type in `x-amzn-errortype`.
+fn typed(mut response: Response, name: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(name) {
+        response.headers_mut().insert("x-amzn-errortype", v);
+    }
+    response
 }
 
 /// Serves a reference on `addr` (port 0 for an ephemeral one) until dropped.
@@ -259,25 +344,19 @@ async fn handle(
             return json_answer(StatusCode::BAD_REQUEST, Some(&content_type), body);
         }
     };
-    if let Some(refused) = reference.refuse(operation, &input) {
-        let (status, name, message) = refused;
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = json!({ "__type": name, "message": message });
-        return json_answer(status, Some(&content_type), body);
-    }
-    match reference.call(operation, &input) {
+    let result = match reference.refuse(operation, &input) {
+        Some(refused) => Err(refused),
+        None => reference.call(operation, &input),
+    };
+    match result {
         Ok(answer) => json_answer(StatusCode::OK, Some(&content_type), answer),
         Err((status, name, message)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-            let mut response = json_answer(
-                status,
-                Some(&content_type),
-                json!({ "__type": name, "message": message }),
-            );
-            if let Ok(v) = HeaderValue::from_str(&name) {
-                response.headers_mut().insert("x-amzn-errortype", v);
+            let mut body = error_body(&reference, &name, &message);
+            if let Some(map) = body.as_object_mut() {
+                map.insert("__type".into(), Value::String(name.clone()));
             }
-            response
+            typed(json_answer(status, Some(&content_type), body), &name)
         }
     }
 }
