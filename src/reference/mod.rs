@@ -140,12 +140,17 @@ impl Reference {
     fn refuse(&self, operation: &str, input: &Value) -> Option<(u16, String, String)> {
         let model = &self.service.model;
         let mut input = input.clone();
-        // Under the switch, any token passes: it is checked as if it were a short one.
+        // Under the switch, any token passes: it is checked as if it were a valid one.
         if self.has(ReferenceFault::TokensUnchecked)
             && let Some(member) = self.service.token_member(operation)
+            && let Some(shape) = model
+                .input_shape(operation)
+                .and_then(|s| s.members.get(member))
+                .map(|m| m.shape.clone())
             && let Some(token) = input.get_mut(member).filter(|t| t.is_string())
+            && let Ok(valid) = synth::minimal(model, &shape)
         {
-            *token = Value::String("t".into());
+            *token = valid;
         }
         let violations = model.check_input(operation, &input).ok()?;
         let first = violations.first()?;
