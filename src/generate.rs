@@ -258,12 +258,31 @@ impl Writer<'_> {
         let Some(retry) = TokenOperation::known(&self.token.retry) else {
             return Ok(None);
         };
+        // `same A B`: the retry names the same resource by these members (the rest of the answer
+        // is not stated).
+        let same: Vec<&str> = retry
+            .strip_prefix("same ")
+            .map_or(Vec::new(), |m| m.split_whitespace().collect());
         let expect = match retry {
             "original" => "same_as: first".to_string(),
+            _ if !same.is_empty() => {
+                let paths: Vec<String> = same
+                    .iter()
+                    .map(|m| format!("{m}: \"${{first_{}}}\"", m.to_lowercase()))
+                    .collect();
+                format!("paths: {{ {} }}", paths.join(", "))
+            }
             error => format!("error: {error}"),
         };
         let mut text = self.header("a retry with the same token and parameters", "CT2");
         self.first_call(&mut text);
+        if !same.is_empty() {
+            let captures: Vec<String> = same
+                .iter()
+                .map(|m| format!("first_{}: {m}", m.to_lowercase()))
+                .collect();
+            let _ = writeln!(text, "    capture: {{ {} }}", captures.join(", "));
+        }
         let _ = writeln!(
             text,
             "  - repeat: first\n    expect: {{ {expect}, clause: CT2 }}"

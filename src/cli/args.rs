@@ -349,6 +349,9 @@ pub struct ConformanceArgs {
     /// Folder for the HTML and JUnit reports of each pack [default: reports/conformance/<name>]
     #[arg(long, value_name = "DIR")]
     pub reports: Option<std::path::PathBuf>,
+    /// Judge only these packs (comma-separated; default: every pack with a token contract)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub packs: Vec<String>,
 }
 
 #[derive(Args)]

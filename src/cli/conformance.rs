@@ -35,7 +35,17 @@ fn judge(args: &ConformanceArgs) -> Result<Exit, Error> {
         .map_err(|e| Error::internal(e.to_string()))?
         .into_iter()
         .filter(|s| !s.pack.tokens.is_empty())
+        .filter(|s| args.packs.is_empty() || args.packs.iter().any(|p| p == s.name()))
         .collect();
+    if let Some(unknown) = args
+        .packs
+        .iter()
+        .find(|p| !packs.iter().any(|s| s.name() == p.as_str()))
+    {
+        return Err(Error::input(format!(
+            "--packs: no pack {unknown:?} with a token contract"
+        )));
+    }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
     let reports = args

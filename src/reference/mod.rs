@@ -110,7 +110,10 @@ impl Reference {
                     return Ok(self.answer(operation));
                 }
                 return match TokenOperation::known(&contract.retry) {
-                    Some("original") | None => Ok(bound.answer.clone()),
+                    Some(retry) if retry == "original" || retry.starts_with("same ") => {
+                        Ok(bound.answer.clone())
+                    }
+                    None => Ok(bound.answer.clone()),
                     Some(error) => Err(self.error(operation, error, "the token is in use")),
                 };
             }

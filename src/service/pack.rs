@@ -60,7 +60,8 @@ pub struct TokenOperation {
     /// The documentation page the points below come from.
     pub source: String,
     /// What a retry with the same token and parameters answers: `original` (the first
-    /// answer), an error type, or `unknown`.
+    /// answer), `same M1 M2` (an answer naming the same resource by these members), an error
+    /// type, or `unknown`.
     pub retry: String,
     /// The error a retry with the same token and other parameters gets, or `unknown`.
     pub mismatch: String,
