@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::decode::decode_response;
+use super::decode::{Body, decode_response};
 use super::exchange::{Exchange, Outcome, Response, TransportError};
 use crate::error::Error;
 use crate::model::Model;
@@ -266,6 +266,17 @@ impl Client {
             return Outcome::Transport(TransportError::Lost);
         }
         let status = response.status().as_u16();
+        // restJson binds output members to headers: all of them are read, only some recorded.
+        let all_headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let headers: Vec<(String, String)> = KEPT_HEADERS
             .iter()
             .filter_map(|name| {
@@ -296,13 +307,56 @@ impl Client {
             .iter()
             .find(|(k, _)| k == "x-amzn-errortype")
             .map(|(_, v)| v.as_str());
-        let body = decode_response(status, error_type, &bytes);
+        let mut body = decode_response(status, error_type, &bytes);
+        if self.model.metadata.protocol == "rest-json" && (200..300).contains(&status) {
+            body = self.bound_output(operation, status, &all_headers, &bytes, body);
+        }
         Outcome::Response(Response {
             status,
             headers,
             raw: String::from_utf8_lossy(&bytes).into_owned(),
             body,
         })
+    }
+}
+
+impl Client {
+    /// A restJson success in JSON form: members from headers, the status code and a payload
+    /// joined to the body's, under their member names (a body that is a blob or text payload
+    /// need not be JSON).
+    fn bound_output(
+        &self,
+        operation: &str,
+        status: u16,
+        headers: &[(String, String)],
+        bytes: &[u8],
+        decoded: Body,
+    ) -> Body {
+        let http = protocol::HttpResponse {
+            status,
+            headers,
+            body: bytes,
+        };
+        let raw_payload = self
+            .model
+            .operation(operation)
+            .and_then(|o| o.output.as_ref())
+            .and_then(|o| self.model.shape(&o.shape))
+            .and_then(|s| s.payload.as_ref().and_then(|p| s.members.get(p)))
+            .and_then(|m| self.model.shape(&m.shape))
+            .is_some_and(|s| {
+                matches!(
+                    s.kind,
+                    crate::model::ShapeKind::Blob | crate::model::ShapeKind::String
+                )
+            });
+        match (protocol::response(&self.model, operation, &http), decoded) {
+            (protocol::Parsed::Success(value), Body::Success(_)) => Body::Success(value),
+            (protocol::Parsed::Success(value), Body::Malformed(_)) if raw_payload => {
+                Body::Success(value)
+            }
+            (_, decoded) => decoded,
+        }
     }
 }
 
