@@ -14,6 +14,12 @@ pub struct Cli {
     /// The service pack: the model and contract data scenarios are checked against
     #[arg(long, global = true, value_name = "NAME", default_value = proton_conform::service::DEFAULT)]
     pub service: String,
+    /// A botocore service model (`service-2.json`) for a service without a bundled pack
+    #[arg(long, global = true, value_name = "PATH")]
+    pub model: Option<std::path::PathBuf>,
+    /// A pack file (the contract data of `src/packs/*.yaml`) for that service
+    #[arg(long, global = true, value_name = "PATH")]
+    pub pack: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

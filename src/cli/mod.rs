@@ -21,14 +21,17 @@ mod snapshots;
 use std::sync::Arc;
 
 use clap::Parser;
-use proton_conform::service::Service;
 
 use exit::Exit;
 
 pub fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     // The service is loaded once and passed to each command: nothing reaches it globally.
-    let service = match Service::bundled(&cli.service) {
+    let service = match proton_conform::service::resolve(
+        &cli.service,
+        cli.model.as_deref(),
+        cli.pack.as_deref(),
+    ) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("error: {e}");

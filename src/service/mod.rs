@@ -3,9 +3,11 @@
 //! checks, redaction, runner, fuzzer and cleanup; nothing reaches it through a global.
 
 mod bundled;
+mod files;
 mod pack;
 
 pub use bundled::{BUNDLED, DEFAULT};
+pub use files::{bare_pack, resolve};
 pub use pack::{
     Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, TokenOperation, fill,
 };

@@ -1,0 +1,203 @@
+//! Services beyond the bundled packs: a botocore model from a file (`--model PATH`) or from an
+//! installed botocore (`--service NAME`), with a pack file (`--pack PATH`) or, without one, a
+//! bare pack: the model's token operations with every point of their contract unknown, so that
+//! scenarios a person writes run with every model check, and nothing is decided silently.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use super::{Pack, PackError, Service};
+use crate::model::Model;
+
+/// The generic clauses, as the bundled packs other than Proton's state them.
+const CLAUSES: &str = r#"
+  - id: CT1
+    summary: a token past the model's length limit is refused
+    applies_to: [tokens]
+  - id: CT2
+    summary: "same token, same parameters: the documented retry answer, nothing more"
+    applies_to: [tokens]
+  - id: CT3
+    summary: "same token, other parameters: the documented error"
+    applies_to: [tokens]
+  - id: CT4
+    summary: "past the token's documented window, a request is a new one"
+    applies_to: [tokens]
+  - id: G2
+    summary: every response body conforms to the model
+  - id: G3
+    summary: errors are errors of the protocol, of a declared or protocol-level type
+"#;
+
+fn fail(what: &str, reason: impl Into<String>) -> PackError {
+    PackError {
+        pack: what.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// A model from a botocore `service-2.json` (its `paginators-1.json` and `waiters-2.json`
+/// beside it are read when present).
+pub fn model_file(path: &Path) -> Result<Model, PackError> {
+    let what = path.display().to_string();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    let service =
+        std::fs::read_to_string(path).map_err(|e| fail(&what, format!("cannot read: {e}")))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let paginators = read(&dir.join("paginators-1.json"));
+    let waiters = read(&dir.join("waiters-2.json"));
+    Model::from_botocore(&service, &waiters, &paginators).map_err(|e| fail(&what, e))
+}
+
+/// A model from the installed botocore, by service name (its newest API version).
+pub fn botocore_model(name: &str) -> Result<Model, PackError> {
+    let script = r#"
+import gzip, json, os, sys
+import botocore
+base = os.path.join(os.path.dirname(botocore.__file__), "data", sys.argv[1])
+def load(path):
+    if os.path.exists(path): return open(path).read()
+    if os.path.exists(path + ".gz"): return gzip.open(path + ".gz", "rt").read()
+    return ""
+versions = sorted(v for v in os.listdir(base) if load(os.path.join(base, v, "service-2.json")))
+d = os.path.join(base, versions[-1])
+print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-2.json", "paginators-1.json")]))
+"#;
+    let output = Command::new("python3")
+        .args(["-c", script, name])
+        .output()
+        .map_err(|e| {
+            fail(
+                name,
+                format!("no bundled pack, and python3 to find botocore's model cannot run: {e}"),
+            )
+        })?;
+    if !output.status.success() {
+        let bundled: Vec<&str> = super::BUNDLED.iter().map(|b| b.name).collect();
+        return Err(fail(
+            name,
+            format!(
+                "no such pack (the bundled ones are {}), and no such service in the installed botocore (pip install botocore), whose models `--service` also takes",
+                bundled.join(", ")
+            ),
+        ));
+    }
+    let files: Vec<String> = serde_json::from_slice(&output.stdout)
+        .map_err(|e| fail(name, format!("botocore's model could not be read: {e}")))?;
+    let [service, waiters, paginators] = files.as_slice() else {
+        return Err(fail(name, "botocore's model could not be read"));
+    };
+    Model::from_botocore(service, waiters, paginators).map_err(|e| fail(name, e))
+}
+
+/// A pack for a model without one: its token operations, every point unknown.
+pub fn bare_pack(model: &Model) -> Result<Pack, PackError> {
+    let name = model.metadata.endpoint_prefix.clone();
+    let tokens: Vec<&String> = model
+        .operations
+        .keys()
+        .filter(|op| model.idempotency_token_member(op).is_some())
+        .collect();
+    let token_entries: Vec<Value> = tokens
+        .iter()
+        .map(|op| {
+            json!({ "operation": op, "source": "(no documentation given: every point unknown)",
+                    "retry": "unknown", "mismatch": "unknown", "window": "unknown" })
+        })
+        .collect();
+    let head = json!({
+        "name": name,
+        "model": format!("{}-{}", model.metadata.endpoint_prefix, model.metadata.api_version),
+        "title": model.metadata.service_id,
+        "sdk_name": name,
+        "operation_groups": { "tokens": tokens },
+        "coverage": ["tokens"],
+        "tokens": token_entries,
+    });
+    // JSON is YAML: the head as one flow mapping, the clauses in block style after it.
+    let mut text = String::new();
+    for (key, value) in head.as_object().into_iter().flatten() {
+        text.push_str(&format!("{key}: {value}\n"));
+    }
+    text.push_str("clauses:");
+    text.push_str(CLAUSES);
+    Pack::parse(&text).map_err(|e| fail(&name, e))
+}
+
+/// The service the command line names: a bundled pack, else a model file or an installed
+/// botocore's model, with a pack file or a bare pack.
+pub fn resolve(
+    name: &str,
+    model: Option<&Path>,
+    pack: Option<&Path>,
+) -> Result<Service, PackError> {
+    if model.is_none()
+        && pack.is_none()
+        && let Ok(service) = Service::bundled(name)
+    {
+        return Ok(service);
+    }
+    let pack_text = match pack {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| fail(&p.display().to_string(), format!("cannot read: {e}")))?,
+        ),
+        None => None,
+    };
+    let pack = match &pack_text {
+        Some(text) => Some(Pack::parse(text).map_err(|e| fail(name, e))?),
+        None => None,
+    };
+    let model = match (model, &pack) {
+        (Some(path), _) => model_file(path)?,
+        (None, Some(pack)) => Model::bundled(&pack.model)
+            .or_else(|_| botocore_model(&pack.name))
+            .map_err(|e| fail(&pack.name, e.to_string()))?,
+        (None, None) => botocore_model(name)?,
+    };
+    let pack = match pack {
+        Some(pack) => pack,
+        None => bare_pack(&model)?,
+    };
+    Service::new(model, pack).map_err(|e| fail(name, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_pack_lists_the_token_operations_and_decides_nothing() {
+        let model = Model::bundled("dynamodb-2012-08-10").unwrap();
+        let pack = bare_pack(&model).unwrap();
+        assert_eq!(pack.name, "dynamodb");
+        let ops: Vec<&str> = pack.tokens.iter().map(|t| t.operation.as_str()).collect();
+        assert!(ops.contains(&"TransactWriteItems"), "{ops:?}");
+        assert!(
+            pack.tokens
+                .iter()
+                .all(|t| t.retry == "unknown" && t.mismatch == "unknown")
+        );
+        let service = Service::new(model, pack).unwrap();
+        let (files, _) = crate::generate::generate(&service);
+        assert!(
+            files.is_empty(),
+            "nothing is decided, so nothing is generated"
+        );
+    }
+
+    #[test]
+    fn a_model_file_with_a_pack_file_is_a_service() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let service = resolve(
+            "ignored",
+            Some(&root.join("src/model/data/secretsmanager-2017-10-17.service.json")),
+            Some(&root.join("src/packs/secretsmanager.yaml")),
+        )
+        .unwrap();
+        assert_eq!(service.name(), "secretsmanager");
+        assert!(resolve("ignored", Some(&root.join("nope.json")), None).is_err());
+    }
+}
