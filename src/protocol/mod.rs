@@ -5,10 +5,13 @@
 
 mod json;
 mod rest;
+mod rest_server;
 pub mod time;
 
 pub use json::{from_wire, sdk_input, sdk_output, to_wire};
-pub use rest::{decode_request as decode_rest_request, encode_response as encode_rest_response};
+pub use rest_server::{
+    decode_request as decode_rest_request, encode_response as encode_rest_response,
+};
 
 use serde_json::{Map, Value};
 

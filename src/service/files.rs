@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{Pack, PackError, Service};
 use crate::model::Model;
 
-/// The generic clauses, as the bundled packs other than Proton's state them.
+/// The generic clauses, as the bundled packs with a token contract state them.
 const CLAUSES: &str = r#"
   - id: CT1
     summary: a token past the model's length limit is refused
