@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use proton_conform::contract::Matrix;
+use proton_conform::contract::{Cell, Matrix};
+use proton_conform::generate::{Coverage, generate};
 
 use super::args::CoverageArgs;
 use super::exit::Exit;
@@ -54,7 +55,16 @@ pub(super) fn matrix_of<'a>(
     pairs: impl Iterator<Item = (&'a [String], &'a [String])>,
 ) -> Matrix {
     let pairs: Vec<(&[String], &[String])> = pairs.collect();
-    Matrix::build(service, pairs.iter().copied())
+    let mut matrix = Matrix::build(service, pairs.iter().copied());
+    // A pack's token contract says where no scenario can be written, and why.
+    for (operation, clause, status) in generate(service).1 {
+        match status {
+            Coverage::Unknown => matrix.mark(clause, &operation, Cell::Unknown),
+            Coverage::NeedsFixture(_) => matrix.mark(clause, &operation, Cell::NeedsFixture),
+            Coverage::Generated(_) => {}
+        }
+    }
+    matrix
 }
 
 /// `coverage.md` and `coverage.json` under `dir`: what `coverage` and `report merge` write.

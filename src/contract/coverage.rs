@@ -12,6 +12,10 @@ pub enum Cell {
     NotApplicable,
     Covered(usize),
     Gap,
+    /// The documentation decides nothing here: no scenario can say what is right.
+    Unknown,
+    /// A scenario could be generated, but the input needs a fixture the pack lacks.
+    NeedsFixture,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +67,18 @@ impl Matrix {
         }
     }
 
+    /// Marks a cell that no scenario covers as unknown or needing a fixture.
+    pub fn mark(&mut self, clause: &str, operation: &str, cell: Cell) {
+        let Some(col) = self.operations.iter().position(|o| o == operation) else {
+            return;
+        };
+        if let Some((_, cells)) = self.rows.iter_mut().find(|(c, _)| c == clause)
+            && cells[col] == Cell::Gap
+        {
+            cells[col] = cell;
+        }
+    }
+
     pub fn gaps(&self) -> Vec<(&str, &str)> {
         let mut gaps = Vec::new();
         for (clause, cells) in &self.rows {
@@ -91,6 +107,8 @@ impl Matrix {
                     Cell::NotApplicable => "n/a".to_string(),
                     Cell::Covered(n) => n.to_string(),
                     Cell::Gap => "**gap**".to_string(),
+                    Cell::Unknown => "unknown".to_string(),
+                    Cell::NeedsFixture => "needs fixture".to_string(),
                 };
                 out.push_str(&format!(" {text} |"));
             }
@@ -103,6 +121,10 @@ impl Matrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row_of(m: &Matrix, id: &str) -> Vec<Cell> {
+        m.rows.iter().find(|(c, _)| c == id).unwrap().1.clone()
+    }
 
     #[test]
     fn counts_applicable_cells_and_marks_gaps_and_na() {
@@ -130,5 +152,27 @@ mod tests {
                 .contains(&("CT3", "CreateEnvironmentTemplateVersion"))
         );
         assert!(m.markdown().contains("| CT2 | 1 |"));
+        let mut marked = m.clone();
+        marked.mark("CT3", "CreateEnvironmentTemplateVersion", Cell::Unknown);
+        marked.mark(
+            "CT2",
+            "CreateEnvironmentTemplateVersion",
+            Cell::NeedsFixture,
+        );
+        assert_eq!(
+            row_of(&marked, "CT3")[col],
+            Cell::Unknown,
+            "a gap is marked"
+        );
+        assert_eq!(
+            row_of(&marked, "CT2")[col],
+            Cell::Covered(1),
+            "a covered cell stays"
+        );
+        assert!(
+            !marked
+                .gaps()
+                .contains(&("CT3", "CreateEnvironmentTemplateVersion"))
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The generic reference's fault switches: each breaks one clause of the token contract.
+//! The generic reference's fault switches: each breaks one clause of the contract.
 
 /// A switch, by the clause it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +12,10 @@ pub enum ReferenceFault {
     MismatchAccepted,
     /// Tokens bind for ever, past the documented window (breaks CT4).
     TokensNeverExpire,
+    /// Answers lack a member the model requires (breaks G2).
+    MissingRequiredMember,
+    /// Errors carry no type, neither header nor `__type` (breaks G3).
+    UntypedErrors,
 }
 
 /// Every switch: itself, its name, the clause it breaks.
@@ -28,6 +32,12 @@ pub const FAULTS: &[(ReferenceFault, &str, &str)] = &[
         "tokens-never-expire",
         "CT4",
     ),
+    (
+        ReferenceFault::MissingRequiredMember,
+        "missing-required-member",
+        "G2",
+    ),
+    (ReferenceFault::UntypedErrors, "untyped-errors", "G3"),
 ];
 
 impl ReferenceFault {

@@ -74,10 +74,17 @@ impl Reference {
     fn answer(&self, operation: &str) -> Value {
         let serial = self.serial.fetch_add(1, Ordering::SeqCst) + 1;
         let model = &self.service.model;
-        match model.operation(operation).and_then(|o| o.output.as_ref()) {
-            Some(shape) => synth::output(model, &shape.shape, serial),
-            None => json!({}),
+        let Some(shape) = model.operation(operation).and_then(|o| o.output.as_ref()) else {
+            return json!({});
+        };
+        let mut answer = synth::output(model, &shape.shape, serial);
+        if self.has(ReferenceFault::MissingRequiredMember)
+            && let Some(required) = model.shape(&shape.shape).and_then(|s| s.required.first())
+            && let Some(map) = answer.as_object_mut()
+        {
+            map.remove(required);
         }
+        answer
     }
 
     /// The answer to `operation` with `input`: the token contract first, then a new answer.
@@ -248,6 +255,7 @@ async fn handle_rest(
     let Some((operation, input)) = decoded else {
         let body = json!({ "message": format!("no operation serves {method} {path}") });
         return typed(
+            &reference,
             json_answer(StatusCode::NOT_FOUND, None, body),
             "UnknownOperationException",
         );
@@ -281,13 +289,16 @@ async fn handle_rest(
         Err((status, name, message)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
             let body = error_body(&reference, &name, &message);
-            typed(json_answer(status, None, body), &name)
+            typed(&reference, json_answer(status, None, body), &name)
         }
     }
 }
 
-/// The answer with its error type in `x-amzn-errortype`.
-fn typed(mut response: Response, name: &str) -> Response {
+/// The answer with its error type in `x-amzn-errortype`, unless the untyped-errors switch is on.
+fn typed(reference: &Reference, mut response: Response, name: &str) -> Response {
+    if reference.has(ReferenceFault::UntypedErrors) {
+        return response;
+    }
     if let Ok(v) = HeaderValue::from_str(name) {
         response.headers_mut().insert("x-amzn-errortype", v);
     }
@@ -361,10 +372,17 @@ async fn handle(
         Err((status, name, message)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
             let mut body = error_body(&reference, &name, &message);
-            if let Some(map) = body.as_object_mut() {
+            if let Some(map) = body
+                .as_object_mut()
+                .filter(|_| !reference.has(ReferenceFault::UntypedErrors))
+            {
                 map.insert("__type".into(), Value::String(name.clone()));
             }
-            typed(json_answer(status, Some(&content_type), body), &name)
+            typed(
+                &reference,
+                json_answer(status, Some(&content_type), body),
+                &name,
+            )
         }
     }
 }
