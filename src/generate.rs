@@ -42,7 +42,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
         let input = match base_input(service, token) {
             Ok(input) => input,
             Err(why) => {
-                for clause in ["CT1", "CT2", "CT3", "CT4"] {
+                for clause in ["CT1", "CT2", "CT3", "CT4", "CT6"] {
                     let status = if decided {
                         Coverage::NeedsFixture(why.clone())
                     } else {
@@ -63,6 +63,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
             ("CT2", writer.retry()),
             ("CT3", writer.mismatch()),
             ("CT4", writer.expiry()),
+            ("CT6", writer.no_token_twice()),
         ] {
             let status = match scenario {
                 Ok(Some(text)) => {
@@ -291,6 +292,33 @@ impl Writer<'_> {
         Ok(Some(text))
     }
 
+    /// CT6: the same request twice without a token.
+    fn no_token_twice(&self) -> Result<Option<String>, String> {
+        let Some(outcome) = TokenOperation::known(&self.token.no_token_twice) else {
+            return Ok(None);
+        };
+        let expect = match outcome {
+            "two" => "new_resource: first".to_string(),
+            error => format!("error: {error}"),
+        };
+        let mut text = self.header("the same request twice without a token", "CT6");
+        let _ = writeln!(
+            text,
+            "steps:\n  - id: first\n    call: {}\n    params: {}",
+            self.token.operation,
+            inline(&Value::Object(self.input.clone()))
+        );
+        if let Some(capture) = &self.token.capture {
+            let _ = writeln!(text, "    capture: {}", inline(capture));
+        }
+        let _ = writeln!(
+            text,
+            "  - repeat: first\n    expect: {{ {expect}, clause: CT6 }}"
+        );
+        self.footer(&mut text);
+        Ok(Some(text))
+    }
+
     /// CT3: the same token with other parameters.
     fn mismatch(&self) -> Result<Option<String>, String> {
         let Some(error) = TokenOperation::known(&self.token.mismatch) else {
@@ -371,6 +399,29 @@ mod tests {
             }
             assert_eq!(generate(&service).0, files, "deterministic");
         }
+        let ecs = crate::service::BUNDLED
+            .iter()
+            .find(|b| b.name == "ecs")
+            .unwrap();
+        let text = ecs.pack.replace(
+            "    window: 24h\n",
+            "    window: 24h\n    no_token_twice: two\n",
+        );
+        let model = crate::model::Model::bundled("ecs-2014-11-13").unwrap();
+        let pack = crate::service::Pack::parse(&text).unwrap();
+        let ecs = Service::new(model, pack).unwrap();
+        let (files, _) = generate(&ecs);
+        let ct6 = files
+            .iter()
+            .find(|f| f.file == "run-task-ct6.yaml")
+            .expect("CT6 generated");
+        assert!(
+            ct6.text.contains("new_resource: first, clause: CT6"),
+            "{}",
+            ct6.text
+        );
+        assert!(!ct6.text.contains("clientToken"), "{}", ct6.text);
+        crate::scenario::parse(&ct6.text, &ct6.file, &ecs).unwrap();
         let secrets = Service::bundled("secretsmanager").unwrap();
         let (files, _) = generate(&secrets);
         let names: Vec<&str> = files.iter().map(|f| f.file.as_str()).collect();

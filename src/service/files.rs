@@ -25,6 +25,9 @@ const CLAUSES: &str = r#"
   - id: CT4
     summary: "past the token's documented window, a request is a new one"
     applies_to: [tokens]
+  - id: CT6
+    summary: "the same request twice without a token: what the documentation says it does"
+    applies_to: [tokens]
   - id: G2
     summary: every response body conforms to the model
   - id: G3

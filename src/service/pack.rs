@@ -67,6 +67,10 @@ pub struct TokenOperation {
     pub mismatch: String,
     /// How long the token binds (`10m`, `1h`, `24h`), `none` (for ever), or `unknown`.
     pub window: String,
+    /// What the same request sent twice without a token does: `two` (each is its own), an
+    /// error type, or `unknown` (the default: none of the bundled packs' pages says).
+    #[serde(default = "unknown_point")]
+    pub no_token_twice: String,
     /// The request (scenario JSON, templates allowed); synthesized from the model when absent.
     pub input: Option<Value>,
     /// Members changed for a mismatch; when absent, the first string member the input gives
@@ -114,6 +118,10 @@ pub struct CleanupVersions {
     pub parent: String,
     pub delete: String,
     pub key: BTreeMap<String, String>,
+}
+
+fn unknown_point() -> String {
+    "unknown".into()
 }
 
 fn one_empty_listing() -> Vec<Value> {
