@@ -75,6 +75,15 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
     if !boto3() || !common::available("the AWS CLI", "aws", &["--version"]) {
         return;
     }
+    let js = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("drivers/js/node_modules/@aws-sdk/client-proton");
+    if !js.is_dir() {
+        assert!(
+            !common::tools_required(),
+            "the JavaScript SDK driver is required but not installed: cd drivers/js && npm ci"
+        );
+        eprintln!("skipped: the JavaScript SDK driver is not installed (cd drivers/js && npm ci)");
+        return;
+    }
     let dir = temp("shipped");
     let table_path = dir.join("t.md");
     let o = sdk_check(&[
@@ -84,6 +93,8 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
         "awscli",
         "--driver",
         "rust",
+        "--driver",
+        "js",
         "--junit",
         dir.join("j.xml").to_str().unwrap(),
         "--html",
@@ -96,7 +107,7 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
     let junit = std::fs::read_to_string(dir.join("j.xml")).unwrap();
     assert_eq!(
         junit.matches("<testcase ").count(),
-        15,
+        20,
         "one testcase per driver x scenario"
     );
     let table = std::fs::read_to_string(&table_path).unwrap();
@@ -105,7 +116,7 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
             .unwrap();
     assert!(
         readme.contains(&table),
-        "README.md's SDK table is not what the tool writes; update it with\n  proton-conform sdk-check --driver boto3 --driver awscli --driver rust --update-readme README.md\n{table}"
+        "README.md's SDK table is not what the tool writes; update it with\n  proton-conform sdk-check --driver boto3 --driver awscli --driver rust --driver js --update-readme README.md\n{table}"
     );
 }
 

@@ -180,7 +180,7 @@ pub struct SdkCheckArgs {
     /// SDK scenario files or folders [default: scenarios/sdk]
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// A shipped driver: boto3, awscli, rust (repeatable)
+    /// A shipped driver: boto3, awscli, rust, js (repeatable)
     #[arg(long = "driver", value_name = "NAME")]
     pub drivers: Vec<String>,
     /// Any client command instead (run with `sh -c`; see the README for the driver protocol)

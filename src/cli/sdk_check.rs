@@ -41,7 +41,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     }
     if drivers.is_empty() {
         return Err(Error::input(
-            "name a client: --driver boto3|awscli|rust (repeatable) or --client CMD",
+            "name a client: --driver boto3|awscli|rust|js (repeatable) or --client CMD",
         ));
     }
     let selection = Selection {

@@ -47,6 +47,13 @@ pub const SHIPPED: &[Shipped] = &[
         install: "pip install awscli",
     },
     Shipped {
+        name: "js",
+        command: &["node", "drivers/js/driver.mjs"],
+        max_attempts: 3,
+        probe: &["test", "-d", "drivers/js/node_modules/@aws-sdk/client-proton"],
+        install: "cd drivers/js && npm ci",
+    },
+    Shipped {
         name: "rust",
         command: &["target/release/rust-sdk-driver"],
         max_attempts: 3,
