@@ -75,7 +75,8 @@ fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools
     if !boto3() || !common::available("the AWS CLI", "aws", &["--version"]) {
         return;
     }
-    let js = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("drivers/js/node_modules/@aws-sdk/client-proton");
+    let js = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("drivers/js/node_modules/@aws-sdk/client-proton");
     if !js.is_dir() {
         assert!(
             !common::tools_required(),

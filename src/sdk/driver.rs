@@ -50,7 +50,11 @@ pub const SHIPPED: &[Shipped] = &[
         name: "js",
         command: &["node", "drivers/js/driver.mjs"],
         max_attempts: 3,
-        probe: &["test", "-d", "drivers/js/node_modules/@aws-sdk/client-proton"],
+        probe: &[
+            "test",
+            "-d",
+            "drivers/js/node_modules/@aws-sdk/client-proton",
+        ],
         install: "cd drivers/js && npm ci",
     },
     Shipped {
