@@ -53,7 +53,8 @@ pub const SHIPPED: &[Shipped] = &[
         probe: &[
             "test",
             "-d",
-            "drivers/js/node_modules/@aws-sdk/client-proton",
+            // Any service's client brings the SDK's core: the driver's packages are installed.
+            "drivers/js/node_modules/@aws-sdk/core",
         ],
         install: "cd drivers/js && npm ci",
     },
