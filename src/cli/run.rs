@@ -136,19 +136,7 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
     }
     Ok(runtime.block_on(async move {
-        // First Ctrl-C: stop the steps, run the teardowns. Second: abort at once.
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ninterrupted: running teardowns (Ctrl-C again to abort)");
-                let _ = interrupt_tx.send(true);
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    eprintln!(
-                        "aborted: resources may be left; `proton-conform cleanup` removes them"
-                    );
-                    std::process::exit(130);
-                }
-            }
-        });
+        catch_interrupts(interrupt_tx);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let consumer = tokio::spawn(async move {
             while let Some(event) = rx.recv().await {
@@ -194,6 +182,44 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
             }
         }
     }))
+}
+
+/// First Ctrl-C: stop the steps, run the teardowns. Second: abort at once. The handler is in
+/// place before the first request, so no Ctrl-C can stop the run untidily.
+fn catch_interrupts(interrupt: tokio::sync::watch::Sender<bool>) {
+    let mut ctrl_c = match interrupts() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("warning: Ctrl-C cannot be caught ({e}): it would stop the run untidily");
+            return;
+        }
+    };
+    tokio::spawn(async move {
+        if ctrl_c.recv().await.is_some() {
+            eprintln!("\ninterrupted: running teardowns (Ctrl-C again to abort)");
+            let _ = interrupt.send(true);
+            if ctrl_c.recv().await.is_some() {
+                eprintln!("aborted: resources may be left; `proton-conform cleanup` removes them");
+                std::process::exit(130);
+            }
+        }
+    });
+}
+
+/// SIGINT, caught from now on (`tokio::signal::ctrl_c` would only catch it once polled).
+#[cfg(unix)]
+fn interrupts() -> std::io::Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+}
+
+/// Ctrl-C, elsewhere: a stream of them.
+#[cfg(not(unix))]
+fn interrupts() -> std::io::Result<tokio::sync::mpsc::UnboundedReceiver<()>> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(
+        async move { while tokio::signal::ctrl_c().await.is_ok() && tx.send(()).is_ok() {} },
+    );
+    Ok(rx)
 }
 
 /// Eight base-36 characters from the clock and the process id: unique enough per run.

@@ -89,50 +89,47 @@ pub async fn run_scenario(
         name: scenario.name.clone(),
     });
     let mut warnings = Vec::new();
-    let verdict = match missing_capability(env.capabilities, scenario)
-        .or_else(|| missing_driver(env, scenario))
-    {
-        Some(reason) => Verdict::Skipped { reason },
-        None => {
-            let bindings = Bindings::new(env.run_id, &scenario.file);
-            let mut execution = Execution {
-                env,
-                scenario,
-                index,
-                redactor: Redactor::new(env.service.clone(), &bindings.run_prefix)
-                    .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
-                bindings,
-                requests: HashMap::new(),
-                exchanges: HashMap::new(),
-                default_clause: scenario.contract.join("/"),
-            };
-            let mut interrupt = env.interrupt.clone();
-            let main = tokio::time::timeout(scenario.timeout, execution.main());
-            // An interrupt abandons the steps at once; the teardown below still runs.
-            let verdict = tokio::select! {
-                finished = main => match finished {
-                    Ok(verdict) => verdict,
-                    Err(_) => Verdict::Errored {
-                        problem: Problem::scenario_level(format!(
-                            "the scenario did not finish within its timeout of {:?}",
-                            scenario.timeout
-                        )),
-                    },
-                },
-                _ = interrupted(&mut interrupt) => Verdict::Errored {
-                    problem: Problem::scenario_level("interrupted (Ctrl-C); the teardown ran".into()),
-                },
-            };
-            // Teardown runs whatever happened before, with its own time budget.
-            match tokio::time::timeout(scenario.timeout, execution.teardown()).await {
-                Ok(w) => warnings.extend(w),
-                Err(_) => {
-                    warnings.push("teardown did not finish within the scenario timeout".into())
+    let verdict =
+        match missing_capability(env.capabilities, scenario)
+            .or_else(|| missing_driver(env, scenario))
+        {
+            Some(reason) => Verdict::Skipped { reason },
+            None => {
+                let bindings = Bindings::new(env.run_id, &scenario.file);
+                let mut execution = Execution {
+                    env,
+                    scenario,
+                    index,
+                    redactor: Redactor::new(env.service.clone(), &bindings.run_prefix)
+                        .with_rules(env.snapshots.map(|s| s.rules.clone()).unwrap_or_default()),
+                    bindings,
+                    requests: HashMap::new(),
+                    exchanges: HashMap::new(),
+                    default_clause: scenario.contract.join("/"),
+                };
+                let mut interrupt = env.interrupt.clone();
+                let verdict =
+                    match tokio::time::timeout(scenario.timeout, execution.main(&mut interrupt))
+                        .await
+                    {
+                        Ok(verdict) => verdict,
+                        Err(_) => Verdict::Errored {
+                            problem: Problem::scenario_level(format!(
+                                "the scenario did not finish within its timeout of {:?}",
+                                scenario.timeout
+                            )),
+                        },
+                    };
+                // Teardown runs whatever happened before, with its own time budget.
+                match tokio::time::timeout(scenario.timeout, execution.teardown()).await {
+                    Ok(w) => warnings.extend(w),
+                    Err(_) => {
+                        warnings.push("teardown did not finish within the scenario timeout".into())
+                    }
                 }
+                verdict
             }
-            verdict
-        }
-    };
+        };
     ScenarioResult {
         index,
         file: scenario.file.clone(),
@@ -234,19 +231,40 @@ fn errored(problem: Problem) -> StepOutcome {
 }
 
 impl Execution<'_> {
-    async fn main(&mut self) -> Verdict {
+    /// Setup, then the steps. An interrupt stops them between two steps, or during a wait;
+    /// a request already sent is always answered first, so that what it created is captured
+    /// and the teardown can delete it.
+    async fn main(&mut self, interrupt: &mut tokio::sync::watch::Receiver<bool>) -> Verdict {
         if let Err(message) = self.bind_vars() {
             return Verdict::Errored {
                 problem: Problem::scenario_level(message),
             };
         }
+        let was_interrupted = || Verdict::Errored {
+            problem: Problem::scenario_level("interrupted (Ctrl-C); the teardown ran".into()),
+        };
         let scenario = self.scenario;
         for (phase, steps) in [
             (Phase::Setup, &scenario.setup),
             (Phase::Steps, &scenario.steps),
         ] {
             for step in steps {
-                match self.step(At { phase, step }).await {
+                if *interrupt.borrow() {
+                    return was_interrupted();
+                }
+                let at = At { phase, step };
+                let outcome = if matches!(step.action, Action::Wait { .. } | Action::Poll(_)) {
+                    tokio::select! {
+                        outcome = self.step(at) => Some(outcome),
+                        _ = interrupted(interrupt) => None,
+                    }
+                } else {
+                    Some(self.step(at).await)
+                };
+                let Some(outcome) = outcome else {
+                    return was_interrupted();
+                };
+                match outcome {
                     Ok(()) => {}
                     Err(StepOutcome::Failed(problem)) => {
                         return Verdict::Failed { problem: *problem };
