@@ -46,6 +46,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Check a client (SDK, CLI) against the contract: the emulator as its endpoint, faults scripted
     SdkCheck(SdkCheckArgs),
+    /// Every token operation of every service, through an SDK: are its four token duties kept?
+    SdkSweep(SdkSweepArgs),
     /// Stateful contract fuzzing: random call sequences checked against the reference model
     Fuzz(FuzzArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
@@ -204,6 +206,31 @@ pub struct SdkCheckArgs {
     /// Show every step
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Args)]
+pub struct SdkSweepArgs {
+    /// A shipped driver: boto3, awscli, js, rust (repeatable)
+    #[arg(long = "driver", value_name = "NAME")]
+    pub drivers: Vec<String>,
+    /// Any driver command in batch mode (run with `sh -c`; see ARCHITECTURE.md), as NAME=CMD
+    #[arg(long, value_name = "NAME=CMD")]
+    pub client: Vec<String>,
+    /// Only these operations: a file of `service Operation` lines (`#` starts a comment)
+    #[arg(long, value_name = "PATH")]
+    pub sample: Option<PathBuf>,
+    /// The models of --client drivers: `botocore` (every installed service) or `packs`
+    #[arg(long, default_value = "botocore", value_name = "SET")]
+    pub client_models: String,
+    /// Calls at a time, each with its own endpoint and driver process
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub jobs: usize,
+    /// Where to write the Markdown report
+    #[arg(long, default_value = "reports/sdk-sweep.md", value_name = "PATH")]
+    pub out: PathBuf,
+    /// Where to write the JSON summary (what each SDK did not keep, by operation)
+    #[arg(long, default_value = "reports/sdk-sweep.json", value_name = "PATH")]
+    pub summary: PathBuf,
 }
 
 #[derive(Args)]

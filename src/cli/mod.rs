@@ -14,6 +14,7 @@ mod list;
 mod report;
 mod run;
 mod sdk_check;
+mod sdk_sweep;
 mod select;
 mod serve;
 mod snapshots;
@@ -52,6 +53,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Report(a) => report::report(a, &service),
         args::Command::Fuzz(a) => fuzz::fuzz(a, &service),
         args::Command::SdkCheck(a) => sdk_check::sdk_check(a, &service),
+        args::Command::SdkSweep(a) => sdk_sweep::sdk_sweep(a),
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());

@@ -29,6 +29,17 @@ pub struct Shipped {
     pub probe: &'static [&'static str],
     /// How to install what the probe looks for.
     pub install: &'static str,
+    /// The services the sweep calls it with.
+    pub models: ModelSet,
+}
+
+/// Which services an SDK is swept over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelSet {
+    /// Every service of the installed botocore (the SDKs built on it know exactly these).
+    Botocore,
+    /// The bundled packs' services (SDKs with a package or crate per service).
+    Packs,
 }
 
 pub const SHIPPED: &[Shipped] = &[
@@ -38,6 +49,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 5,
         probe: &["python3", "-c", "import boto3"],
         install: "pip install boto3",
+        models: ModelSet::Botocore,
     },
     Shipped {
         name: "awscli",
@@ -45,6 +57,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 5,
         probe: &["aws", "--version"],
         install: "pip install awscli",
+        models: ModelSet::Botocore,
     },
     Shipped {
         name: "js",
@@ -57,6 +70,7 @@ pub const SHIPPED: &[Shipped] = &[
             "drivers/js/node_modules/@aws-sdk/core",
         ],
         install: "cd drivers/js && npm ci",
+        models: ModelSet::Packs,
     },
     Shipped {
         name: "rust",
@@ -64,6 +78,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 3,
         probe: &["test", "-x", "target/release/rust-sdk-driver"],
         install: "cargo build -p rust-sdk-driver",
+        models: ModelSet::Packs,
     },
 ];
 
@@ -143,7 +158,7 @@ impl Driver {
 }
 
 /// An operation as the AWS CLI spells it (`CreateWidget`: `create-widget`).
-fn cli_name(operation: &str) -> String {
+pub(super) fn cli_name(operation: &str) -> String {
     let mut out = String::new();
     for (i, c) in operation.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {
@@ -217,6 +232,27 @@ async fn requests_since(client: &Client, since: u64) -> Result<(Vec<Value>, u64)
     Ok((requests, last))
 }
 
+/// A driver's process: dummy credentials, a fixed region, and no user configuration that
+/// could change retries or endpoints.
+pub(super) fn sdk_command(program: &str, args: &[String]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "AKIDCONFORMDUMMY")
+        .env("AWS_SECRET_ACCESS_KEY", "proton-conform-dummy-secret")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_RETRY_MODE")
+        .env_remove("AWS_MAX_ATTEMPTS")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    command
+}
+
 async fn run_driver(
     client: &Client,
     sdk_name: &str,
@@ -228,26 +264,13 @@ async fn run_driver(
         .command
         .split_first()
         .ok_or("the driver command is empty")?;
-    let mut command = tokio::process::Command::new(program);
+    let mut command = sdk_command(program, args);
     command
-        .args(args)
         .env(
             client.model().metadata.endpoint_variable(),
             client.endpoint(),
         )
         .env("AWS_ENDPOINT_URL", client.endpoint())
-        // Dummy credentials, and no user configuration that could change retries or endpoints.
-        .env("AWS_ACCESS_KEY_ID", "AKIDCONFORMDUMMY")
-        .env("AWS_SECRET_ACCESS_KEY", "proton-conform-dummy-secret")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_RETRY_MODE")
-        .env_remove("AWS_MAX_ATTEMPTS")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("PC_SERVICE", sdk_name)
         .env("PC_OPERATION", operation)
         .env("PC_OPERATION_CLI", cli_name(operation))

@@ -5,8 +5,9 @@
 
 mod checks;
 mod driver;
+pub mod sweep;
 mod table;
 
 pub use checks::{Attempt, CallRecord, check_calls};
-pub use driver::{Driver, SHIPPED, run_calls};
+pub use driver::{Driver, ModelSet, SHIPPED, run_calls};
 pub use table::{TABLE_END, TABLE_START, replace_table, table};

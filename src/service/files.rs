@@ -95,6 +95,48 @@ print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-
     Model::from_botocore(service, waiters, paginators).map_err(|e| fail(name, e))
 }
 
+/// The services of the installed botocore that have an operation with an idempotency token
+/// (newest API version of each), as (botocore's name, model), by name: the SDKs built on
+/// botocore (boto3, the AWS CLI) know exactly these.
+pub fn botocore_token_models() -> Result<Vec<(String, Model)>, String> {
+    let script = r#"
+import gzip, json, os, sys
+import botocore
+data = os.path.join(os.path.dirname(botocore.__file__), "data")
+def load(path):
+    if os.path.exists(path): return open(path).read()
+    if os.path.exists(path + ".gz"): return gzip.open(path + ".gz", "rt").read()
+    return ""
+for name in sorted(os.listdir(data)):
+    base = os.path.join(data, name)
+    if not os.path.isdir(base): continue
+    versions = sorted(v for v in os.listdir(base) if load(os.path.join(base, v, "service-2.json")))
+    if not versions: continue
+    text = load(os.path.join(base, versions[-1], "service-2.json"))
+    if '"idempotencyToken"' in text:
+        print(json.dumps([name, text]))
+"#;
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .output()
+        .map_err(|e| format!("python3, to read botocore's models, cannot run: {e}"))?;
+    if !output.status.success() {
+        return Err(
+            "botocore is not installed for python3 (pip install boto3): its models are the sweep's"
+                .into(),
+        );
+    }
+    let mut models = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let (name, text): (String, String) = serde_json::from_str(line)
+            .map_err(|e| format!("botocore's model list could not be read: {e}"))?;
+        let model = Model::from_botocore(&text, "", "")
+            .map_err(|e| format!("botocore's model of {name}: {e}"))?;
+        models.push((name, model));
+    }
+    Ok(models)
+}
+
 /// A pack for a model without one: its token operations, every point unknown.
 pub fn bare_pack(model: &Model) -> Result<Pack, PackError> {
     let name = model.metadata.endpoint_prefix.clone();

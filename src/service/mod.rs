@@ -7,7 +7,7 @@ mod files;
 mod pack;
 
 pub use bundled::{BUNDLED, DEFAULT};
-pub use files::{bare_pack, resolve};
+pub use files::{bare_pack, botocore_token_models, resolve};
 pub use pack::{
     Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, TokenOperation, fill,
 };

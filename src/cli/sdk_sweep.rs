@@ -1,0 +1,216 @@
+//! `proton-conform sdk-sweep`: every token operation, through each SDK's driver in batch mode,
+//! with the sweep's own endpoint; the Markdown report and the JSON summary.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use proton_conform::error::Error;
+use proton_conform::model::Model;
+use proton_conform::sdk::sweep::{self, OpResult, Plan, Skipped};
+use proton_conform::sdk::{Driver, ModelSet, SHIPPED};
+use proton_conform::service::{BUNDLED, Service, botocore_token_models};
+
+use super::args::SdkSweepArgs;
+use super::exit::{self, Exit};
+
+pub fn sdk_sweep(args: SdkSweepArgs) -> Exit {
+    match sweep_all(&args) {
+        Ok(exit) => exit,
+        Err(e) => exit::report(&e),
+    }
+}
+
+/// One SDK's part of the sweep.
+struct Swept {
+    driver: Driver,
+    sdk: Option<String>,
+    results: Vec<OpResult>,
+    skipped: Vec<Skipped>,
+}
+
+fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
+    let root = std::env::current_dir().map_err(|e| Error::io(e.to_string()))?;
+    let mut drivers: Vec<(Driver, ModelSet)> = Vec::new();
+    for name in &args.drivers {
+        let driver = Driver::shipped(name, &root).map_err(Error::input)?;
+        let set = SHIPPED.iter().find(|s| s.name == name).map(|s| s.models);
+        drivers.push((driver, set.unwrap_or(ModelSet::Packs)));
+    }
+    let client_models = match args.client_models.as_str() {
+        "botocore" => ModelSet::Botocore,
+        "packs" => ModelSet::Packs,
+        other => {
+            return Err(Error::input(format!(
+                "--client-models takes `botocore` or `packs`, not `{other}`"
+            )));
+        }
+    };
+    for spec in &args.client {
+        let Some((name, command)) = spec.split_once('=') else {
+            return Err(Error::input(format!(
+                "--client takes NAME=CMD (`broken=python3 my_driver.py`), not `{spec}`"
+            )));
+        };
+        let mut driver = Driver::custom(command, 3);
+        driver.name = name.to_string();
+        drivers.push((driver, client_models));
+    }
+    if drivers.is_empty() {
+        return Err(Error::input(
+            "name an SDK: --driver boto3|awscli|js|rust (repeatable) or --client NAME=CMD",
+        ));
+    }
+    let sample = args.sample.as_deref().map(read_sample).transpose()?;
+    let mut botocore: Option<Vec<(String, Arc<Model>)>> = None;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let mut swept = Vec::new();
+    for (driver, set) in drivers {
+        let models = match set {
+            ModelSet::Packs => pack_models()?,
+            ModelSet::Botocore => match &botocore {
+                Some(m) => m.clone(),
+                None => {
+                    let loaded: Vec<(String, Arc<Model>)> = botocore_token_models()
+                        .map_err(Error::input)?
+                        .into_iter()
+                        .map(|(n, m)| (n, Arc::new(m)))
+                        .collect();
+                    botocore = Some(loaded.clone());
+                    loaded
+                }
+            },
+        };
+        let only: Option<Vec<(String, String)>> = sample.as_ref().map(|s| {
+            // A sample names operations of every SDK's services: each takes those it has.
+            s.iter()
+                .filter(|(svc, _)| models.iter().any(|(n, _)| n == svc))
+                .cloned()
+                .collect()
+        });
+        let Plan { targets, skipped } =
+            sweep::plan(&models, only.as_deref()).map_err(Error::input)?;
+        eprintln!(
+            "{}: {} token operation(s) to call, {} not checked",
+            driver.name,
+            targets.len(),
+            skipped.len()
+        );
+        let name = driver.name.clone();
+        let progress = move |done: usize, total: usize| {
+            if done % 100 == 0 || done == total {
+                eprintln!("{name}: {done}/{total}");
+            }
+        };
+        let (results, sdk) = runtime
+            .block_on(async {
+                let mut sdk = None;
+                let results =
+                    sweep::sweep(&targets, &driver, args.jobs, &progress, &mut sdk).await?;
+                Ok::<_, String>((results, sdk))
+            })
+            .map_err(Error::endpoint)?;
+        swept.push(Swept {
+            driver,
+            sdk,
+            results,
+            skipped,
+        });
+    }
+    let views: Vec<sweep::SdkSweep> = swept
+        .iter()
+        .map(|s| sweep::SdkSweep {
+            driver: &s.driver.name,
+            sdk: s.sdk.as_deref(),
+            results: &s.results,
+            skipped: &s.skipped,
+        })
+        .collect();
+    let command = regenerate_command(args);
+    write(&args.out, &sweep::markdown(&views, &command))?;
+    let summary = sweep::summary_json(&views);
+    write(
+        &args.summary,
+        &format!(
+            "{}\n",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        ),
+    )?;
+    for s in &views {
+        let broken = s.results.iter().filter(|r| !r.broken().is_empty()).count();
+        eprintln!(
+            "{}: {} operation(s) called, {broken} with a broken duty",
+            s.driver,
+            s.results.len()
+        );
+    }
+    eprintln!(
+        "report: {}, summary: {}",
+        args.out.display(),
+        args.summary.display()
+    );
+    let any_broken = views
+        .iter()
+        .any(|s| s.results.iter().any(|r| !r.broken().is_empty()));
+    Ok(if any_broken {
+        Exit::Failures
+    } else {
+        Exit::Success
+    })
+}
+
+/// The bundled packs' services, by the SDKs' name of each.
+fn pack_models() -> Result<Vec<(String, Arc<Model>)>, Error> {
+    BUNDLED
+        .iter()
+        .map(|b| {
+            let service = Service::bundled(b.name).map_err(|e| Error::internal(e.to_string()))?;
+            Ok((service.pack.sdk_name.clone(), service.model.clone()))
+        })
+        .collect()
+}
+
+/// `service Operation` lines; `#` starts a comment.
+fn read_sample(path: &Path) -> Result<Vec<(String, String)>, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(s), Some(o), None) => out.push((s.to_string(), o.to_string())),
+            _ => {
+                return Err(Error::input(format!(
+                    "{}:{}: expected `service Operation`, found `{line}`",
+                    path.display(),
+                    n + 1
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn regenerate_command(args: &SdkSweepArgs) -> String {
+    let mut parts = vec!["proton-conform sdk-sweep".to_string()];
+    parts.extend(args.drivers.iter().map(|d| format!("--driver {d}")));
+    if let Some(s) = &args.sample {
+        parts.push(format!("--sample {}", s.display()));
+    }
+    parts.push(format!("--out {}", args.out.display()));
+    parts.push(format!("--summary {}", args.summary.display()));
+    parts.join(" ")
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,130 @@
+//! A driver in batch mode (`PC_BATCH=1`): one process makes many calls, so that a sweep over a
+//! thousand operations does not start a thousand interpreters. The protocol is one JSON line
+//! in per call (`service`, `service_id`, `operation`, `operation_cli`, `params`, `endpoint`)
+//! and one JSON line out (`{"outcome": "success" | "<ErrorType>"}`), as in single-call mode.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout};
+
+use super::super::Driver;
+use super::super::driver::{cli_name, sdk_command};
+
+/// How long one call may take (three attempts with the SDKs' backoff take seconds).
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One call for the driver to make.
+pub struct Call<'a> {
+    /// The SDKs' name of the service (`boto3.client(NAME)`, botocore's directory name).
+    pub service: &'a str,
+    /// The model's `serviceId` (the JavaScript SDK's package is named after it).
+    pub service_id: &'a str,
+    pub operation: &'a str,
+    pub params: &'a Value,
+    pub endpoint: &'a str,
+}
+
+pub struct BatchDriver {
+    driver: Driver,
+    running: Option<Running>,
+    /// What the driver says of its SDK (`"sdk": "boto3 1.43.11"` in its outcome lines).
+    pub sdk: Option<String>,
+}
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl BatchDriver {
+    pub fn new(driver: Driver) -> Self {
+        BatchDriver {
+            driver,
+            running: None,
+            sdk: None,
+        }
+    }
+
+    fn start(&self) -> Result<Running, String> {
+        let (program, args) = self
+            .driver
+            .command
+            .split_first()
+            .ok_or("the driver command is empty")?;
+        let mut child = sdk_command(program, args)
+            .env("PC_BATCH", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start driver `{}`: {e}", self.driver.name))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        Ok(Running {
+            child,
+            stdin,
+            lines: BufReader::new(stdout).lines(),
+        })
+    }
+
+    /// Makes one call; the driver's outcome, or why there is none. A driver that dies or
+    /// hangs is restarted for the next call.
+    pub async fn call(&mut self, call: &Call<'_>) -> Result<String, String> {
+        if self.running.is_none() {
+            self.running = Some(self.start()?);
+        }
+        let line = json!({
+            "service": call.service,
+            "service_id": call.service_id,
+            "operation": call.operation,
+            "operation_cli": cli_name(call.operation),
+            "params": call.params,
+            "endpoint": call.endpoint,
+        })
+        .to_string();
+        let result = self.exchange(&line).await;
+        if result.is_err()
+            && let Some(mut running) = self.running.take()
+        {
+            let _ = running.child.kill().await;
+        }
+        result
+    }
+
+    async fn exchange(&mut self, line: &str) -> Result<String, String> {
+        let name = self.driver.name.clone();
+        let running = self.running.as_mut().ok_or("the driver is not running")?;
+        running
+            .stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .map_err(|e| format!("driver `{name}` does not take calls: {e}"))?;
+        running
+            .stdin
+            .flush()
+            .await
+            .map_err(|e| format!("driver `{name}` does not take calls: {e}"))?;
+        loop {
+            let next = tokio::time::timeout(CALL_TIMEOUT, running.lines.next_line())
+                .await
+                .map_err(|_| format!("driver `{name}` did not answer within {CALL_TIMEOUT:?}"))?
+                .map_err(|e| format!("driver `{name}` failed: {e}"))?
+                .ok_or_else(|| format!("driver `{name}` exited"))?;
+            // Lines that are not the outcome (an SDK's own printing) are skipped.
+            let Ok(report) = serde_json::from_str::<Value>(&next) else {
+                continue;
+            };
+            if let Some(outcome) = report.get("outcome").and_then(Value::as_str) {
+                if let Some(sdk) = report.get("sdk").and_then(Value::as_str) {
+                    self.sdk = Some(sdk.to_string());
+                }
+                return Ok(outcome.to_string());
+            }
+        }
+    }
+}
