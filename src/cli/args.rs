@@ -222,8 +222,9 @@ pub struct SdkSweepArgs {
     /// The models of --client drivers: `botocore` (every installed service) or `packs`
     #[arg(long, default_value = "botocore", value_name = "SET")]
     pub client_models: String,
-    /// Calls at a time, each with its own endpoint and driver process
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    /// Calls at a time, each with its own endpoint and driver process (the SDKs mostly sleep
+    /// in their retry backoff, so more than the cores)
+    #[arg(long, default_value_t = 16, value_name = "N")]
     pub jobs: usize,
     /// Where to write the Markdown report
     #[arg(long, default_value = "reports/sdk-sweep.md", value_name = "PATH")]

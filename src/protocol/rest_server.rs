@@ -10,7 +10,8 @@ use crate::model::{Model, ShapeKind};
 
 /// The operation a restJson request is for, and its input in JSON form: the server's side of
 /// [`request`], for an endpoint that serves a model (the generic reference). Among templates
-/// that match, the one with the most literal segments wins.
+/// that match, the one with the most literal segments (and fixed query
+/// keys) wins.
 pub fn decode_request(
     model: &Model,
     method: &str,
@@ -45,6 +46,9 @@ pub fn decode_request(
         let Some((literals, labels)) = match_path(template, &segments) else {
             continue;
         };
+        // A template's fixed query (`?operation=create-attendees`, `?sync`) is as literal as a
+        // path segment: it tells apart operations on one path.
+        let literals = literals + needed.len();
         if best.as_ref().is_none_or(|(l, _, _)| literals > *l) {
             best = Some((literals, name, labels));
         }

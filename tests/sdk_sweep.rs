@@ -1,0 +1,167 @@
+//! `sdk-sweep` on the fixed sample (`conformance/sdk-sample.txt`): the shipped SDKs repeat
+//! what the committed sweep (`conformance/sdks.json`) found for those operations, and two
+//! deliberately broken SDKs are caught on exactly their duty, on exactly the operations it
+//! concerns.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const SAMPLE: &str = "conformance/sdk-sample.txt";
+
+fn sweep(args: &[&str], name: &str) -> (Output, Value) {
+    let dir = std::env::temp_dir().join(format!("pc-sweep-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let summary = dir.join("summary.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("sdk-sweep")
+        .args(args)
+        .args(["--sample", SAMPLE, "--jobs", "4"])
+        .args(["--out", dir.join("sweep.md").to_str().unwrap()])
+        .args(["--summary", summary.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    let text = std::fs::read_to_string(&summary).unwrap_or_else(|_| {
+        panic!(
+            "no summary written: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    (output, serde_json::from_str(&text).unwrap())
+}
+
+/// The sample's operations, as the summaries name them (`service Operation`).
+fn sample() -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// One SDK's broken duties by operation, restricted to `ops`.
+fn broken(sdk: &Value, ops: &[String]) -> BTreeMap<String, Value> {
+    sdk["broken"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(op, _)| ops.contains(op))
+        .map(|(op, duties)| (op.clone(), duties.clone()))
+        .collect()
+}
+
+fn by_driver<'a>(summary: &'a Value, driver: &str) -> &'a Value {
+    summary["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["driver"] == driver)
+        .unwrap_or_else(|| panic!("no {driver} in {summary}"))
+}
+
+fn tools() -> bool {
+    common::available("python3 with boto3", "python3", &["-c", "import boto3"])
+        && common::available("the AWS CLI", "python3", &["-c", "import awscli"])
+        && common::available(
+            "the JavaScript SDK (cd drivers/js && npm ci)",
+            "test",
+            &["-d", "drivers/js/node_modules/@aws-sdk/core"],
+        )
+}
+
+#[test]
+fn the_shipped_sdks_repeat_the_committed_sweep_on_the_sample() {
+    if !tools() {
+        return;
+    }
+    let (output, summary) = sweep(
+        &["--driver", "boto3", "--driver", "awscli", "--driver", "js"],
+        "shipped",
+    );
+    let err = String::from_utf8_lossy(&output.stderr);
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance/sdks.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let ops = sample();
+    for driver in ["boto3", "awscli", "js"] {
+        let now = by_driver(&summary, driver);
+        let then = by_driver(&committed, driver);
+        assert_eq!(now["sdk"], then["sdk"], "the SDK's version changed: {err}");
+        assert!(now["checked"].as_u64().unwrap() > 0, "{driver}: {err}");
+        assert_eq!(
+            broken(now, &ops),
+            broken(then, &ops),
+            "{driver}'s broken duties on the sample differ from conformance/sdks.json"
+        );
+        let unchecked: Vec<&String> = now["unchecked"].as_object().unwrap().keys().collect();
+        let then_unchecked: Vec<&String> = then["unchecked"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| ops.contains(k))
+            .collect();
+        assert_eq!(unchecked, then_unchecked, "{driver}: {err}");
+    }
+}
+
+#[test]
+fn an_sdk_that_makes_a_new_token_per_retry_breaks_keep_on_retry_and_nothing_else() {
+    if !tools() {
+        return;
+    }
+    let (output, summary) = sweep(
+        &[
+            "--client",
+            "broken=python3 tests/clients/broken_sweep_driver.py --new-token-per-retry",
+        ],
+        "new-token",
+    );
+    assert_eq!(output.status.code(), Some(1), "broken duties exit 1");
+    let sdk = by_driver(&summary, "broken");
+    let ops = sample();
+    assert_eq!(sdk["checked"].as_u64(), Some(ops.len() as u64), "{sdk}");
+    let expected: BTreeMap<String, Value> = ops
+        .iter()
+        .map(|op| (op.clone(), serde_json::json!(["keep on retry"])))
+        .collect();
+    assert_eq!(broken(sdk, &ops), expected);
+}
+
+#[test]
+fn an_sdk_that_ignores_query_bound_tokens_breaks_fill_on_exactly_those() {
+    if !tools() {
+        return;
+    }
+    let (output, summary) = sweep(
+        &[
+            "--client",
+            "broken=python3 tests/clients/broken_sweep_driver.py --ignore-query-tokens",
+        ],
+        "query",
+    );
+    assert_eq!(output.status.code(), Some(1), "broken duties exit 1");
+    let sdk = by_driver(&summary, "broken");
+    // The sample's operations whose model binds the token to the query string.
+    let expected: BTreeMap<String, Value> = [
+        "accessanalyzer DeleteAnalyzer",
+        "amp DeleteAlertManagerDefinition",
+    ]
+    .iter()
+    .map(|op| (op.to_string(), serde_json::json!(["fill"])))
+    .collect();
+    assert_eq!(broken(sdk, &sample()), expected);
+}
