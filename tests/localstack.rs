@@ -61,10 +61,7 @@ fn the_committed_localstack_report_is_what_localstack_does_today() {
         eprintln!("skipped: LocalStack is not installed (.ci/run makes .ci-venv/localstack)");
         return;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap();
+    let port = common::free_port();
     let data = std::env::temp_dir().join(format!("pc-localstack-{}", std::process::id()));
     let child = Command::new(python)
         .args(["-m", "localstack.runtime.main"])
@@ -92,44 +89,8 @@ fn the_committed_localstack_report_is_what_localstack_does_today() {
         );
         std::thread::sleep(Duration::from_millis(500));
     }
-    let out = std::env::temp_dir().join(format!("pc-localstack-{}.md", std::process::id()));
-    let status = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "conformance",
-            "--name",
-            "localstack",
-            "--sign",
-            "--packs",
-            PACKS,
-            "--endpoint",
-        ])
-        .arg(format!("http://127.0.0.1:{port}"))
-        .arg("--out")
-        .arg(&out)
-        .arg("--reports")
-        .arg(std::env::temp_dir().join(format!("pc-localstack-reports-{}", std::process::id())))
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let fresh = std::fs::read_to_string(&out).unwrap();
-    let committed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/conformance/localstack.md"
-    ))
-    .unwrap_or_default();
-    let _ = std::fs::remove_file(&out);
+    let fresh = common::conformance_report("localstack", port, &["--packs", PACKS], "test");
     let _ = std::fs::remove_dir_all(&data);
-    assert_eq!(
-        committed, fresh,
-        "conformance/localstack.md is stale: regenerate it (see this test's header)"
-    );
     // What the report stands on: a retried CreateSecret with the same token is refused.
     assert!(fresh.contains("| CreateSecret | CT2 | **broken**"));
 }

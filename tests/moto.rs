@@ -20,10 +20,7 @@ impl Drop for Moto {
 
 /// moto's server on a free loopback port, once it answers.
 fn start_moto() -> (Moto, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap();
+    let port = common::free_port();
     let child = Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
@@ -52,33 +49,7 @@ fn the_committed_moto_report_is_what_moto_does_today() {
         return;
     }
     let (_moto, port) = start_moto();
-    let out = std::env::temp_dir().join(format!("pc-moto-{}.md", std::process::id()));
-    let status = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["conformance", "--name", "moto", "--sign", "--endpoint"])
-        .arg(format!("http://127.0.0.1:{port}"))
-        .arg("--out")
-        .arg(&out)
-        .arg("--reports")
-        .arg(std::env::temp_dir().join(format!("pc-moto-reports-{}", std::process::id())))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let fresh = std::fs::read_to_string(&out).unwrap();
-    let committed =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/moto.md"))
-            .unwrap_or_default();
-    let _ = std::fs::remove_file(&out);
-    assert_eq!(
-        committed, fresh,
-        "conformance/moto.md is stale: regenerate it (see this test's header)"
-    );
+    let fresh = common::conformance_report("moto", port, &[], "testing");
     // The findings the report stands on: moto accepts a changed TransactWriteItems under the
     // same token, and makes a second ECS service for a retried CreateService.
     assert!(fresh.contains("| TransactWriteItems | CT3 | **broken**"));

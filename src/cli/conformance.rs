@@ -8,9 +8,9 @@ use proton_conform::client::ClientConfig;
 use proton_conform::conformance::{PackRun, markdown};
 use proton_conform::contract::Profile;
 use proton_conform::error::Error;
-use proton_conform::event::{Event, ScenarioResult, Summary};
+use proton_conform::event::ScenarioResult;
 use proton_conform::generate::generate;
-use proton_conform::report::{HtmlReporter, JunitReporter, Reporter};
+use proton_conform::report::{self, HtmlReporter, JunitReporter, Reporter};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::parse;
 use proton_conform::service::{BUNDLED, Service};
@@ -135,28 +135,8 @@ fn write_reports(
             service.clauses(),
         )),
     ];
-    let mut summary = Summary::default();
-    let mut events = vec![Event::RunStarted {
-        run_id: "conformance".into(),
-        endpoint: service.pack.title.clone(),
-        profile: "strict".into(),
-        scenarios: results.len(),
-    }];
-    for (index, result) in results.iter().enumerate() {
-        summary.add(&result.verdict);
-        let mut result = result.clone();
-        result.index = index;
-        events.push(Event::ScenarioFinished { result });
-    }
-    events.push(Event::RunFinished { summary });
-    for event in &events {
-        for r in reporters.iter_mut() {
-            r.event(event);
-        }
-    }
-    for r in reporters.iter_mut() {
-        r.finish()
-            .map_err(|e| Error::io(format!("cannot write the reports: {e}")))?;
-    }
+    let run = ("conformance", service.pack.title.as_str(), "strict");
+    report::write_results(&mut reporters, run, results, std::time::Duration::ZERO)
+        .map_err(|e| Error::io(format!("cannot write the reports: {e}")))?;
     Ok(())
 }

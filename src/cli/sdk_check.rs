@@ -9,8 +9,8 @@ use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
 use proton_conform::emulator;
 use proton_conform::error::Error;
-use proton_conform::event::{Event, ScenarioResult, Summary};
-use proton_conform::report::{ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
+use proton_conform::event::{ScenarioResult, Summary};
+use proton_conform::report::{self, ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::scenario::Scenario;
 use proton_conform::sdk::{self, Driver};
@@ -147,38 +147,13 @@ fn report(
         Box::new(JunitReporter::new(&args.junit, service.clauses())),
         Box::new(HtmlReporter::new(&args.html, service.clone())),
     ];
-    let mut summary = Summary::default();
-    let mut events = vec![Event::RunStarted {
-        run_id: "sdk-check".into(),
-        endpoint: "embedded emulator".into(),
-        profile: "strict".into(),
-        scenarios: results.len(),
-    }];
-    for (index, result) in results.iter().enumerate() {
-        summary.add(&result.verdict);
-        let mut result = result.clone();
-        result.index = index;
-        events.push(Event::ScenarioStarted {
-            index,
-            file: result.file.clone(),
-            name: result.name.clone(),
-        });
-        events.push(Event::ScenarioFinished { result });
-    }
-    summary.duration = elapsed;
-    events.push(Event::RunFinished {
-        summary: summary.clone(),
-    });
-    for event in &events {
-        for r in reporters.iter_mut() {
-            r.event(event);
-        }
-    }
-    for r in reporters.iter_mut() {
-        r.finish()
-            .map_err(|e| format!("cannot write the reports: {e}"))?;
-    }
-    Ok(summary)
+    report::write_results(
+        &mut reporters,
+        ("sdk-check", "embedded emulator", "strict"),
+        results,
+        elapsed,
+    )
+    .map_err(|e| format!("cannot write the reports: {e}"))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

@@ -25,3 +25,52 @@ pub fn available(what: &str, program: &str, args: &[&str]) -> bool {
     }
     ok
 }
+
+/// A free port on the loopback (bound, then released for the server to take).
+#[allow(dead_code)]
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap()
+}
+
+/// Runs `conformance --name NAME --sign --endpoint http://127.0.0.1:PORT` (with `extra`
+/// arguments) with the emulator's dummy credentials and no user configuration, and returns
+/// the report it wrote, after checking that it is the committed `conformance/NAME.md`.
+#[allow(dead_code)]
+pub fn conformance_report(name: &str, port: u16, extra: &[&str], secret: &str) -> String {
+    let tmp = std::env::temp_dir();
+    let id = std::process::id();
+    let out = tmp.join(format!("pc-{name}-{id}.md"));
+    let status = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["conformance", "--name", name, "--sign"])
+        .args(extra)
+        .arg("--endpoint")
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--reports")
+        .arg(tmp.join(format!("pc-{name}-reports-{id}")))
+        .env("AWS_ACCESS_KEY_ID", secret)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let fresh = std::fs::read_to_string(&out).unwrap();
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("conformance/{name}.md")),
+    )
+    .unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(
+        committed, fresh,
+        "conformance/{name}.md is stale: regenerate it (see the test's header)"
+    );
+    fresh
+}
