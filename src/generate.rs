@@ -171,27 +171,10 @@ impl Writer<'_> {
         text
     }
 
+    /// The pack's teardown. A step that needs a value an answer gives is skipped by the runner
+    /// when the answer did not give it (an error, as expected).
     fn footer(&self, text: &mut String) {
-        self.teardown(text, true);
-    }
-
-    /// The pack's teardown; without the steps that need a value the first answer gives when
-    /// that answer is expected to be an error.
-    fn teardown(&self, text: &mut String, captured: bool) {
-        let names: Vec<String> = self
-            .token
-            .capture
-            .iter()
-            .flat_map(|c| c.as_object().into_iter().flatten())
-            .map(|(name, _)| format!("${{{name}}}"))
-            .collect();
-        let steps: Vec<String> = self
-            .token
-            .teardown
-            .iter()
-            .map(inline)
-            .filter(|s| captured || !names.iter().any(|n| s.contains(n.as_str())))
-            .collect();
+        let steps: Vec<String> = self.token.teardown.iter().map(inline).collect();
         if !steps.is_empty() {
             text.push_str("teardown:\n");
             for step in steps {
@@ -250,7 +233,11 @@ impl Writer<'_> {
             self.token.operation,
             inline(&Value::Object(params))
         );
-        self.teardown(&mut text, false);
+        // Should the endpoint accept the token after all, what it made is captured and deleted.
+        if let Some(capture) = &self.token.capture {
+            let _ = writeln!(text, "    capture: {}", inline(capture));
+        }
+        self.footer(&mut text);
         Ok(Some(text))
     }
 

@@ -39,6 +39,11 @@ fn start_moto() -> (Moto, u16) {
     (moto, port)
 }
 
+/// Counts the EFS file systems on moto.
+const LEFTOVERS: &str = "import sys, boto3
+c = boto3.client('efs', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
+print(len(c.describe_file_systems()['FileSystems']))";
+
 #[test]
 fn the_committed_moto_report_is_what_moto_does_today() {
     if !common::available(
@@ -54,4 +59,16 @@ fn the_committed_moto_report_is_what_moto_does_today() {
     // same token, and makes a second ECS service for a retried CreateService.
     assert!(fresh.contains("| TransactWriteItems | CT3 | **broken**"));
     assert!(fresh.contains("| CreateService | CT2 | **broken**"));
+    // Nothing is left behind, not even what moto made of a request it should have refused
+    // (an EFS file system for a 65-character CreationToken: CT1).
+    let left = Command::new("python3")
+        .args(["-c", LEFTOVERS, &format!("http://127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&left.stdout).trim(),
+        "0",
+        "{}",
+        String::from_utf8_lossy(&left.stderr)
+    );
 }

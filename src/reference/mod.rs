@@ -87,6 +87,14 @@ impl Reference {
         answer
     }
 
+    /// The answer to a request: refused by the model's constraints, else called.
+    fn respond(&self, operation: &str, input: &Value) -> Result<Value, (u16, String, String)> {
+        match self.refuse(operation, input) {
+            Some(refused) => Err(refused),
+            None => self.call(operation, input),
+        }
+    }
+
     /// The answer to `operation` with `input`: the token contract first, then a new answer.
     fn call(&self, operation: &str, input: &Value) -> Result<Value, (u16, String, String)> {
         let contract = self
@@ -260,10 +268,7 @@ async fn handle_rest(
             "UnknownOperationException",
         );
     };
-    let result = match reference.refuse(&operation, &input) {
-        Some(refused) => Err(refused),
-        None => reference.call(&operation, &input),
-    };
+    let result = reference.respond(&operation, &input);
     match result {
         Ok(answer) => {
             let op = model.operation(&operation);
@@ -363,10 +368,7 @@ async fn handle(
             return json_answer(StatusCode::BAD_REQUEST, Some(&content_type), body);
         }
     };
-    let result = match reference.refuse(operation, &input) {
-        Some(refused) => Err(refused),
-        None => reference.call(operation, &input),
-    };
+    let result = reference.respond(operation, &input);
     match result {
         Ok(answer) => json_answer(StatusCode::OK, Some(&content_type), answer),
         Err((status, name, message)) => {

@@ -2,6 +2,7 @@
 //! lost), check the answer, capture from it.
 
 use super::*;
+use crate::scenario::ExpectedOutcome;
 
 impl Execution<'_> {
     /// `call` and `repeat`: one request, or `parallel` copies released together.
@@ -55,6 +56,11 @@ impl Execution<'_> {
                 return Err(errored(self.with_exchange(p, exchange)));
             }
             if let Err(failure) = check::check_step(&ctx, exchange) {
+                // A request that should have failed and made something instead: what it made
+                // is captured all the same, so that the teardown deletes it.
+                if exchange.success_body().is_some() {
+                    self.salvage_captures(step, exchange);
+                }
                 return Err(self.check_failure(at, failure, Some(exchange)));
             }
         }
@@ -63,7 +69,9 @@ impl Execution<'_> {
         {
             return Err(self.check_failure(at, failure, Some(&first)));
         }
-        if !tolerated(&first) {
+        // A step that expects an error captures only from a success it did not expect.
+        let expects_success = matches!(step.expect.outcome, ExpectedOutcome::Success);
+        if !tolerated(&first) && (expects_success || first.success_body().is_some()) {
             self.capture(at, &first)?;
         }
         if let Some(id) = &step.id {
@@ -135,6 +143,20 @@ impl Execution<'_> {
             self.bindings.values.insert(name.clone(), value);
         }
         Ok(())
+    }
+
+    /// The step's captures that the answer holds, without complaint about those it lacks.
+    fn salvage_captures(&mut self, step: &Step, exchange: &Exchange) {
+        let Some(body) = exchange.success_body() else {
+            return;
+        };
+        for (name, path) in &step.capture {
+            if let Ok(value) = check::search(path, body)
+                && !value.is_null()
+            {
+                self.bindings.values.insert(name.clone(), value);
+            }
+        }
     }
 
     /// The operation and body a step sends, templates expanded.
