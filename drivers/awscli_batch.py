@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """proton-conform driver for the AWS CLI in batch mode (sdk-sweep): one CLI invocation per JSON
-line on stdin ({"service", "operation_cli", "params", "endpoint"}), run in this process with the
+line on stdin ({"service", "operation", "params", "endpoint"}), run in this process with the
 CLI's own entry point (`awscli.clidriver`), as `aws SERVICE OPERATION --cli-input-json PARAMS
 --endpoint-url ENDPOINT` would run it. Prints one {"outcome": ..., "sdk": ...} line per call.
 """
@@ -11,6 +11,7 @@ import re
 import sys
 
 import awscli
+from botocore import xform_name
 from awscli.clidriver import create_clidriver
 
 SDK = "awscli " + awscli.__version__
@@ -19,7 +20,8 @@ for line in sys.stdin:
     request = json.loads(line)
     argv = [
         request["service"],
-        request["operation_cli"],
+        # The CLI's own spelling of the operation (`CreateABTest`: `create-ab-test`).
+        xform_name(request["operation"], "-"),
         "--cli-input-json",
         json.dumps(request["params"]),
         "--endpoint-url",

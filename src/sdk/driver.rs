@@ -157,11 +157,18 @@ impl Driver {
     }
 }
 
-/// An operation as the AWS CLI spells it (`CreateWidget`: `create-widget`).
+/// An operation as the AWS CLI spells it (`CreateWidget`: `create-widget`, `CreateABTest`:
+/// `create-ab-test`): botocore's `xform_name`, a dash before a capital that starts a word and
+/// between a lower-case letter or digit and a capital.
 pub(super) fn cli_name(operation: &str) -> String {
+    let chars: Vec<char> = operation.chars().collect();
     let mut out = String::new();
-    for (i, c) in operation.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let starts_word = c.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase());
+        let after_lower = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+        if i > 0 && c.is_ascii_uppercase() && (starts_word || after_lower) {
             out.push('-');
         }
         out.push(c.to_ascii_lowercase());
@@ -325,5 +332,8 @@ mod tests {
             super::cli_name("CreateEnvironmentTemplateVersion"),
             "create-environment-template-version"
         );
+        assert_eq!(super::cli_name("CreateABTest"), "create-ab-test");
+        assert_eq!(super::cli_name("StartWebRTCContact"), "start-web-rtc-contact");
+        assert_eq!(super::cli_name("GetV2Thing"), "get-v2-thing");
     }
 }

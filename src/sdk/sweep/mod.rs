@@ -156,8 +156,18 @@ fn target(
     })
 }
 
+/// The attempts of one call: the requests for the operation up to its first valid answer.
+/// What follows a valid answer is a new call (the AWS CLI fetching the next page), never a
+/// retry.
 fn attempts(log: &[Logged]) -> Vec<&Logged> {
-    log.iter().filter(|r| r.for_operation).collect()
+    let mut out = Vec::new();
+    for r in log.iter().filter(|r| r.for_operation) {
+        out.push(r);
+        if r.answer == Some(Answer::Success) {
+            break;
+        }
+    }
+    out
 }
 
 /// A caller's token the member's shape accepts, unlike anything an SDK generates.
