@@ -37,10 +37,19 @@ for line in sys.stdin:
         status = e.code
     except Exception as e:
         status, err = 255, io.StringIO("DriverError: " + type(e).__name__)
+    text = err.getvalue()
+    found = re.search(r"An error occurred \(([A-Za-z0-9.]+)\)", text)
     if status == 0:
         outcome = "success"
+    elif found:
+        outcome = found.group(1)
     else:
-        found = re.search(r"An error occurred \(([A-Za-z0-9.]+)\)", err.getvalue())
-        first = (err.getvalue().strip().splitlines() or ["CliFailure"])[-1][:120]
-        outcome = found.group(1) if found else "CliFailure: " + first
+        # Named after what went wrong, never with the run's ports or tokens in it.
+        kinds = [
+            ("Could not connect to the endpoint URL", "EndpointConnectionError"),
+            ("Unable to locate authorization token", "NoAuthTokenError"),
+            ("Invalid choice", "CliUsageError: no such command"),
+            ("the following arguments are required", "CliUsageError: arguments the input cannot give"),
+        ]
+        outcome = next((kind for needle, kind in kinds if needle in text), "CliFailure")
     print(json.dumps({"outcome": outcome, "sdk": SDK}), flush=True)

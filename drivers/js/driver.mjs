@@ -18,7 +18,7 @@ const packageOf = (serviceId) => `@aws-sdk/client-${serviceId.toLowerCase().repl
 
 // The SDK's version: its core's, which every client shares.
 const core = JSON.parse(readFileSync(new URL("node_modules/@aws-sdk/core/package.json", here)));
-const label = `aws-sdk-js-v3 (@aws-sdk/core ${core.version})`;
+const label = `aws-sdk-js-v3, @aws-sdk/core ${core.version}`;
 
 const loaded = new Map();
 async function load(pkg) {

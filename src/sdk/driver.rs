@@ -333,7 +333,10 @@ mod tests {
             "create-environment-template-version"
         );
         assert_eq!(super::cli_name("CreateABTest"), "create-ab-test");
-        assert_eq!(super::cli_name("StartWebRTCContact"), "start-web-rtc-contact");
+        assert_eq!(
+            super::cli_name("StartWebRTCContact"),
+            "start-web-rtc-contact"
+        );
         assert_eq!(super::cli_name("GetV2Thing"), "get-v2-thing");
     }
 }

@@ -160,15 +160,13 @@ pub fn update_instance(store: &mut Store, ctx: &Ctx, input: &Map<String, Value>)
     }
     let instance = live_instance(store, service_name, name)?;
     let previous = instance.deployment.clone();
-    let target = Target {
-        resource_type: "SERVICE_INSTANCE",
-        arn: instance.arn.clone(),
-        created_at: instance.created_at,
-        environment_name: instance.environment_name.clone(),
-        service_name: Some(service_name.to_string()),
-        service_instance_name: Some(name.to_string()),
-        ..Target::default()
-    };
+    let target = Target::service_instance(
+        instance.arn.clone(),
+        instance.created_at,
+        &instance.environment_name,
+        service_name,
+        name,
+    );
     let deployment = if deployment_type == "NONE" {
         previous
     } else {

@@ -268,15 +268,7 @@ pub(super) fn new_instance(
     let deployment = deployments::start(
         store,
         ctx,
-        Target {
-            resource_type: "SERVICE_INSTANCE",
-            arn: arn.clone(),
-            created_at: ctx.now,
-            environment_name: environment.to_string(),
-            service_name: Some(service.to_string()),
-            service_instance_name: Some(name.to_string()),
-            ..Target::default()
-        },
+        Target::service_instance(arn.clone(), ctx.now, environment, service, name),
         None,
     );
     ServiceInstance {

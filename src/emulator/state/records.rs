@@ -48,6 +48,27 @@ pub struct Target {
     pub component_name: Option<String>,
 }
 
+impl Target {
+    /// A service instance's deployment target (its create and its updates deploy to it).
+    pub fn service_instance(
+        arn: String,
+        created_at: Millis,
+        environment: &str,
+        service: &str,
+        name: &str,
+    ) -> Target {
+        Target {
+            resource_type: "SERVICE_INSTANCE",
+            arn,
+            created_at,
+            environment_name: environment.to_string(),
+            service_name: Some(service.to_string()),
+            service_instance_name: Some(name.to_string()),
+            ..Target::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DeploymentRecord {
     pub arn: String,

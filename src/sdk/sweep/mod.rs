@@ -323,13 +323,24 @@ async fn check(t: &Target, bench: &Bench, endpoint: &str, sdk: &mut BatchDriver)
     }
     let (generated, with_token) = (attempts(&logs[0]), attempts(&logs[1]));
     if generated.is_empty() && with_token.is_empty() {
-        return result(Outcome::Unchecked {
-            reason: format!(
-                "the SDK sent no request for the operation (outcomes: {}; {} other request(s))",
-                outcomes.join(", "),
+        let host_prefix = t
+            .model
+            .operation(&t.operation)
+            .and_then(|o| o.endpoint.as_ref())
+            .map(|e| e.host_prefix.clone());
+        let reason = match host_prefix {
+            // An address cannot take a prefix: `api.127.0.0.1` reaches nothing.
+            Some(prefix) => format!(
+                "the SDK put the operation's host prefix `{prefix}` before the sweep's address, so no request reached it ({})",
+                outcomes[0]
+            ),
+            None => format!(
+                "the SDK sent no request for the operation ({}; {} other request(s))",
+                outcomes[0],
                 logs.iter().map(Vec::len).sum::<usize>()
             ),
-        });
+        };
+        return result(Outcome::Unchecked { reason });
     }
     let duties = duties::judge(&t.place, &generated, &with_token, &t.caller_token);
     result(Outcome::Checked {
