@@ -1,5 +1,5 @@
-//! `proton-conform serve`: the reference emulator on a port, until Ctrl-C (Proton's emulator,
-//! or the generic reference of any other pack).
+//! `proton-conform serve`: the reference emulator on a port, until Ctrl-C (the default pack's
+//! emulator, or the generic reference of any other pack).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
