@@ -29,6 +29,10 @@ pub struct Call<'a> {
 
 pub struct BatchDriver {
     driver: Driver,
+    /// The sweep's endpoint as the driver's HTTP proxy too: a host the SDK prefixed to the
+    /// endpoint's address (`api.127.0.0.1`) reaches it all the same, where the SDK honours
+    /// `HTTP_PROXY` (boto3 and the AWS CLI do).
+    proxy: Option<String>,
     running: Option<Running>,
     /// What the driver says of its SDK (`"sdk": "boto3 1.43.11"` in its outcome lines).
     pub sdk: Option<String>,
@@ -44,9 +48,16 @@ impl BatchDriver {
     pub fn new(driver: Driver) -> Self {
         BatchDriver {
             driver,
+            proxy: None,
             running: None,
             sdk: None,
         }
+    }
+
+    /// Sends the driver's plain HTTP through `proxy`.
+    pub fn via_proxy(mut self, proxy: &str) -> Self {
+        self.proxy = Some(proxy.to_string());
+        self
     }
 
     fn start(&self) -> Result<Running, String> {
@@ -55,7 +66,15 @@ impl BatchDriver {
             .command
             .split_first()
             .ok_or("the driver command is empty")?;
-        let mut child = sdk_command(program, args)
+        let mut command = sdk_command(program, args);
+        if let Some(proxy) = &self.proxy {
+            command
+                .env("HTTP_PROXY", proxy)
+                .env("http_proxy", proxy)
+                .env_remove("NO_PROXY")
+                .env_remove("no_proxy");
+        }
+        let mut child = command
             .env("PC_BATCH", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

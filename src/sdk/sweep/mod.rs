@@ -262,7 +262,7 @@ pub async fn sweep(
             .await
             .map_err(|e| format!("cannot start the sweep's endpoint: {e}"))?;
         let endpoint = server.url();
-        let mut sdk = BatchDriver::new(driver.clone());
+        let mut sdk = BatchDriver::new(driver.clone()).via_proxy(&endpoint);
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::SeqCst);
