@@ -165,3 +165,34 @@ fn an_sdk_that_ignores_query_bound_tokens_breaks_fill_on_exactly_those() {
     .collect();
     assert_eq!(broken(sdk, &sample()), expected);
 }
+
+#[test]
+fn a_sample_with_a_typo_is_refused_at_its_line_with_the_name_meant() {
+    let dir = std::env::temp_dir().join(format!("pc-sweep-typo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sample = dir.join("sample.txt");
+    std::fs::write(
+        &sample,
+        "# two lines\nsecretsmanager CreateSecret\neks CreateClustr\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .args([
+            "sdk-sweep",
+            "--client",
+            "none=true",
+            "--client-models",
+            "packs",
+        ])
+        .arg("--sample")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("sample.txt:3: `CreateClustr` is not an operation of `eks` with an idempotency token (did you mean `CreateCluster`?)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

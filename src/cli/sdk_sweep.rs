@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use proton_conform::error::Error;
-use proton_conform::model::Model;
+use proton_conform::model::{Model, closest};
 use proton_conform::sdk::sweep::{self, OpResult, Plan, Skipped};
 use proton_conform::sdk::{Driver, ModelSet, SHIPPED};
 use proton_conform::service::{BUNDLED, Service, botocore_token_models};
@@ -60,13 +60,10 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
             "name an SDK: --driver boto3|awscli|js|rust (repeatable) or --client NAME=CMD",
         ));
     }
-    let sample = args.sample.as_deref().map(read_sample).transpose()?;
     let mut botocore: Option<Vec<(String, Arc<Model>)>> = None;
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
-    let mut swept = Vec::new();
-    for (driver, set) in drivers {
-        let models = match set {
+    let mut model_sets = Vec::new();
+    for (_, set) in &drivers {
+        model_sets.push(match set {
             ModelSet::Packs => pack_models()?,
             ModelSet::Botocore => match &botocore {
                 Some(m) => m.clone(),
@@ -80,7 +77,16 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
                     loaded
                 }
             },
-        };
+        });
+    }
+    let sample = match &args.sample {
+        Some(path) => Some(read_sample(path, &model_sets)?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    let mut swept = Vec::new();
+    for ((driver, _), models) in drivers.into_iter().zip(model_sets) {
         let only: Option<Vec<(String, String)>> = sample.as_ref().map(|s| {
             // A sample names operations of every SDK's services: each takes those it has.
             s.iter()
@@ -170,27 +176,56 @@ fn pack_models() -> Result<Vec<(String, Arc<Model>)>, Error> {
         .collect()
 }
 
-/// `service Operation` lines; `#` starts a comment.
-fn read_sample(path: &Path) -> Result<Vec<(String, String)>, Error> {
+/// `service Operation` lines; `#` starts a comment. Each must name a token operation of a
+/// service some SDK is swept over: a typo is an error at its line, with the closest name.
+fn read_sample(
+    path: &Path,
+    model_sets: &[Vec<(String, Arc<Model>)>],
+) -> Result<Vec<(String, String)>, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+    let all: Vec<(&str, &Arc<Model>)> = model_sets
+        .iter()
+        .flatten()
+        .map(|(n, m)| (n.as_str(), m))
+        .collect();
+    let did_you_mean = |found: Option<&str>| {
+        found
+            .map(|f| format!(" (did you mean `{f}`?)"))
+            .unwrap_or_default()
+    };
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
+        let at = format!("{}:{}", path.display(), n + 1);
         let line = line.split('#').next().unwrap_or_default().trim();
         if line.is_empty() {
             continue;
         }
-        let mut words = line.split_whitespace();
-        match (words.next(), words.next(), words.next()) {
-            (Some(s), Some(o), None) => out.push((s.to_string(), o.to_string())),
-            _ => {
-                return Err(Error::input(format!(
-                    "{}:{}: expected `service Operation`, found `{line}`",
-                    path.display(),
-                    n + 1
-                )));
-            }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let [service, operation] = words[..] else {
+            return Err(Error::input(format!(
+                "{at}: expected `service Operation`, found `{line}`"
+            )));
+        };
+        let Some((_, model)) = all.iter().find(|(name, _)| *name == service) else {
+            let names = all.iter().map(|(name, _)| *name);
+            return Err(Error::input(format!(
+                "{at}: no service `{service}` among the SDKs' models{}",
+                did_you_mean(closest(service, names))
+            )));
+        };
+        if model.idempotency_token_member(operation).is_none() {
+            let ops = model
+                .operations
+                .keys()
+                .filter(|o| model.idempotency_token_member(o).is_some())
+                .map(String::as_str);
+            return Err(Error::input(format!(
+                "{at}: `{operation}` is not an operation of `{service}` with an idempotency token{}",
+                did_you_mean(closest(operation, ops))
+            )));
         }
+        out.push((service.to_string(), operation.to_string()));
     }
     Ok(out)
 }
