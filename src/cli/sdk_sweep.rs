@@ -104,7 +104,7 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
         );
         let name = driver.name.clone();
         let progress = move |done: usize, total: usize| {
-            if done % 100 == 0 || done == total {
+            if done.is_multiple_of(100) || done == total {
                 eprintln!("{name}: {done}/{total}");
             }
         };
