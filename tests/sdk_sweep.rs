@@ -13,7 +13,7 @@ use serde_json::Value;
 
 const SAMPLE: &str = "conformance/sdk-sample.txt";
 
-fn sweep(args: &[&str], name: &str) -> (Output, Value) {
+fn sweep(args: &[&str], name: &str) -> (Output, Value, String) {
     let dir = std::env::temp_dir().join(format!("pc-sweep-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let summary = dir.join("summary.json");
@@ -24,6 +24,7 @@ fn sweep(args: &[&str], name: &str) -> (Output, Value) {
         .args(["--sample", SAMPLE, "--jobs", "4"])
         .args(["--out", dir.join("sweep.md").to_str().unwrap()])
         .args(["--summary", summary.to_str().unwrap()])
+        .args(["--junit", dir.join("junit.xml").to_str().unwrap()])
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs");
@@ -33,8 +34,9 @@ fn sweep(args: &[&str], name: &str) -> (Output, Value) {
             String::from_utf8_lossy(&output.stderr)
         )
     });
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&dir);
-    (output, serde_json::from_str(&text).unwrap())
+    (output, serde_json::from_str(&text).unwrap(), junit)
 }
 
 /// The sample's operations, as the summaries name them (`service Operation`).
@@ -84,7 +86,7 @@ fn the_shipped_sdks_repeat_the_committed_sweep_on_the_sample() {
     if !tools() {
         return;
     }
-    let (output, summary) = sweep(
+    let (output, summary, _) = sweep(
         &["--driver", "boto3", "--driver", "awscli", "--driver", "js"],
         "shipped",
     );
@@ -123,7 +125,7 @@ fn an_sdk_that_makes_a_new_token_per_retry_breaks_keep_on_retry_and_nothing_else
     if !tools() {
         return;
     }
-    let (output, summary) = sweep(
+    let (output, summary, junit) = sweep(
         &[
             "--client",
             "broken=python3 tests/clients/broken_sweep_driver.py --new-token-per-retry",
@@ -139,6 +141,16 @@ fn an_sdk_that_makes_a_new_token_per_retry_breaks_keep_on_retry_and_nothing_else
         .map(|op| (op.clone(), serde_json::json!(["keep on retry"])))
         .collect();
     assert_eq!(broken(sdk, &ops), expected);
+    // CI sees the same: a failed testcase per operation, its request log beside it.
+    assert_eq!(
+        junit.matches(r#"type="keep on retry""#).count(),
+        ops.len(),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("# call 1, the caller gives no token"),
+        "{junit}"
+    );
 }
 
 #[test]
@@ -146,7 +158,7 @@ fn an_sdk_that_ignores_query_bound_tokens_breaks_fill_on_exactly_those() {
     if !tools() {
         return;
     }
-    let (output, summary) = sweep(
+    let (output, summary, _) = sweep(
         &[
             "--client",
             "broken=python3 tests/clients/broken_sweep_driver.py --ignore-query-tokens",

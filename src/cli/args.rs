@@ -232,6 +232,13 @@ pub struct SdkSweepArgs {
     /// Where to write the JSON summary (what each SDK did not keep, by operation)
     #[arg(long, default_value = "reports/sdk-sweep.json", value_name = "PATH")]
     pub summary: PathBuf,
+    /// Where to write the JUnit report (a testcase per SDK and operation)
+    #[arg(
+        long,
+        default_value = "reports/sdk-sweep-junit.xml",
+        value_name = "PATH"
+    )]
+    pub junit: PathBuf,
 }
 
 #[derive(Args)]

@@ -142,6 +142,7 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
             serde_json::to_string_pretty(&summary).unwrap_or_default()
         ),
     )?;
+    write(&args.junit, &sweep::junit(&views).map_err(Error::internal)?)?;
     for s in &views {
         let broken = s.results.iter().filter(|r| !r.broken().is_empty()).count();
         eprintln!(
@@ -151,9 +152,10 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
         );
     }
     eprintln!(
-        "report: {}, summary: {}",
+        "report: {}, summary: {}, JUnit: {}",
         args.out.display(),
-        args.summary.display()
+        args.summary.display(),
+        args.junit.display()
     );
     let any_broken = views
         .iter()

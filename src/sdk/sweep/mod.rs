@@ -12,7 +12,7 @@ mod report;
 pub use batch::BatchDriver;
 pub use bench::{Answer, Logged};
 pub use duties::{Duties, Finding, Place};
-pub use report::{SdkSweep, markdown, summary_json};
+pub use report::{SdkSweep, junit, markdown, summary_json};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -273,3 +273,59 @@ pub fn summary_json(sweeps: &[SdkSweep]) -> Value {
         .collect();
     json!({ "sdks": drivers })
 }
+
+/// The sweep as JUnit for CI: a suite per SDK, a testcase per operation (`service Operation`),
+/// failed when a duty is broken (the request log in its output), skipped when not checked.
+pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("proton-conform sdk-sweep");
+    for s in sweeps {
+        let mut suite = TestSuite::new(label(s));
+        for r in s.results {
+            let name = format!("{} {}", r.service, r.operation);
+            let (status, log) = match &r.outcome {
+                Outcome::Unchecked { reason } => {
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(reason.as_str());
+                    (status, None)
+                }
+                Outcome::Checked { duties, log, .. } if !r.broken().is_empty() => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    let why: Vec<String> = duties
+                        .named()
+                        .iter()
+                        .filter_map(|(n, f)| match f {
+                            super::Finding::Broken(why) => Some(format!("{n}: {why}")),
+                            _ => None,
+                        })
+                        .collect();
+                    status.set_message(why.join("; "));
+                    status.set_type(r.broken().join(", "));
+                    (status, Some(log))
+                }
+                Outcome::Checked { .. } => (TestCaseStatus::success(), None),
+            };
+            let mut case = TestCase::new(name, status);
+            case.set_classname(format!(
+                "{} ({}, token as the {})",
+                r.service, r.protocol, r.place
+            ));
+            if let Some(log) = log {
+                case.set_system_out(log.as_str());
+            }
+            suite.add_test_case(case);
+        }
+        for k in s.skipped {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("{}: {}", k.protocol, k.reason));
+            suite.add_test_case(TestCase::new(
+                format!("{} {}", k.service, k.operation),
+                status,
+            ));
+        }
+        report.add_test_suite(suite);
+    }
+    report
+        .to_string()
+        .map_err(|e| format!("cannot write the JUnit report: {e}"))
+}
