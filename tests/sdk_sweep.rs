@@ -208,3 +208,14 @@ fn a_sample_with_a_typo_is_refused_at_its_line_with_the_name_meant() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_driver_without_batch_mode_is_refused_before_anything_runs() {
+    let output = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .args(["sdk-sweep", "--driver", "rust"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("the rust driver has no batch mode"), "{err}");
+}
