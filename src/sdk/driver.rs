@@ -78,7 +78,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 3,
         probe: &["test", "-x", "target/release/rust-sdk-driver"],
         install: "cargo build -p rust-sdk-driver",
-        // No batch mode: it makes sdk-check's calls of Proton's operations only.
+        // No batch mode: it makes sdk-check's calls of the default pack's operations only.
         models: None,
     },
 ];
