@@ -27,6 +27,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::emulator::RunningServer;
+use crate::model::Model;
 use crate::protocol;
 use crate::scenario::parse_duration;
 use crate::service::{Service, TokenOperation};
@@ -270,27 +271,7 @@ async fn handle_rest(
     };
     let result = reference.respond(&operation, &input);
     match result {
-        Ok(answer) => {
-            let op = model.operation(&operation);
-            let status = op.and_then(|o| o.http.response_code).unwrap_or(200);
-            let shape = op
-                .and_then(|o| o.output.as_ref())
-                .map(|o| o.shape.clone())
-                .unwrap_or_default();
-            let (status, headers, body) =
-                protocol::encode_rest_response(model, &shape, &answer, status);
-            let mut response =
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-            for (k, v) in headers {
-                if let (Ok(k), Ok(v)) = (
-                    axum::http::HeaderName::from_bytes(k.as_bytes()),
-                    HeaderValue::from_str(&v),
-                ) {
-                    response.headers_mut().insert(k, v);
-                }
-            }
-            response
-        }
+        Ok(answer) => rest_success(model, &operation, &answer),
         Err((status, name, message)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
             let body = error_body(&reference, &name, &message);
@@ -389,7 +370,30 @@ async fn handle(
     }
 }
 
-fn json_answer(status: StatusCode, content_type: Option<&str>, body: Value) -> Response {
+/// A restJson success of `operation`: its status code, members bound to headers, the body.
+pub(crate) fn rest_success(model: &Model, operation: &str, answer: &Value) -> Response {
+    let op = model.operation(operation);
+    let status = op.and_then(|o| o.http.response_code).unwrap_or(200);
+    let shape = op
+        .and_then(|o| o.output.as_ref())
+        .map(|o| o.shape.clone())
+        .unwrap_or_default();
+    let (status, headers, body) = protocol::encode_rest_response(model, &shape, answer, status);
+    let mut response =
+        (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+    for (k, v) in headers {
+        if let (Ok(k), Ok(v)) = (
+            axum::http::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            response.headers_mut().insert(k, v);
+        }
+    }
+    response
+}
+
+/// A JSON answer, of `content_type` (default `application/json`).
+pub(crate) fn json_answer(status: StatusCode, content_type: Option<&str>, body: Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     let kind = content_type.unwrap_or("application/json");
     if let Ok(v) = HeaderValue::from_str(kind) {

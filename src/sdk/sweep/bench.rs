@@ -12,11 +12,12 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::emulator::RunningServer;
 use crate::model::Model;
 use crate::protocol;
+use crate::reference::{json_answer, rest_success};
 use crate::synth;
 
 /// How an attempt is answered.
@@ -119,32 +120,15 @@ fn answer_with(model: &Model, answer: Answer, operation: &str) -> Response {
             (StatusCode::OK, Body::from_stream(stream)).into_response()
         }
         Answer::Success => {
-            let op = model.operation(operation);
-            let shape = op.and_then(|o| o.output.as_ref()).map(|o| o.shape.clone());
-            let output = shape
-                .as_deref()
-                .map_or(json!({}), |s| synth::output(model, s, 1));
-            if !rest {
-                return typed_json(StatusCode::OK, &model.metadata.content_type(), &output);
+            let output = model
+                .operation(operation)
+                .and_then(|o| o.output.as_ref())
+                .map_or(json!({}), |o| synth::output(model, &o.shape, 1));
+            if rest {
+                rest_success(model, operation, &output)
+            } else {
+                json_answer(StatusCode::OK, Some(&model.metadata.content_type()), output)
             }
-            let status = op.and_then(|o| o.http.response_code).unwrap_or(200);
-            let (status, headers, body) = protocol::encode_rest_response(
-                model,
-                shape.as_deref().unwrap_or_default(),
-                &output,
-                status,
-            );
-            let mut response =
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-            for (k, v) in headers {
-                if let (Ok(k), Ok(v)) = (
-                    axum::http::HeaderName::from_bytes(k.as_bytes()),
-                    HeaderValue::from_str(&v),
-                ) {
-                    response.headers_mut().insert(k, v);
-                }
-            }
-            response
         }
     }
 }
@@ -154,23 +138,15 @@ fn error(model: &Model, status: u16, name: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let message = format!("{name} scripted by the sweep");
     if rest {
-        let mut response = typed_json(status, "application/json", &json!({ "message": message }));
+        let mut response = json_answer(status, None, json!({ "message": message }));
         response
             .headers_mut()
             .insert("x-amzn-errortype", HeaderValue::from_str(name).unwrap());
         response
     } else {
         let body = json!({ "__type": name, "message": message });
-        typed_json(status, &model.metadata.content_type(), &body)
+        json_answer(status, Some(&model.metadata.content_type()), body)
     }
-}
-
-fn typed_json(status: StatusCode, content_type: &str, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        response.headers_mut().insert("content-type", v);
-    }
-    response
 }
 
 async fn handle(
@@ -204,7 +180,7 @@ async fn handle(
         call.log.push(request);
         drop(call);
         let body = json!({ "message": "not the operation the sweep is calling" });
-        return typed_json(StatusCode::NOT_FOUND, "application/json", &body);
+        return json_answer(StatusCode::NOT_FOUND, None, body);
     };
     let answer = call.script.pop_front().unwrap_or(Answer::Success);
     request.answer = Some(answer);
