@@ -60,19 +60,10 @@ fn a_client_with_a_new_token_per_attempt_is_caught() {
 
 #[test]
 fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools() {
-    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
-    let built = ["release", "debug"]
-        .iter()
-        .any(|p| target.join(p).join("rust-sdk-driver").exists());
-    if !built {
-        assert!(
-            !common::tools_required(),
-            "the Rust SDK driver is required but not built: cargo build -p rust-sdk-driver"
-        );
-        eprintln!("skipped: the Rust SDK driver is not built");
-        return;
-    }
-    if !boto3() || !common::available("the AWS CLI", "aws", &["--version"]) {
+    if !common::rust_driver_built()
+        || !boto3()
+        || !common::available("the AWS CLI", "aws", &["--version"])
+    {
         return;
     }
     let js = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -79,6 +79,7 @@ fn tools() -> bool {
             "test",
             &["-d", "drivers/js/node_modules/@aws-sdk/core"],
         )
+        && common::rust_driver_built()
 }
 
 #[test]
@@ -87,7 +88,9 @@ fn the_shipped_sdks_repeat_the_committed_sweep_on_the_sample() {
         return;
     }
     let (output, summary, _) = sweep(
-        &["--driver", "boto3", "--driver", "awscli", "--driver", "js"],
+        &[
+            "--driver", "boto3", "--driver", "awscli", "--driver", "js", "--driver", "rust",
+        ],
         "shipped",
     );
     let err = String::from_utf8_lossy(&output.stderr);
@@ -99,7 +102,7 @@ fn the_shipped_sdks_repeat_the_committed_sweep_on_the_sample() {
     )
     .unwrap();
     let ops = sample();
-    for driver in ["boto3", "awscli", "js"] {
+    for driver in ["boto3", "awscli", "js", "rust"] {
         let now = by_driver(&summary, driver);
         let then = by_driver(&committed, driver);
         assert_eq!(now["sdk"], then["sdk"], "the SDK's version changed: {err}");
@@ -210,12 +213,34 @@ fn a_sample_with_a_typo_is_refused_at_its_line_with_the_name_meant() {
 }
 
 #[test]
-fn a_driver_without_batch_mode_is_refused_before_anything_runs() {
-    let output = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
-        .args(["sdk-sweep", "--driver", "rust"])
-        .output()
+fn the_rust_drivers_calls_are_what_the_generator_writes_from_the_bundled_models() {
+    if !common::available("python3 and rustfmt", "rustfmt", &["--version"]) {
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("pc-rust-calls-{}", std::process::id()));
+    let status = Command::new("python3")
+        .arg(root.join("tools/rust_driver_calls.py"))
+        .arg("--out")
+        .arg(&dir)
+        .status()
         .unwrap();
-    let err = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("the rust driver has no batch mode"), "{err}");
+    assert!(status.success());
+    let committed = root.join("drivers/rust-sdk/src/calls");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() > 1, "{names:?}");
+    for name in names {
+        let fresh = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let kept = std::fs::read_to_string(committed.join(&name)).unwrap_or_default();
+        assert!(
+            fresh == kept,
+            "drivers/rust-sdk/src/calls/{} is stale: run python3 tools/rust_driver_calls.py",
+            name.to_string_lossy()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -210,7 +210,7 @@ pub struct SdkCheckArgs {
 
 #[derive(Args)]
 pub struct SdkSweepArgs {
-    /// A shipped driver: boto3, awscli, js (repeatable)
+    /// A shipped driver: boto3, awscli, js, rust (repeatable)
     #[arg(long = "driver", value_name = "NAME")]
     pub drivers: Vec<String>,
     /// Any driver command in batch mode (run with `sh -c`; see ARCHITECTURE.md), as NAME=CMD

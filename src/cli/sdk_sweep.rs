@@ -32,16 +32,12 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
     let root = std::env::current_dir().map_err(|e| Error::io(e.to_string()))?;
     let mut drivers: Vec<(Driver, ModelSet)> = Vec::new();
     for name in &args.drivers {
-        let shipped = SHIPPED.iter().find(|s| s.name == name);
-        if let Some(s) = shipped.filter(|s| s.models.is_none()) {
-            return Err(Error::input(format!(
-                "the {} driver has no batch mode, so it cannot be swept yet (sdk-check takes it)",
-                s.name
-            )));
-        }
         // An unknown name is refused here, with the shipped names.
         let driver = Driver::shipped(name, &root).map_err(Error::input)?;
-        let set = shipped.and_then(|s| s.models).unwrap_or(ModelSet::Botocore);
+        let set = SHIPPED
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(ModelSet::Botocore, |s| s.models);
         drivers.push((driver, set));
     }
     let client_models = match args.client_models.as_str() {
@@ -65,7 +61,7 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
     }
     if drivers.is_empty() {
         return Err(Error::input(
-            "name an SDK: --driver boto3|awscli|js (repeatable) or --client NAME=CMD",
+            "name an SDK: --driver boto3|awscli|js|rust (repeatable) or --client NAME=CMD",
         ));
     }
     let mut botocore: Option<Vec<(String, Arc<Model>)>> = None;

@@ -29,8 +29,8 @@ pub struct Shipped {
     pub probe: &'static [&'static str],
     /// How to install what the probe looks for.
     pub install: &'static str,
-    /// The services the sweep calls it with; `None` for a driver without batch mode.
-    pub models: Option<ModelSet>,
+    /// The services the sweep calls it with.
+    pub models: ModelSet,
 }
 
 /// Which services an SDK is swept over.
@@ -49,7 +49,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 5,
         probe: &["python3", "-c", "import boto3"],
         install: "pip install boto3",
-        models: Some(ModelSet::Botocore),
+        models: ModelSet::Botocore,
     },
     Shipped {
         name: "awscli",
@@ -57,7 +57,7 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 5,
         probe: &["aws", "--version"],
         install: "pip install awscli",
-        models: Some(ModelSet::Botocore),
+        models: ModelSet::Botocore,
     },
     Shipped {
         name: "js",
@@ -70,7 +70,7 @@ pub const SHIPPED: &[Shipped] = &[
             "drivers/js/node_modules/@aws-sdk/core",
         ],
         install: "cd drivers/js && npm ci",
-        models: Some(ModelSet::Packs),
+        models: ModelSet::Packs,
     },
     Shipped {
         name: "rust",
@@ -78,8 +78,8 @@ pub const SHIPPED: &[Shipped] = &[
         max_attempts: 3,
         probe: &["test", "-x", "target/release/rust-sdk-driver"],
         install: "cargo build -p rust-sdk-driver",
-        // No batch mode: it makes sdk-check's calls of the default pack's operations only.
-        models: None,
+        // Built with the packs' service crates (drivers/rust-sdk/Cargo.toml).
+        models: ModelSet::Packs,
     },
 ];
 

@@ -26,6 +26,23 @@ pub fn available(what: &str, program: &str, args: &[&str]) -> bool {
     ok
 }
 
+/// Whether the Rust SDK driver is built (release or debug), which the tests cannot do.
+#[allow(dead_code)]
+pub fn rust_driver_built() -> bool {
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    let built = ["release", "debug"]
+        .iter()
+        .any(|p| target.join(p).join("rust-sdk-driver").exists());
+    if !built {
+        assert!(
+            !tools_required(),
+            "the Rust SDK driver is required but not built: cargo build -p rust-sdk-driver"
+        );
+        eprintln!("skipped: the Rust SDK driver is not built");
+    }
+    built
+}
+
 /// A free port on the loopback (bound, then released for the server to take).
 #[allow(dead_code)]
 pub fn free_port() -> u16 {

@@ -1,160 +1,146 @@
-//! proton-conform driver for the AWS SDK for Rust: one call of $PC_OPERATION with the JSON
-//! input $PC_PARAMS, against $AWS_ENDPOINT_URL_PROTON. Prints
-//! `{"outcome": "success" | "<ErrorType>", "max_attempts": N}`. The SDK fills in clientToken:
-//! this driver never sets it.
+//! proton-conform driver for the AWS SDK for Rust, built with the bundled packs' services.
+//!
+//! Single-call mode (sdk-check): one call of $PC_OPERATION of the service $PC_SERVICE (default
+//! `proton`) with the JSON input $PC_PARAMS, against $AWS_ENDPOINT_URL_<SERVICE>. Batch mode
+//! ($PC_BATCH=1, sdk-sweep): one call per JSON line on stdin (`service`, `operation`, `params`,
+//! `endpoint`), one outcome line per call, a driver error being an outcome too.
+//!
+//! Prints `{"outcome": "success" | "<ErrorType>", "max_attempts": N, "sdk": "..."}`. The SDK
+//! fills in idempotency tokens the caller leaves out: the driver only sets the ones given.
 
-use aws_sdk_proton::error::ProvideErrorMetadata;
-use aws_sdk_proton::types::{
-    CompatibleEnvironmentTemplateInput, ComponentDeploymentUpdateType, DeploymentUpdateType,
-    S3ObjectSource, TemplateVersionSourceInput,
-};
+mod calls;
+mod input;
+
+use std::io::BufRead;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aws_config::SdkConfig;
+use aws_sdk_proton::error::{ProvideErrorMetadata, SdkError};
 use serde_json::{Value, json};
 
-type Outcome = Result<(), String>;
+/// The service's error type of a failed call, else the kind of failure; `success` otherwise.
+pub type Outcome = String;
 
-fn text(params: &Value, name: &str) -> Option<String> {
-    params.get(name).and_then(Value::as_str).map(str::to_string)
+/// What the driver says of its SDK: the service crates it is built with.
+fn label() -> String {
+    format!(
+        "aws-sdk-rust: dynamodb {}, ecs {}, efs {}, eks {}, proton {}, secretsmanager {}",
+        aws_sdk_dynamodb::meta::PKG_VERSION,
+        aws_sdk_ecs::meta::PKG_VERSION,
+        aws_sdk_efs::meta::PKG_VERSION,
+        aws_sdk_eks::meta::PKG_VERSION,
+        aws_sdk_proton::meta::PKG_VERSION,
+        aws_sdk_secretsmanager::meta::PKG_VERSION,
+    )
 }
 
-fn source(params: &Value) -> Result<TemplateVersionSourceInput, String> {
-    let s3 = &params["source"]["s3"];
-    let object = S3ObjectSource::builder()
-        .set_bucket(text(s3, "bucket"))
-        .set_key(text(s3, "key"))
-        .build()
-        .map_err(|e| e.to_string())?;
-    Ok(TemplateVersionSourceInput::S3(object))
-}
-
-/// The error type of a failed call: the service's, else what kind of failure it was.
-fn outcome<T, E: ProvideErrorMetadata + std::fmt::Debug>(
-    result: Result<T, aws_sdk_proton::error::SdkError<E>>,
+pub fn outcome<T, E: ProvideErrorMetadata + std::fmt::Debug>(
+    result: Result<T, SdkError<E>>,
 ) -> Outcome {
-    result.map(|_| ()).map_err(|e| {
-        e.code().map(str::to_string).unwrap_or_else(|| {
+    match result {
+        Ok(_) => "success".to_string(),
+        Err(e) => e.code().map(str::to_string).unwrap_or_else(|| {
+            // The variant's name: DispatchFailure, TimeoutError, ResponseError, ...
             format!("{e:?}")
                 .split('(')
                 .next()
                 .unwrap_or("SdkError")
                 .to_string()
-        })
-    })
+        }),
+    }
 }
 
-async fn call(
-    client: &aws_sdk_proton::Client,
-    operation: &str,
-    p: &Value,
-) -> Result<Outcome, String> {
-    Ok(match operation {
-        "CreateEnvironmentTemplateVersion" => outcome(
-            client
-                .create_environment_template_version()
-                .set_template_name(text(p, "templateName"))
-                .set_description(text(p, "description"))
-                .set_major_version(text(p, "majorVersion"))
-                .source(source(p)?)
-                .send()
-                .await,
-        ),
-        "CreateServiceTemplateVersion" => {
-            let mut request = client
-                .create_service_template_version()
-                .set_template_name(text(p, "templateName"))
-                .set_description(text(p, "description"))
-                .source(source(p)?);
-            for t in p["compatibleEnvironmentTemplates"]
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                let input = CompatibleEnvironmentTemplateInput::builder()
-                    .set_template_name(text(t, "templateName"))
-                    .set_major_version(text(t, "majorVersion"))
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                request = request.compatible_environment_templates(input);
-            }
-            outcome(request.send().await)
+/// Each call gets a retry partition of its own: the SDK shares one retry token bucket per
+/// partition across a process's clients, and the permits a call's retries take are given back
+/// only when it succeeds; a call that ends in failure would leave fewer retries to the calls
+/// after it in the same batch, so one operation's result could change another's.
+fn retry_partition() -> String {
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    format!("pc-call-{}", CALLS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A service's client at `endpoint`, with its maximum attempts.
+macro_rules! client {
+    ($krate:ident, $shared:expr, $endpoint:expr) => {{
+        let mut config = $krate::config::Builder::from($shared)
+            .retry_partition($krate::config::retry::RetryPartition::new(retry_partition()));
+        if let Some(endpoint) = $endpoint {
+            config = config.endpoint_url(endpoint);
         }
-        "CreateEnvironmentAccountConnection" => outcome(
-            client
-                .create_environment_account_connection()
-                .set_environment_name(text(p, "environmentName"))
-                .set_management_account_id(text(p, "managementAccountId"))
-                .set_role_arn(text(p, "roleArn"))
-                .send()
-                .await,
-        ),
-        "CreateComponent" => outcome(
-            client
-                .create_component()
-                .set_name(text(p, "name"))
-                .set_environment_name(text(p, "environmentName"))
-                .set_service_name(text(p, "serviceName"))
-                .set_service_instance_name(text(p, "serviceInstanceName"))
-                .set_manifest(text(p, "manifest"))
-                .set_template_file(text(p, "templateFile"))
-                .send()
-                .await,
-        ),
-        "UpdateComponent" => outcome(
-            client
-                .update_component()
-                .set_name(text(p, "name"))
-                .set_description(text(p, "description"))
-                .set_deployment_type(
-                    text(p, "deploymentType")
-                        .map(|t| ComponentDeploymentUpdateType::from(t.as_str())),
-                )
-                .send()
-                .await,
-        ),
-        "CreateServiceInstance" => outcome(
-            client
-                .create_service_instance()
-                .set_service_name(text(p, "serviceName"))
-                .set_name(text(p, "name"))
-                .set_spec(text(p, "spec"))
-                .send()
-                .await,
-        ),
-        "UpdateServiceInstance" => outcome(
-            client
-                .update_service_instance()
-                .set_service_name(text(p, "serviceName"))
-                .set_name(text(p, "name"))
-                .set_spec(text(p, "spec"))
-                .set_deployment_type(
-                    text(p, "deploymentType").map(|t| DeploymentUpdateType::from(t.as_str())),
-                )
-                .send()
-                .await,
-        ),
-        other => return Err(format!("this driver does not know {other}")),
-    })
+        let config = config.build();
+        let max_attempts = config.retry_config().map_or(3, |r| r.max_attempts());
+        ($krate::Client::from_conf(config), max_attempts)
+    }};
+}
+
+/// One call; its outcome and the SDK's maximum attempts, or why the driver could not make it.
+async fn call(
+    shared: &SdkConfig,
+    service: &str,
+    operation: &str,
+    params: &Value,
+    endpoint: Option<String>,
+) -> Result<(Outcome, u32), String> {
+    macro_rules! with {
+        ($krate:ident, $calls:path) => {{
+            let (client, max_attempts) = client!($krate, shared, endpoint);
+            let outcome = $calls(&client, operation, params).await?;
+            Ok((outcome, max_attempts))
+        }};
+    }
+    match service {
+        "dynamodb" => with!(aws_sdk_dynamodb, calls::dynamodb::call),
+        "ecs" => with!(aws_sdk_ecs, calls::ecs::call),
+        "efs" => with!(aws_sdk_efs, calls::efs::call),
+        "eks" => with!(aws_sdk_eks, calls::eks::call),
+        "proton" => with!(aws_sdk_proton, calls::proton::call),
+        "secretsmanager" => with!(aws_sdk_secretsmanager, calls::secretsmanager::call),
+        other => Err(format!("this driver is not built with the service {other}")),
+    }
+}
+
+async fn batch(shared: &SdkConfig) {
+    let sdk = label();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let request: Value = serde_json::from_str(&line).unwrap_or(Value::Null);
+        let text = |name: &str| request[name].as_str().unwrap_or_default().to_string();
+        let endpoint = request["endpoint"].as_str().map(str::to_string);
+        let reply = match call(
+            shared,
+            &text("service"),
+            &text("operation"),
+            &request["params"],
+            endpoint,
+        )
+        .await
+        {
+            Ok((outcome, max_attempts)) => {
+                json!({ "outcome": outcome, "max_attempts": max_attempts, "sdk": sdk })
+            }
+            Err(e) => json!({ "outcome": format!("DriverError: {e}"), "sdk": sdk }),
+        };
+        println!("{reply}");
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
+    let shared = aws_config::load_from_env().await;
+    if std::env::var("PC_BATCH").as_deref() == Ok("1") {
+        batch(&shared).await;
+        return std::process::ExitCode::SUCCESS;
+    }
+    let service = std::env::var("PC_SERVICE").unwrap_or_else(|_| "proton".to_string());
     let operation = std::env::var("PC_OPERATION").unwrap_or_default();
     let params: Value = serde_json::from_str(&std::env::var("PC_PARAMS").unwrap_or_default())
         .unwrap_or(Value::Null);
-    let shared = aws_config::load_from_env().await;
-    let mut config = aws_sdk_proton::config::Builder::from(&shared);
-    if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_PROTON") {
-        config = config.endpoint_url(endpoint);
-    }
-    let config = config.build();
-    let max_attempts = config.retry_config().map_or(3, |r| r.max_attempts());
-    let client = aws_sdk_proton::Client::from_conf(config);
-    match call(&client, &operation, &params).await {
-        Ok(result) => {
-            let outcome = result.err().unwrap_or_else(|| "success".to_string());
-            println!(
-                "{}",
-                json!({ "outcome": outcome, "max_attempts": max_attempts })
-            );
+    let variable = format!("AWS_ENDPOINT_URL_{}", service.to_uppercase());
+    let endpoint = std::env::var(variable).ok();
+    match call(&shared, &service, &operation, &params, endpoint).await {
+        Ok((outcome, max_attempts)) => {
+            let reply = json!({ "outcome": outcome, "max_attempts": max_attempts, "sdk": label() });
+            println!("{reply}");
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
