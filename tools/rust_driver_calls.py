@@ -29,7 +29,6 @@ CRATES = {
     "eks": "aws_sdk_eks",
     "secretsmanager": "aws_sdk_secretsmanager",
 }
-KEYWORDS = {"type", "match", "ref", "self", "mod", "fn", "use", "in", "as", "loop", "move"}
 
 
 def snake(name):
