@@ -71,6 +71,15 @@ fn by_driver<'a>(summary: &'a Value, driver: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {driver} in {summary}"))
 }
 
+/// The sample swept with boto3 broken by `flag` (tests/clients/broken_sweep_driver.py): its
+/// summary and JUnit report; a broken duty must make the sweep exit 1.
+fn sweep_broken(flag: &str) -> (Value, String) {
+    let client = format!("broken=python3 tests/clients/broken_sweep_driver.py {flag}");
+    let (output, summary, junit) = sweep(&["--client", &client], flag.trim_start_matches('-'));
+    assert_eq!(output.status.code(), Some(1), "broken duties exit 1");
+    (by_driver(&summary, "broken").clone(), junit)
+}
+
 fn tools() -> bool {
     common::available("python3 with boto3", "python3", &["-c", "import boto3"])
         && common::available("the AWS CLI", "python3", &["-c", "import awscli"])
@@ -128,22 +137,14 @@ fn an_sdk_that_makes_a_new_token_per_retry_breaks_keep_on_retry_and_nothing_else
     if !tools() {
         return;
     }
-    let (output, summary, junit) = sweep(
-        &[
-            "--client",
-            "broken=python3 tests/clients/broken_sweep_driver.py --new-token-per-retry",
-        ],
-        "new-token",
-    );
-    assert_eq!(output.status.code(), Some(1), "broken duties exit 1");
-    let sdk = by_driver(&summary, "broken");
+    let (sdk, junit) = sweep_broken("--new-token-per-retry");
     let ops = sample();
     assert_eq!(sdk["checked"].as_u64(), Some(ops.len() as u64), "{sdk}");
     let expected: BTreeMap<String, Value> = ops
         .iter()
         .map(|op| (op.clone(), serde_json::json!(["keep on retry"])))
         .collect();
-    assert_eq!(broken(sdk, &ops), expected);
+    assert_eq!(broken(&sdk, &ops), expected);
     // CI sees the same: a failed testcase per operation, its request log beside it.
     assert_eq!(
         junit.matches(r#"type="keep on retry""#).count(),
@@ -161,15 +162,7 @@ fn an_sdk_that_ignores_query_bound_tokens_breaks_fill_on_exactly_those() {
     if !tools() {
         return;
     }
-    let (output, summary, _) = sweep(
-        &[
-            "--client",
-            "broken=python3 tests/clients/broken_sweep_driver.py --ignore-query-tokens",
-        ],
-        "query",
-    );
-    assert_eq!(output.status.code(), Some(1), "broken duties exit 1");
-    let sdk = by_driver(&summary, "broken");
+    let (sdk, _) = sweep_broken("--ignore-query-tokens");
     // The sample's operations whose model binds the token to the query string.
     let expected: BTreeMap<String, Value> = [
         "accessanalyzer DeleteAnalyzer",
@@ -178,7 +171,7 @@ fn an_sdk_that_ignores_query_bound_tokens_breaks_fill_on_exactly_those() {
     .iter()
     .map(|op| (op.to_string(), serde_json::json!(["fill"])))
     .collect();
-    assert_eq!(broken(sdk, &sample()), expected);
+    assert_eq!(broken(&sdk, &sample()), expected);
 }
 
 #[test]

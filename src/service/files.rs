@@ -54,29 +54,45 @@ pub fn model_file(path: &Path) -> Result<Model, PackError> {
     Model::from_botocore(&service, &waiters, &paginators).map_err(|e| fail(&what, e))
 }
 
-/// A model from the installed botocore, by service name (its newest API version).
-pub fn botocore_model(name: &str) -> Result<Model, PackError> {
-    let script = r#"
+/// What both readings of the installed botocore's models start with: where they are, a file
+/// read plain or gzipped (botocore ships either), a service's newest API version directory.
+const BOTOCORE_PRELUDE: &str = r#"
 import gzip, json, os, sys
 import botocore
-base = os.path.join(os.path.dirname(botocore.__file__), "data", sys.argv[1])
+DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 def load(path):
     if os.path.exists(path): return open(path).read()
     if os.path.exists(path + ".gz"): return gzip.open(path + ".gz", "rt").read()
     return ""
-versions = sorted(v for v in os.listdir(base) if load(os.path.join(base, v, "service-2.json")))
-d = os.path.join(base, versions[-1])
+def newest(name):
+    base = os.path.join(DATA, name)
+    if not os.path.isdir(base): return None
+    versions = sorted(v for v in os.listdir(base) if load(os.path.join(base, v, "service-2.json")))
+    return os.path.join(base, versions[-1]) if versions else None
+"#;
+
+/// Runs a script after [`BOTOCORE_PRELUDE`] with python3.
+fn botocore_python(script: &str, args: &[&str]) -> std::io::Result<std::process::Output> {
+    Command::new("python3")
+        .arg("-c")
+        .arg(format!("{BOTOCORE_PRELUDE}{script}"))
+        .args(args)
+        .output()
+}
+
+/// A model from the installed botocore, by service name (its newest API version).
+pub fn botocore_model(name: &str) -> Result<Model, PackError> {
+    let script = r#"
+d = newest(sys.argv[1])
+if d is None: sys.exit(1)
 print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-2.json", "paginators-1.json")]))
 "#;
-    let output = Command::new("python3")
-        .args(["-c", script, name])
-        .output()
-        .map_err(|e| {
-            fail(
-                name,
-                format!("no bundled pack, and python3 to find botocore's model cannot run: {e}"),
-            )
-        })?;
+    let output = botocore_python(script, &[name]).map_err(|e| {
+        fail(
+            name,
+            format!("no bundled pack, and python3 to find botocore's model cannot run: {e}"),
+        )
+    })?;
     if !output.status.success() {
         let bundled: Vec<&str> = super::BUNDLED.iter().map(|b| b.name).collect();
         return Err(fail(
@@ -100,25 +116,14 @@ print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-
 /// botocore (boto3, the AWS CLI) know exactly these.
 pub fn botocore_token_models() -> Result<Vec<(String, Model)>, String> {
     let script = r#"
-import gzip, json, os, sys
-import botocore
-data = os.path.join(os.path.dirname(botocore.__file__), "data")
-def load(path):
-    if os.path.exists(path): return open(path).read()
-    if os.path.exists(path + ".gz"): return gzip.open(path + ".gz", "rt").read()
-    return ""
-for name in sorted(os.listdir(data)):
-    base = os.path.join(data, name)
-    if not os.path.isdir(base): continue
-    versions = sorted(v for v in os.listdir(base) if load(os.path.join(base, v, "service-2.json")))
-    if not versions: continue
-    text = load(os.path.join(base, versions[-1], "service-2.json"))
+for name in sorted(os.listdir(DATA)):
+    d = newest(name)
+    if d is None: continue
+    text = load(os.path.join(d, "service-2.json"))
     if '"idempotencyToken"' in text:
         print(json.dumps([name, text]))
 "#;
-    let output = Command::new("python3")
-        .args(["-c", script])
-        .output()
+    let output = botocore_python(script, &[])
         .map_err(|e| format!("python3, to read botocore's models, cannot run: {e}"))?;
     if !output.status.success() {
         return Err(
