@@ -26,14 +26,16 @@ pub fn available(what: &str, program: &str, args: &[&str]) -> bool {
     ok
 }
 
-/// Whether the Rust SDK driver is built (release or debug), which the tests cannot do.
+/// The Rust SDK driver's binary (the release build's, else the debug one's, as sdk-check and
+/// sdk-sweep take it), which the tests cannot build; `None` when it is not built.
 #[allow(dead_code)]
-pub fn rust_driver_built() -> bool {
+pub fn rust_driver() -> Option<std::path::PathBuf> {
     let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     let built = ["release", "debug"]
         .iter()
-        .any(|p| target.join(p).join("rust-sdk-driver").exists());
-    if !built {
+        .map(|p| target.join(p).join("rust-sdk-driver"))
+        .find(|path| path.exists());
+    if built.is_none() {
         assert!(
             !tools_required(),
             "the Rust SDK driver is required but not built: cargo build -p rust-sdk-driver"
