@@ -60,7 +60,7 @@ fn a_client_with_a_new_token_per_attempt_is_caught() {
 
 #[test]
 fn the_shipped_drivers_keep_the_client_clauses_and_the_readme_table_is_the_tools() {
-    if !common::rust_driver().is_some()
+    if common::rust_driver().is_none()
         || !boto3()
         || !common::available("the AWS CLI", "aws", &["--version"])
     {
