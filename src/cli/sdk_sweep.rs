@@ -69,22 +69,11 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
     for (_, set) in &drivers {
         model_sets.push(match set {
             ModelSet::Packs => pack_models()?,
-            ModelSet::Botocore => match &botocore {
-                Some(m) => m.clone(),
-                None => {
-                    let loaded: Vec<(String, Arc<Model>)> = botocore_token_models()
-                        .map_err(Error::input)?
-                        .into_iter()
-                        .map(|(n, m)| (n, Arc::new(m)))
-                        .collect();
-                    botocore = Some(loaded.clone());
-                    loaded
-                }
-            },
+            ModelSet::Botocore => load_botocore(&mut botocore)?,
         });
     }
     let sample = match &args.sample {
-        Some(path) => Some(read_sample(path, &model_sets)?),
+        Some(path) => Some(sample_for(path, &model_sets, &mut botocore)?),
         None => None,
     };
     let runtime = tokio::runtime::Runtime::new()
@@ -182,19 +171,52 @@ fn pack_models() -> Result<Vec<(String, Arc<Model>)>, Error> {
         .collect()
 }
 
+/// The token models of the installed botocore, loaded once.
+fn load_botocore(
+    cache: &mut Option<Vec<(String, Arc<Model>)>>,
+) -> Result<Vec<(String, Arc<Model>)>, Error> {
+    if cache.is_none() {
+        let loaded = botocore_token_models().map_err(Error::input)?;
+        *cache = Some(loaded.into_iter().map(|(n, m)| (n, Arc::new(m))).collect());
+    }
+    Ok(cache.clone().unwrap_or_default())
+}
+
+/// The sample's operations. A sample may name services the SDKs swept here do not cover (the
+/// shipped one names services beyond the packs, for boto3): those lines are checked against
+/// the installed botocore's models where it is installed, and left out with a note.
+fn sample_for(
+    path: &Path,
+    model_sets: &[Vec<(String, Arc<Model>)>],
+    botocore: &mut Option<Vec<(String, Arc<Model>)>>,
+) -> Result<Vec<(String, String)>, Error> {
+    let swept: Vec<(String, Arc<Model>)> = model_sets.concat();
+    let covered = |service: &str| swept.iter().any(|(n, _)| n == service);
+    let sample = match read_sample(path, &swept) {
+        Ok(sample) => return Ok(sample),
+        Err(narrow) => match load_botocore(botocore) {
+            Ok(wider) => read_sample(path, &wider).map_err(|_| narrow)?,
+            Err(_) => return Err(narrow),
+        },
+    };
+    for (service, operation) in sample.iter().filter(|(svc, _)| !covered(svc)) {
+        eprintln!(
+            "{}: {service} {operation}: no SDK swept here covers {service}; left out",
+            path.display()
+        );
+    }
+    Ok(sample.into_iter().filter(|(svc, _)| covered(svc)).collect())
+}
+
 /// `service Operation` lines; `#` starts a comment. Each must name a token operation of a
 /// service some SDK is swept over: a typo is an error at its line, with the closest name.
 fn read_sample(
     path: &Path,
-    model_sets: &[Vec<(String, Arc<Model>)>],
+    models: &[(String, Arc<Model>)],
 ) -> Result<Vec<(String, String)>, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
-    let all: Vec<(&str, &Arc<Model>)> = model_sets
-        .iter()
-        .flatten()
-        .map(|(n, m)| (n.as_str(), m))
-        .collect();
+    let all: Vec<(&str, &Arc<Model>)> = models.iter().map(|(n, m)| (n.as_str(), m)).collect();
     let did_you_mean = |found: Option<&str>| {
         found
             .map(|f| format!(" (did you mean `{f}`?)"))

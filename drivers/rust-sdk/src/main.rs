@@ -1,7 +1,7 @@
 //! proton-conform driver for the AWS SDK for Rust, built with the bundled packs' services.
 //!
 //! Single-call mode (sdk-check): one call of $PC_OPERATION of the service $PC_SERVICE (default
-//! `proton`) with the JSON input $PC_PARAMS, against $AWS_ENDPOINT_URL_<SERVICE>. Batch mode
+//! `proton`) with the JSON input $PC_PARAMS, against $AWS_ENDPOINT_URL_<SERVICE ID>. Batch mode
 //! ($PC_BATCH=1, sdk-sweep): one call per JSON line on stdin (`service`, `operation`, `params`,
 //! `endpoint`), one outcome line per call, a driver error being an outcome too.
 //!
@@ -59,20 +59,6 @@ fn retry_partition() -> String {
     format!("pc-call-{}", CALLS.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A service's client at `endpoint`, with its maximum attempts.
-macro_rules! client {
-    ($krate:ident, $shared:expr, $endpoint:expr) => {{
-        let mut config = $krate::config::Builder::from($shared)
-            .retry_partition($krate::config::retry::RetryPartition::new(retry_partition()));
-        if let Some(endpoint) = $endpoint {
-            config = config.endpoint_url(endpoint);
-        }
-        let config = config.build();
-        let max_attempts = config.retry_config().map_or(3, |r| r.max_attempts());
-        ($krate::Client::from_conf(config), max_attempts)
-    }};
-}
-
 /// One call; its outcome and the SDK's maximum attempts, or why the driver could not make it.
 async fn call(
     shared: &SdkConfig,
@@ -81,9 +67,17 @@ async fn call(
     params: &Value,
     endpoint: Option<String>,
 ) -> Result<(Outcome, u32), String> {
+    // The service's client (at `endpoint` where given), then the call.
     macro_rules! with {
         ($krate:ident, $calls:path) => {{
-            let (client, max_attempts) = client!($krate, shared, endpoint);
+            let mut config = $krate::config::Builder::from(shared)
+                .retry_partition($krate::config::retry::RetryPartition::new(retry_partition()));
+            if let Some(endpoint) = endpoint {
+                config = config.endpoint_url(endpoint);
+            }
+            let config = config.build();
+            let max_attempts = config.retry_config().map_or(3, |r| r.max_attempts());
+            let client = $krate::Client::from_conf(config);
             let outcome = $calls(&client, operation, params).await?;
             Ok((outcome, max_attempts))
         }};
@@ -135,9 +129,8 @@ async fn main() -> std::process::ExitCode {
     let operation = std::env::var("PC_OPERATION").unwrap_or_default();
     let params: Value = serde_json::from_str(&std::env::var("PC_PARAMS").unwrap_or_default())
         .unwrap_or(Value::Null);
-    let variable = format!("AWS_ENDPOINT_URL_{}", service.to_uppercase());
-    let endpoint = std::env::var(variable).ok();
-    match call(&shared, &service, &operation, &params, endpoint).await {
+    // The endpoint is the environment's: the SDK reads AWS_ENDPOINT_URL_<SERVICE ID> itself.
+    match call(&shared, &service, &operation, &params, None).await {
         Ok((outcome, max_attempts)) => {
             let reply = json!({ "outcome": outcome, "max_attempts": max_attempts, "sdk": label() });
             println!("{reply}");
