@@ -14,9 +14,8 @@ use crate::diagnostic::Pos;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     RunStarted {
-        run_id: String,
-        endpoint: String,
-        profile: String,
+        #[serde(flatten)]
+        run: Run,
         scenarios: usize,
     },
     ScenarioStarted {
@@ -173,12 +172,30 @@ fn from_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Er
     Ok(Duration::from_secs_f64(ms.max(0.0) / 1000.0))
 }
 
-/// Everything one run found, as `run --results` writes it and `report merge` reads it back.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunRecord {
+/// Which run: its id (every name and token it made derives from it), the endpoint it ran
+/// against, and the profile it judged with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Run {
     pub run_id: String,
     pub endpoint: String,
     pub profile: String,
+}
+
+impl Run {
+    pub fn new(run_id: &str, endpoint: &str, profile: &str) -> Self {
+        Run {
+            run_id: run_id.to_string(),
+            endpoint: endpoint.to_string(),
+            profile: profile.to_string(),
+        }
+    }
+}
+
+/// Everything one run found, as `run --results` writes it and `report merge` reads it back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    #[serde(flatten)]
+    pub run: Run,
     pub summary: Summary,
     pub results: Vec<ScenarioResult>,
 }

@@ -8,7 +8,7 @@ use proton_conform::client::ClientConfig;
 use proton_conform::conformance::{PackRun, markdown};
 use proton_conform::contract::Profile;
 use proton_conform::error::Error;
-use proton_conform::event::ScenarioResult;
+use proton_conform::event::{Run, ScenarioResult};
 use proton_conform::generate::generate;
 use proton_conform::report::{self, HtmlReporter, JunitReporter, Reporter};
 use proton_conform::runner::{RunConfig, Target, run_collect};
@@ -135,7 +135,7 @@ fn write_reports(
             service.clauses(),
         )),
     ];
-    let run = ("conformance", service.pack.title.as_str(), "strict");
+    let run = Run::new("conformance", &service.pack.title, "strict");
     report::write_results(&mut reporters, run, results, std::time::Duration::ZERO)
         .map_err(|e| Error::io(format!("cannot write the reports: {e}")))?;
     Ok(())

@@ -9,7 +9,7 @@ use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
 use proton_conform::emulator;
 use proton_conform::error::Error;
-use proton_conform::event::{ScenarioResult, Summary};
+use proton_conform::event::{Run, ScenarioResult, Summary};
 use proton_conform::report::{self, ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
 use proton_conform::runner::{self, RunConfig, Target};
 use proton_conform::scenario::Scenario;
@@ -152,7 +152,7 @@ fn report(
     ];
     report::write_results(
         &mut reporters,
-        ("sdk-check", "embedded emulator", "strict"),
+        Run::new("sdk-check", "embedded emulator", "strict"),
         results,
         elapsed,
     )

@@ -158,16 +158,12 @@ fn print_summary(summary: &Summary) {
 impl Reporter for ConsoleReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted {
-                run_id,
-                endpoint,
-                profile,
-                scenarios,
-            } => {
+            Event::RunStarted { run, scenarios } => {
                 let mut err = anstream::stderr().lock();
                 let _ = writeln!(
                     err,
-                    "running {scenarios} scenario(s) against {endpoint} (profile {profile}, run {run_id})"
+                    "running {scenarios} scenario(s) against {} (profile {}, run {})",
+                    run.endpoint, run.profile, run.run_id
                 );
                 if self.show_progress {
                     self.progress = Some(new_bar(*scenarios));

@@ -9,13 +9,13 @@ use super::render::render_problem;
 use std::sync::Arc;
 
 use crate::contract::clause_link;
-use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
+use crate::event::{Event, Problem, Run, ScenarioResult, Summary, Verdict};
 use crate::service::Service;
 
 pub struct HtmlReporter {
     path: PathBuf,
     service: Arc<Service>,
-    header: (String, String, String),
+    run: Run,
     results: Vec<ScenarioResult>,
     summary: Summary,
 }
@@ -25,7 +25,7 @@ impl HtmlReporter {
         Self {
             path: path.to_path_buf(),
             service,
-            header: Default::default(),
+            run: Run::default(),
             results: Vec::new(),
             summary: Summary::default(),
         }
@@ -35,14 +35,7 @@ impl HtmlReporter {
 impl Reporter for HtmlReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted {
-                run_id,
-                endpoint,
-                profile,
-                ..
-            } => {
-                self.header = (run_id.clone(), endpoint.clone(), profile.clone());
-            }
+            Event::RunStarted { run, .. } => self.run = run.clone(),
             Event::ScenarioFinished { result } => self.results.push(result.clone()),
             Event::RunFinished { summary } => self.summary = summary.clone(),
             _ => {}
@@ -59,7 +52,7 @@ impl Reporter for HtmlReporter {
             &self.path,
             page(
                 &self.service,
-                &self.header,
+                &self.run,
                 &self.summary,
                 &self.results,
                 &contract,
@@ -154,12 +147,16 @@ fn names(problem: &Problem, clause: &str, operation: &str) -> bool {
 
 fn page(
     service: &Service,
-    header: &(String, String, String),
+    run: &Run,
     summary: &Summary,
     results: &[ScenarioResult],
     contract_href: &str,
 ) -> String {
-    let (run_id, endpoint, profile) = header;
+    let Run {
+        run_id,
+        endpoint,
+        profile,
+    } = run;
     let mut html = String::new();
     let _ = write!(
         html,

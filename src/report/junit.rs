@@ -10,12 +10,12 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::Reporter;
 use super::render::render_problem;
 use crate::contract::Clause;
-use crate::event::{Event, ScenarioResult, Verdict};
+use crate::event::{Event, Run, ScenarioResult, Verdict};
 
 pub struct JunitReporter {
     path: PathBuf,
     clauses: Vec<Clause>,
-    run: Option<(String, String, String)>,
+    run: Run,
     results: Vec<ScenarioResult>,
 }
 
@@ -24,7 +24,7 @@ impl JunitReporter {
         Self {
             path: path.to_path_buf(),
             clauses: clauses.to_vec(),
-            run: None,
+            run: Run::default(),
             results: Vec::new(),
         }
     }
@@ -33,23 +33,15 @@ impl JunitReporter {
 impl Reporter for JunitReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted {
-                run_id,
-                endpoint,
-                profile,
-                ..
-            } => {
-                self.run = Some((run_id.clone(), endpoint.clone(), profile.clone()));
-            }
+            Event::RunStarted { run, .. } => self.run = run.clone(),
             Event::ScenarioFinished { result } => self.results.push(result.clone()),
             _ => {}
         }
     }
 
     fn finish(&mut self) -> std::io::Result<()> {
-        let (run_id, endpoint, profile) = self.run.clone().unwrap_or_default();
         self.results.sort_by_key(|r| r.index);
-        let xml = junit_report(&self.results, &run_id, &endpoint, &profile, &self.clauses)
+        let xml = junit_report(&self.results, &self.run, &self.clauses)
             .to_string()
             .map_err(std::io::Error::other)?;
         if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -60,13 +52,7 @@ impl Reporter for JunitReporter {
 }
 
 /// The JUnit report for a set of results.
-pub fn junit_report(
-    results: &[ScenarioResult],
-    run_id: &str,
-    endpoint: &str,
-    profile: &str,
-    clauses: &[Clause],
-) -> Report {
+pub fn junit_report(results: &[ScenarioResult], run: &Run, clauses: &[Clause]) -> Report {
     let mut by_folder: BTreeMap<String, Vec<&ScenarioResult>> = BTreeMap::new();
     for r in results {
         let folder = Path::new(&r.file)
@@ -79,11 +65,11 @@ pub fn junit_report(
     let mut report = Report::new("proton-conform");
     for (folder, results) in by_folder {
         let mut suite = TestSuite::new(folder);
-        suite.add_property(Property::new("endpoint", endpoint));
-        suite.add_property(Property::new("profile", profile));
-        suite.add_property(Property::new("run_id", run_id));
+        suite.add_property(Property::new("endpoint", run.endpoint.as_str()));
+        suite.add_property(Property::new("profile", run.profile.as_str()));
+        suite.add_property(Property::new("run_id", run.run_id.as_str()));
         // Every prefix and token derives from the run id: `run --run-id` replays them.
-        suite.add_property(Property::new("seed", run_id));
+        suite.add_property(Property::new("seed", run.run_id.as_str()));
         let mut time = std::time::Duration::ZERO;
         for r in results {
             time += r.duration;

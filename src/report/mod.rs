@@ -15,7 +15,7 @@ pub use junit::{JunitReporter, junit_report, merge_reports};
 pub use render::render_problem;
 pub use results::{ResultsReporter, merge_records, replay};
 
-use crate::event::{Event, ScenarioResult, Summary};
+use crate::event::{Event, Run, ScenarioResult, Summary};
 
 /// Something that consumes the run's events, one at a time, in the order they happen.
 pub trait Reporter: Send {
@@ -31,16 +31,13 @@ pub trait Reporter: Send {
 /// run's wall time. Returns the run's summary.
 pub fn write_results(
     reporters: &mut [Box<dyn Reporter>],
-    run: (&str, &str, &str),
+    run: Run,
     results: &[ScenarioResult],
     duration: std::time::Duration,
 ) -> std::io::Result<Summary> {
-    let (run_id, endpoint, profile) = run;
     let mut summary = Summary::default();
     let mut events = vec![Event::RunStarted {
-        run_id: run_id.into(),
-        endpoint: endpoint.into(),
-        profile: profile.into(),
+        run,
         scenarios: results.len(),
     }];
     for (index, result) in results.iter().enumerate() {

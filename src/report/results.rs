@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Reporter;
-use crate::event::{Event, RunRecord, ScenarioResult, Summary};
+use crate::event::{Event, Run, RunRecord, ScenarioResult, Summary};
 
 pub struct ResultsReporter {
     path: PathBuf,
@@ -16,9 +16,7 @@ impl ResultsReporter {
         Self {
             path: path.to_path_buf(),
             record: RunRecord {
-                run_id: String::new(),
-                endpoint: String::new(),
-                profile: String::new(),
+                run: Run::default(),
                 summary: Summary::default(),
                 results: Vec::new(),
             },
@@ -29,16 +27,7 @@ impl ResultsReporter {
 impl Reporter for ResultsReporter {
     fn event(&mut self, event: &Event) {
         match event {
-            Event::RunStarted {
-                run_id,
-                endpoint,
-                profile,
-                ..
-            } => {
-                self.record.run_id = run_id.clone();
-                self.record.endpoint = endpoint.clone();
-                self.record.profile = profile.clone();
-            }
+            Event::RunStarted { run, .. } => self.record.run = run.clone(),
             Event::ScenarioFinished { result } => self.record.results.push(result.clone()),
             Event::RunFinished { summary } => self.record.summary = summary.clone(),
             _ => {}
@@ -66,9 +55,9 @@ pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, String> {
     let mut profiles: Vec<String> = Vec::new();
     for record in records {
         for (list, value) in [
-            (&mut ids, record.run_id),
-            (&mut endpoints, record.endpoint),
-            (&mut profiles, record.profile),
+            (&mut ids, record.run.run_id),
+            (&mut endpoints, record.run.endpoint),
+            (&mut profiles, record.run.profile),
         ] {
             if !list.contains(&value) {
                 list.push(value);
@@ -91,9 +80,7 @@ pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, String> {
         result.index = index;
     }
     Ok(RunRecord {
-        run_id: ids.join(","),
-        endpoint: endpoints.join(","),
-        profile: profiles.join(","),
+        run: Run::new(&ids.join(","), &endpoints.join(","), &profiles.join(",")),
         summary,
         results,
     })
@@ -102,9 +89,7 @@ pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, String> {
 /// The events that replay a record through any reporter.
 pub fn replay(record: &RunRecord) -> Vec<Event> {
     let mut events = vec![Event::RunStarted {
-        run_id: record.run_id.clone(),
-        endpoint: record.endpoint.clone(),
-        profile: record.profile.clone(),
+        run: record.run.clone(),
         scenarios: record.results.len(),
     }];
     events.extend(

@@ -27,7 +27,7 @@ use crate::client::{Client, ClientConfig};
 use crate::contract::Profile;
 use crate::emulator;
 use crate::error::Error;
-use crate::event::{Event, Problem, ScenarioResult, Summary, Verdict};
+use crate::event::{Event, Problem, Run, ScenarioResult, Summary, Verdict};
 use crate::scenario::Scenario;
 use crate::service::Service;
 
@@ -93,9 +93,11 @@ where
         Target::Embedded(_) | Target::Reference(_) => None,
     };
     let _ = events.send(Event::RunStarted {
-        run_id: config.run_id.clone(),
-        endpoint: config.target.describe(),
-        profile: config.profile.name.clone(),
+        run: Run::new(
+            &config.run_id,
+            &config.target.describe(),
+            &config.profile.name,
+        ),
         scenarios: announced,
     });
     // Against the embedded target: one emulator for the scenarios that can share it, started
