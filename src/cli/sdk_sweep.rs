@@ -195,7 +195,10 @@ fn sample_for(
     let sample = match read_sample(path, &swept) {
         Ok(sample) => return Ok(sample),
         Err(narrow) => match load_botocore(botocore) {
-            Ok(wider) => read_sample(path, &wider).map_err(|_| narrow)?,
+            // The swept models too: a pack's service may be gone from a newer botocore.
+            Ok(botocore) => {
+                read_sample(path, &[swept.clone(), botocore].concat()).map_err(|_| narrow)?
+            }
             Err(_) => return Err(narrow),
         },
     };

@@ -105,6 +105,17 @@ impl Duties {
             ("placement", &self.placement),
         ]
     }
+
+    /// The duties broken, each by name with why.
+    pub fn broken(&self) -> Vec<(&'static str, &str)> {
+        self.named()
+            .into_iter()
+            .filter_map(|(name, finding)| match finding {
+                Finding::Broken(why) => Some((name, why.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// Headers an SDK sends on every request, whose values may look like tokens.

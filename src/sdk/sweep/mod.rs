@@ -233,12 +233,9 @@ pub enum Outcome {
 impl OpResult {
     pub fn broken(&self) -> Vec<&'static str> {
         match &self.outcome {
-            Outcome::Checked { duties, .. } => duties
-                .named()
-                .into_iter()
-                .filter(|(_, f)| f.is_broken())
-                .map(|(n, _)| n)
-                .collect(),
+            Outcome::Checked { duties, .. } => {
+                duties.broken().into_iter().map(|(name, _)| name).collect()
+            }
             Outcome::Unchecked { .. } => Vec::new(),
         }
     }

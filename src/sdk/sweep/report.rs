@@ -225,10 +225,8 @@ fn section(out: &mut String, s: &SdkSweep) {
             "#### {} {} ({}, token as the {})\n",
             r.service, r.operation, r.protocol, r.place
         );
-        for (name, finding) in duties.named() {
-            if let super::Finding::Broken(why) = finding {
-                let _ = writeln!(out, "- **{name}**: {why}");
-            }
+        for (name, why) in duties.broken() {
+            let _ = writeln!(out, "- **{name}**: {why}");
         }
         let _ = writeln!(
             out,
@@ -292,12 +290,9 @@ pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
                 Outcome::Checked { duties, log, .. } if !r.broken().is_empty() => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     let why: Vec<String> = duties
-                        .named()
+                        .broken()
                         .iter()
-                        .filter_map(|(n, f)| match f {
-                            super::Finding::Broken(why) => Some(format!("{n}: {why}")),
-                            _ => None,
-                        })
+                        .map(|(name, why)| format!("{name}: {why}"))
                         .collect();
                     status.set_message(why.join("; "));
                     status.set_type(r.broken().join(", "));
