@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Where Proton may be named: its pack, the lists of bundled files, and its emulator.
 const PROTON_ALLOWED: &[&str] = &[
     "src/packs/",
-    "src/emulator/",
+    "src/endpoint/proton/",
     "src/model/data/",
     "src/model/bundled.rs",
     "src/service/bundled.rs",

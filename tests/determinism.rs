@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::proton as emulator;
 use proton_conform::event::Verdict;
 use proton_conform::redact::Rules;
 use proton_conform::report::render_problem;
@@ -141,7 +142,7 @@ fn stored_snapshots_match(dir: &Path, tag: &str) {
 fn the_corpus_gives_the_same_verdicts_and_recordings_every_time() {
     let dir = std::env::temp_dir().join(format!("pc-determinism-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let embedded = || Target::Embedded(emulator::Config::default());
+    let embedded = || Target::Embedded(Embedded::Proton(emulator::Config::default()));
     let mut runs = Vec::new();
     for round in 1..=3 {
         for jobs in [1, 8] {

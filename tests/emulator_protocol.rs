@@ -4,12 +4,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use proton_conform::client::{Body, Client, ClientConfig, Exchange, RequestOptions};
-use proton_conform::emulator::{self, Emulator, RunningServer};
+use proton_conform::endpoint::proton::{self as emulator, Emulator};
+use proton_conform::endpoint::{self, RunningServer};
 use proton_conform::service::Service;
 use serde_json::{Value, json};
 
 async fn server() -> (RunningServer, Client) {
-    let server = emulator::start(
+    let server = endpoint::start(
         Arc::new(Emulator::new(emulator::Config::default())),
         SocketAddr::from(([127, 0, 0, 1], 0)),
     )

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::proton as emulator;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
@@ -23,7 +24,7 @@ fn run_fixture(name: &str) -> ScenarioResult {
         service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
-        target: Target::Embedded(emulator::Config::default()),
+        target: Target::Embedded(Embedded::Proton(emulator::Config::default())),
         profile: Profile::strict(),
         client: ClientConfig::default(),
         jobs: 1,

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator::{self, Fault, FaultSet};
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::control::Switch;
+use proton_conform::endpoint::proton::{self as emulator, Fault, FaultSet};
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
@@ -62,10 +64,10 @@ fn run(switch: &str, profile: Profile) -> Vec<ScenarioResult> {
         service: Arc::new(Service::proton()),
         interrupt: None,
         snapshots: None,
-        target: Target::Embedded(emulator::Config {
+        target: Target::Embedded(Embedded::Proton(emulator::Config {
             faults: FaultSet::from_faults(&[fault]),
             ..emulator::Config::default()
-        }),
+        })),
         profile,
         client: ClientConfig::default(),
         jobs: 8,

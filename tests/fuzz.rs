@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator::{self, Fault, FaultSet};
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::control::Switch;
+use proton_conform::endpoint::proton::{self as emulator, Fault, FaultSet};
 use proton_conform::event::Verdict;
 use proton_conform::fuzz::{Abilities, FuzzConfig, FuzzReport, fuzz};
 use proton_conform::runner::{RunConfig, Target, run_collect};
@@ -65,7 +67,7 @@ fn fuzz_with(faults: &[&str], profile: Profile, cases: u32) -> FuzzReport {
     runtime
         .block_on(fuzz(FuzzConfig {
             service: Arc::new(Service::proton()),
-            target: Target::Embedded(emulator_with(faults)),
+            target: Target::Embedded(Embedded::Proton(emulator_with(faults))),
             profile,
             client: ClientConfig {
                 timeout: Duration::from_secs(10),
@@ -95,7 +97,7 @@ fn replay(text: &str, faults: &[&str], profile: Profile) -> Verdict {
             vec![scenario],
             RunConfig {
                 service: Arc::new(Service::proton()),
-                target: Target::Embedded(emulator_with(faults)),
+                target: Target::Embedded(Embedded::Proton(emulator_with(faults))),
                 interrupt: None,
                 snapshots: None,
                 profile,

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::generic::{FAULTS, Fault};
 use proton_conform::event::Verdict;
 use proton_conform::generate::generate;
-use proton_conform::reference::{FAULTS, ReferenceFault};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::{Scenario, parse};
 use proton_conform::service::{BUNDLED, Service};
@@ -62,11 +63,11 @@ fn the_committed_generated_scenarios_are_fresh() {
 fn run(
     service: &Arc<Service>,
     scenarios: Vec<Scenario>,
-    faults: Vec<ReferenceFault>,
+    faults: Vec<Fault>,
 ) -> Vec<(String, Vec<String>, Verdict)> {
     let config = RunConfig {
         service: service.clone(),
-        target: Target::Reference(faults),
+        target: Target::Embedded(Embedded::Generic(faults)),
         interrupt: None,
         snapshots: None,
         profile: Profile::strict(),
@@ -106,7 +107,8 @@ fn every_generated_scenario_passes_on_the_reference_and_fails_on_its_switch() {
                 service.name()
             );
         }
-        for (fault, name, clause) in FAULTS {
+        for (fault, name, _) in FAULTS {
+            let clause = &fault.clause();
             let results = run(&service, scenarios.clone(), vec![*fault]);
             // G2 and G3 are checked on every answer: some scenario must fail on the switch,
             // naming the clause, and none on anything else.
@@ -141,7 +143,11 @@ fn every_generated_scenario_passes_on_the_reference_and_fails_on_its_switch() {
             }
         }
     }
-    for (_, name, clause) in FAULTS.iter().filter(|(_, _, c)| c.starts_with('G')) {
+    for (fault, name, _) in FAULTS
+        .iter()
+        .filter(|(f, _, _)| f.clause().starts_with('G'))
+    {
+        let clause = fault.clause();
         assert!(
             general_caught.get(name).is_some_and(|n| *n > 0),
             "no generated scenario caught {name} ({clause})"

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 mod common;
 use common::available;
 
-use proton_conform::emulator::implemented;
+use proton_conform::endpoint::proton::implemented;
 use proton_conform::model::Model;
 
 struct Server {

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::proton as emulator;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
@@ -20,7 +21,7 @@ fn run(fixture: &str, client: ClientConfig) -> ScenarioResult {
     let config = RunConfig {
         service: Arc::new(Service::proton()),
         interrupt: None,
-        target: Target::Embedded(emulator::Config::default()),
+        target: Target::Embedded(Embedded::Proton(emulator::Config::default())),
         snapshots: None,
         profile: Profile::strict(),
         client,

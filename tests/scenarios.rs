@@ -7,7 +7,8 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Failed, Trial};
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::proton as emulator;
 use proton_conform::event::Verdict;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
@@ -56,7 +57,7 @@ fn run_one(path: &std::path::Path, profile: &str) -> Result<(), Failed> {
             .unwrap(),
             every_step: false,
         }),
-        target: Target::Embedded(emulator::Config::default()),
+        target: Target::Embedded(Embedded::Proton(emulator::Config::default())),
         profile: Profile::load(profile).map_err(|e| e.to_string())?,
         client: ClientConfig::default(),
         jobs: 1,

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator::{self, Emulator};
+use proton_conform::endpoint;
+use proton_conform::endpoint::proton::{self as emulator, Emulator};
 use proton_conform::event::Verdict;
 use proton_conform::report::render_problem;
 use proton_conform::runner::{RunConfig, Target, run_collect};
@@ -17,7 +18,7 @@ use proton_conform::service::Service;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_runs_share_one_endpoint_without_interfering() {
-    let server = emulator::start(
+    let server = endpoint::start(
         Arc::new(Emulator::new(emulator::Config::default())),
         SocketAddr::from(([127, 0, 0, 1], 0)),
     )

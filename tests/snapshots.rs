@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::proton as emulator;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::files;
@@ -24,7 +25,7 @@ fn run(dir: &Path, mode: Mode, config: emulator::Config, run_id: &str) -> Scenar
     let config = RunConfig {
         service: Arc::new(Service::proton()),
         interrupt: None,
-        target: Target::Embedded(config),
+        target: Target::Embedded(Embedded::Proton(config)),
         snapshots: Some(SnapshotStore {
             dir: dir.to_path_buf(),
             target: "emulator".into(),

@@ -48,7 +48,7 @@ pub enum Command {
     SdkCheck(SdkCheckArgs),
     /// Every token operation of every service, through an SDK: are its four token duties kept?
     SdkSweep(SdkSweepArgs),
-    /// Stateful contract fuzzing: random call sequences checked against the reference model
+    /// Stateful contract fuzzing: random call sequences checked against the oracle
     Fuzz(FuzzArgs),
     /// Print the clause x operation coverage matrix of the scenarios; write it as Markdown and JSON.
     Coverage(CoverageArgs),

@@ -14,7 +14,7 @@ use super::exit::{self, Exit};
 use proton_conform::error::Error;
 
 pub fn cleanup(args: CleanupArgs, service: &Arc<Service>) -> Exit {
-    let target = match resolve_endpoint(&service.model, &args.connect) {
+    let target = match resolve_endpoint(service, &args.connect) {
         Ok(target) => target,
         Err(e) => return exit::report(&e),
     };

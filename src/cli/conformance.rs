@@ -54,7 +54,7 @@ fn judge(args: &ConformanceArgs) -> Result<Exit, Error> {
         .unwrap_or_else(|| PathBuf::from(format!("reports/conformance/{}", args.name)));
     let mut runs = Vec::new();
     for service in &packs {
-        let target = resolve_endpoint(&service.model, &args.connect)?;
+        let target = resolve_endpoint(service, &args.connect)?;
         let Target::Endpoint(_) = &target else {
             return Err(Error::input(
                 "conformance judges an endpoint: give --endpoint URL",

@@ -74,8 +74,8 @@ fn record_both(
     let mut sides = Vec::new();
     let runtime = tokio::runtime::Runtime::new().map_err(|_| Exit::CouldNotRun)?;
     for (endpoint, tag) in [(a, "a"), (b, "b")] {
-        let target =
-            target_for(Some(endpoint), &args.allow_endpoints).map_err(|e| exit::report(&e))?;
+        let target = target_for(service, Some(endpoint), &args.allow_endpoints)
+            .map_err(|e| exit::report(&e))?;
         let config = RunConfig {
             service: service.clone(),
             interrupt: None,

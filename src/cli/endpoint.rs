@@ -5,10 +5,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use proton_conform::client::Signer;
-use proton_conform::emulator::{self, Fault, FaultSet};
+use proton_conform::endpoint::Embedded;
 use proton_conform::error::Error;
 use proton_conform::model::Model;
-use proton_conform::reference::{self, ReferenceFault};
 use proton_conform::runner::Target;
 use proton_conform::service::Service;
 
@@ -17,7 +16,8 @@ use super::args::{ConnectArgs, EndpointArgs, SigningArgs};
 /// `--endpoint`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the profile's
 /// `services` endpoint, else the embedded emulator. A host that is not loopback must be allowed
 /// explicitly. Every command that reaches an endpoint resolves it here.
-pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Target, Error> {
+pub(super) fn resolve_endpoint(service: &Service, args: &ConnectArgs) -> Result<Target, Error> {
+    let model = &service.model;
     let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let endpoint = args
         .endpoint
@@ -25,70 +25,41 @@ pub(super) fn resolve_endpoint(model: &Model, args: &ConnectArgs) -> Result<Targ
         .or_else(|| from_env(&model.metadata.endpoint_variable()))
         .or_else(|| from_env("AWS_ENDPOINT_URL"))
         .or_else(|| endpoint_from_profile(model, args.signing.profile.as_deref()));
-    target_for(endpoint.as_deref(), &args.allow_endpoints)
+    target_for(service, endpoint.as_deref(), &args.allow_endpoints)
 }
 
-/// [`resolve_endpoint`], with the embedded emulator's fault switches turned on. The embedded
-/// target of a pack the emulator does not implement is the generic reference.
+/// [`resolve_endpoint`], with the embedded endpoint's fault switches turned on.
 pub(super) fn resolve_target(service: &Service, args: &EndpointArgs) -> Result<Target, Error> {
-    let target = resolve_endpoint(&service.model, &args.connect)?;
-    if matches!(target, Target::Embedded(_)) && service.pack.model != emulator::MODEL {
-        let faults = args
-            .faults
-            .iter()
-            .map(|name| {
-                ReferenceFault::from_name(name).ok_or_else(|| {
-                    let names: Vec<&str> = reference::FAULTS.iter().map(|(_, n, _)| *n).collect();
-                    Error::input(format!(
-                        "unknown fault switch {name:?}; the reference's are {}",
-                        names.join(", ")
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok(Target::Reference(faults));
+    match resolve_endpoint(service, &args.connect)? {
+        Target::Embedded(_) => Ok(Target::Embedded(Embedded::for_service(
+            service,
+            &args.faults,
+        )?)),
+        Target::Endpoint(_) if !args.faults.is_empty() => Err(Error::input(
+            "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint",
+        )),
+        endpoint => Ok(endpoint),
     }
-    let mut target = target;
-    let faults = args
-        .faults
-        .iter()
-        .map(|name| {
-            Fault::from_name(name).ok_or_else(|| {
-                Error::input(format!(
-                    "unknown fault switch {name:?}; `proton-conform serve --fault list` shows them"
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    match &mut target {
-        Target::Embedded(config) => config.faults = FaultSet::from_faults(&faults),
-        Target::Reference(_) => {}
-        Target::Endpoint(_) if !faults.is_empty() => {
-            return Err(Error::input(
-                "--fault applies to the embedded emulator; start `proton-conform serve --fault ...` for an endpoint",
-            ));
-        }
-        Target::Endpoint(_) => {}
-    }
-    Ok(target)
 }
 
 /// The flags that make `run` meet the endpoint of these arguments again: the fault switches
 /// of the embedded emulator, or the endpoint's URL.
 pub(super) fn replay_flags(args: &EndpointArgs, target: &Target) -> Vec<String> {
     match target {
-        Target::Embedded(_) | Target::Reference(_) => {
-            args.faults.iter().map(|f| format!("--fault {f}")).collect()
-        }
+        Target::Embedded(_) => args.faults.iter().map(|f| format!("--fault {f}")).collect(),
         Target::Endpoint(url) => vec![format!("--endpoint {url}")],
     }
 }
 
 /// An endpoint URL (or none, or `embedded`) as a target; a host that is not loopback must be
-/// allowed explicitly.
-pub(super) fn target_for(endpoint: Option<&str>, allowed: &[String]) -> Result<Target, Error> {
+/// allowed explicitly. The embedded target is the service's, with no switches on.
+pub(super) fn target_for(
+    service: &Service,
+    endpoint: Option<&str>,
+    allowed: &[String],
+) -> Result<Target, Error> {
     let Some(endpoint) = endpoint.filter(|e| *e != "embedded") else {
-        return Ok(Target::Embedded(emulator::Config::default()));
+        return Ok(Target::Embedded(Embedded::for_service(service, &[])?));
     };
     if !endpoint.contains("://") {
         return Err(Error::input(format!(

@@ -1,4 +1,4 @@
-//! `proton-conform fuzz`: generate call sequences, check them against the reference model,
+//! `proton-conform fuzz`: generate call sequences, check them against the oracle,
 //! save a shrunk counterexample. Exit 0 when none is found, 1 when one is, as `run`.
 
 use std::sync::Arc;
@@ -37,7 +37,7 @@ fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     };
     // Clock moves only where the endpoint offers a clock.
     let clock = match &target {
-        Target::Embedded(_) | Target::Reference(_) => true,
+        Target::Embedded(_) => true,
         Target::Endpoint(url) => {
             let probe = Client::new(url, service.model.clone(), client.clone())?;
             let capabilities = runtime.block_on(Capabilities::discover(&probe))?;

@@ -75,8 +75,7 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let target = resolve_target(service, &args.endpoint)?;
     let snapshot_target = match (&args.snapshot_target, &target) {
         (Some(name), _) => Some(name.clone()),
-        (None, Target::Embedded(_)) => Some("emulator".to_string()),
-        (None, Target::Reference(_)) => Some("reference".to_string()),
+        (None, Target::Embedded(embedded)) => Some(embedded.snapshot_target().to_string()),
         (None, Target::Endpoint(_)) => None,
     };
     let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))

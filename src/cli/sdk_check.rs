@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::emulator;
+use proton_conform::endpoint::Embedded;
 use proton_conform::error::Error;
 use proton_conform::event::{Run, ScenarioResult, Summary};
 use proton_conform::report::{self, ConsoleReporter, HtmlReporter, JunitReporter, Reporter};
@@ -69,6 +69,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
     let started = std::time::Instant::now();
     // The drivers run side by side: their calls mostly sleep in the SDKs' retry backoff.
+    let embedded = Embedded::for_service(service, &[])?;
     let runs = drivers.iter().map(|driver| {
         eprintln!(
             "checking {} with {} scenario(s)",
@@ -82,7 +83,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
             .collect();
         let config = RunConfig {
             service: service.clone(),
-            target: Target::Embedded(emulator::Config::default()),
+            target: Target::Embedded(embedded.clone()),
             interrupt: None,
             snapshots: None,
             profile: Profile::strict(),

@@ -1,127 +1,66 @@
-//! `proton-conform serve`: the reference emulator on a port, until Ctrl-C (the default pack's
-//! emulator, or the generic reference of any other pack).
+//! `proton-conform serve`: the service's embedded endpoint on a port, until Ctrl-C (the Proton
+//! emulator for the default pack, the generic endpoint for any other).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use proton_conform::emulator::{
-    self, Config, Emulator, FAULTS, Fault, FaultSet, ManualClock, RunningServer, Verifier,
-};
-
-use proton_conform::reference::{self, FAULTS as REFERENCE_FAULTS, Reference, ReferenceFault};
+use proton_conform::endpoint::Embedded;
+use proton_conform::endpoint::control::{Clock, ManualClock, SystemClock};
+use proton_conform::endpoint::proton::Verifier;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
 use super::args::ServeArgs;
-use super::exit::Exit;
+use super::exit::{self, Exit};
 
 pub fn serve(args: ServeArgs, service: &Arc<Service>) -> Exit {
-    let addr: SocketAddr = match format!("{}:{}", args.host, args.port).parse() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: invalid address {}:{}: {e}", args.host, args.port);
-            return Exit::BadInput;
+    if args.faults.iter().any(|f| f == "list") {
+        for (name, what) in Embedded::catalogue(service) {
+            println!("{name:32} {what}");
         }
-    };
-    if service.pack.model != emulator::MODEL {
-        return serve_reference(&args, service, addr);
+        return Exit::Success;
     }
-    let listed = FAULTS
-        .iter()
-        .map(|(_, name, what)| (*name, what.to_string()));
-    let faults = match fault_switches(&args.faults, listed, Fault::from_name) {
-        Ok(Some(faults)) => faults,
-        Ok(None) => return Exit::Success,
-        Err(exit) => return exit,
-    };
-    let config = Config {
-        faults: FaultSet::from_faults(&faults),
-        verify_sigv4: args.verify_sigv4.then(Verifier::default),
-        register_seconds: args.register_seconds,
-        deploy_seconds: args.deploy_seconds,
-        delete_seconds: args.delete_seconds,
-        ..Config::default()
-    };
-    let instance = if args.manual_clock {
+    match start_and_wait(&args, service) {
+        Ok(()) => Exit::Success,
+        Err(e) => exit::report(&e),
+    }
+}
+
+fn start_and_wait(args: &ServeArgs, service: &Arc<Service>) -> Result<(), Error> {
+    let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .map_err(|e| Error::input(format!("invalid address {}:{}: {e}", args.host, args.port)))?;
+    let mut embedded = Embedded::for_service(service, &args.faults)?;
+    if let Embedded::Proton(config) = &mut embedded {
+        config.verify_sigv4 = args.verify_sigv4.then(Verifier::default);
+        config.register_seconds = args.register_seconds;
+        config.deploy_seconds = args.deploy_seconds;
+        config.delete_seconds = args.delete_seconds;
+    }
+    let clock: Arc<dyn Clock> = if args.manual_clock {
         let start = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64);
-        Emulator::with_clock(config, Arc::new(ManualClock::new(start)))
+        Arc::new(ManualClock::new(start))
     } else {
-        Emulator::new(config)
+        Arc::new(SystemClock::default())
     };
-    serve_until_interrupted("proton-conform emulator".into(), addr, |addr| {
-        emulator::start(Arc::new(instance), addr)
-    })
-}
-
-/// The generic reference of a pack the emulator does not implement.
-fn serve_reference(args: &ServeArgs, service: &Arc<Service>, addr: SocketAddr) -> Exit {
-    let listed = REFERENCE_FAULTS
-        .iter()
-        .map(|(_, name, clause)| (*name, format!("breaks {clause}")));
-    let faults = match fault_switches(&args.faults, listed, ReferenceFault::from_name) {
-        Ok(Some(faults)) => faults,
-        Ok(None) => return Exit::Success,
-        Err(exit) => return exit,
+    let what = match &embedded {
+        Embedded::Proton(_) => "proton-conform emulator".to_string(),
+        Embedded::Generic(_) => format!("proton-conform reference for {}", service.pack.title),
     };
-    let instance = Arc::new(Reference::new(service.clone(), faults));
-    let what = format!("proton-conform reference for {}", service.pack.title);
-    serve_until_interrupted(what, addr, |addr| reference::start(instance, addr))
-}
-
-/// The switches named by `--fault`; `None` when `--fault list` printed them instead.
-fn fault_switches<F>(
-    names: &[String],
-    listed: impl Iterator<Item = (&'static str, String)>,
-    from_name: impl Fn(&str) -> Option<F>,
-) -> Result<Option<Vec<F>>, Exit> {
-    if names.iter().any(|f| f == "list") {
-        for (name, what) in listed {
-            println!("{name:32} {what}");
-        }
-        return Ok(None);
-    }
-    names
-        .iter()
-        .map(|name| {
-            from_name(name).ok_or_else(|| {
-                eprintln!("error: unknown fault switch {name:?}; `--fault list` shows them");
-                Exit::BadInput
-            })
-        })
-        .collect::<Result<Vec<F>, Exit>>()
-        .map(Some)
-}
-
-/// Starts a server, prints its URL alone on stdout (for scripts to read), and serves until
-/// Ctrl-C.
-fn serve_until_interrupted<S>(
-    what: String,
-    addr: SocketAddr,
-    start: impl FnOnce(SocketAddr) -> S,
-) -> Exit
-where
-    S: Future<Output = std::io::Result<RunningServer>>,
-{
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
-        let server = match start(addr).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot listen on {addr}: {e}");
-                return Exit::CouldNotRun;
-            }
-        };
+        let server = embedded
+            .start(service, clock, addr)
+            .await
+            .map_err(|e| Error::io(format!("cannot listen on {addr}: {e}")))?;
+        // The URL alone on stdout, for scripts to read.
         println!("{}", server.url());
         eprintln!("{what} listening on {} (Ctrl-C to stop)", server.url());
         let _ = tokio::signal::ctrl_c().await;
         drop(server);
-        Exit::Success
+        Ok(())
     })
 }

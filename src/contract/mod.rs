@@ -1,11 +1,11 @@
 //! The contract under test: clauses (their catalogue is a service pack's data), the coverage
-//! matrix, the reference model the fuzzer follows, and contract profiles, which decide the
+//! matrix, the oracle the fuzzer follows (what a faithful endpoint must answer to a history of calls), and contract profiles, which decide the
 //! points the documentation leaves open. Harness side only: the emulator never uses this module.
 
 mod clauses;
 mod coverage;
+pub mod oracle;
 mod profile;
-pub mod reference;
 
 pub use crate::service::Clause;
 pub use clauses::clause_link;

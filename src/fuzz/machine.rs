@@ -1,4 +1,4 @@
-//! What the fuzzer generates: sequences of calls, each allowed by the reference model in the
+//! What the fuzzer generates: sequences of calls, each allowed by the oracle in the
 //! state the earlier ones left, shrunk by proptest-state-machine's `Sequential` strategy.
 
 use std::cell::RefCell;
@@ -9,8 +9,8 @@ use proptest::strategy::{BoxedStrategy, Just, Union};
 use proptest_state_machine::strategy::Sequential;
 
 use crate::contract::Profile;
-use crate::contract::reference::{
-    BadToken, Call, HOUR, MINUTE, Model, TOKEN_STILL_VALID, TOKEN_SURELY_EXPIRED, Token,
+use crate::contract::oracle::{
+    BadToken, Call, HOUR, MINUTE, Oracle, TOKEN_STILL_VALID, TOKEN_SURELY_EXPIRED, Token,
 };
 
 /// What a case may use besides the model: the endpoint's abilities.
@@ -22,10 +22,10 @@ pub struct Abilities {
     pub environments: bool,
 }
 
-/// The generator's state: the reference model, and what the endpoint can do.
+/// The generator's state: the oracle, and what the endpoint can do.
 #[derive(Debug, Clone)]
 pub struct State {
-    pub model: Model,
+    pub model: Oracle,
     pub abilities: Abilities,
 }
 
@@ -43,7 +43,7 @@ pub fn sequences(
 ) -> Sequential<State, Call, BoxedStrategy<State>, BoxedStrategy<Call>> {
     INITIAL.with(|i| {
         *i.borrow_mut() = Some(State {
-            model: Model::new(profile),
+            model: Oracle::new(profile),
             abilities,
         })
     });

@@ -1,6 +1,6 @@
 //! `proton-conform fuzz`: stateful contract fuzzing. Generates sequences of calls (creates with
 //! and without tokens, exact and changed retries, updates, deletes, clock moves around the
-//! boundaries, lost responses, bursts), asks the reference model (`contract::reference`) what
+//! boundaries, lost responses, bursts), asks the oracle (`contract::oracle`) what
 //! each must answer, writes that as a scenario and runs it against the endpoint with the same
 //! runner and checks as `run`. A failing sequence is shrunk, rerun once to rule out flakiness,
 //! and saved as a scenario file that `run` replays as is.
@@ -19,7 +19,7 @@ pub use machine::Abilities;
 
 use crate::client::ClientConfig;
 use crate::contract::Profile;
-use crate::contract::reference::{Call, Model};
+use crate::contract::oracle::{Call, Oracle};
 use crate::error::Error;
 use crate::event::Verdict;
 use crate::runner::{self, RunConfig, Target};
@@ -306,7 +306,11 @@ fn one_line(text: &str) -> String {
 
 /// Runs one sequence as a scenario. `Err(Ok)`: the endpoint failed it; `Err(Err)`: the harness
 /// could not run it at all.
-fn execute(shared: &Shared, initial: &Model, calls: &[Call]) -> Result<(), Result<Failure, Error>> {
+fn execute(
+    shared: &Shared,
+    initial: &Oracle,
+    calls: &[Call],
+) -> Result<(), Result<Failure, Error>> {
     let config = &shared.config;
     // A fresh file name per execution gives fresh names and tokens, so reruns during shrinking
     // never meet an earlier run's resources on a shared endpoint.
@@ -359,7 +363,7 @@ fn execute(shared: &Shared, initial: &Model, calls: &[Call]) -> Result<(), Resul
 /// A case as scenario text, in the words of the service's pack (checked present up front).
 fn render_case(
     config: &FuzzConfig,
-    initial: &Model,
+    initial: &Oracle,
     calls: &[Call],
     name: &str,
     header: &str,

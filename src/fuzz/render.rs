@@ -1,11 +1,11 @@
-//! A history of calls and the reference model's outcomes, written as a scenario: the fuzzer
+//! A history of calls and the oracle's outcomes, written as a scenario: the fuzzer
 //! runs exactly this text, and a counterexample is this text saved to a file. The operations
 //! and the text of each abstract call come from the service pack (`fuzz:`).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::contract::reference::{BadToken, Call, Model, Outcome, Token};
+use crate::contract::oracle::{BadToken, Call, Expected, Oracle, Token};
 use crate::service::{FuzzCall, FuzzPack, fill};
 
 /// The scenario text for `calls`, as the model predicts them from `initial`. `token_member`
@@ -13,13 +13,13 @@ use crate::service::{FuzzCall, FuzzPack, fill};
 pub fn render(
     pack: &FuzzPack,
     token_member: &str,
-    initial: &Model,
+    initial: &Oracle,
     calls: &[Call],
     name: &str,
     header: &str,
 ) -> String {
     let mut model = initial.clone();
-    let outcomes: Vec<Outcome> = calls.iter().map(|c| model.apply(c)).collect();
+    let outcomes: Vec<Expected> = calls.iter().map(|c| model.apply(c)).collect();
     // Slots are only ever added, and the call that named one never changes: the final state
     // says which call named each slot any call refers to.
     let slot_names: Vec<usize> = (0..model.slots())
@@ -95,7 +95,7 @@ enum Kind {
 }
 
 impl<'p> Scenario<'p> {
-    fn call(&mut self, at: usize, call: &Call, outcome: &Outcome, slot_names: &[usize]) {
+    fn call(&mut self, at: usize, call: &Call, outcome: &Expected, slot_names: &[usize]) {
         let id = format!("c{at}");
         let pack = self.pack;
         match call {
@@ -194,7 +194,7 @@ impl<'p> Scenario<'p> {
         id: &str,
         call: &'p FuzzCall,
         params: &str,
-        outcome: &Outcome,
+        outcome: &Expected,
         extra: &str,
         kind: Kind,
     ) {
@@ -210,7 +210,7 @@ impl<'p> Scenario<'p> {
         let names_version = std::ptr::eq(call, &self.pack.token_create)
             && matches!(
                 outcome,
-                Outcome::Created { .. } | Outcome::CreatedOnce | Outcome::Succeeds
+                Expected::Created { .. } | Expected::CreatedOnce | Expected::Succeeds
             );
         if let (true, Some(capture)) = (names_version, &call.capture) {
             let n = &id[1..];
@@ -229,7 +229,7 @@ impl<'p> Scenario<'p> {
 
     /// AD1 and AD2 on one resource: made and ready the first time, then deleted, retried at
     /// once, and retried after it is gone.
-    fn async_delete(&mut self, id: &str, name: u8, outcome: &Outcome) {
+    fn async_delete(&mut self, id: &str, name: u8, outcome: &Expected) {
         let pack = self.pack;
         self.async_named.insert(name);
         self.operations.insert(&pack.async_delete.operation);
@@ -241,7 +241,7 @@ impl<'p> Scenario<'p> {
             pack.async_delete.operation,
             fill(&pack.async_delete.params, &values)
         );
-        let first_time = matches!(outcome, Outcome::AsyncDelete { first_time: true });
+        let first_time = matches!(outcome, Expected::AsyncDelete { first_time: true });
         if !first_time {
             writeln!(
                 self.tail,
@@ -322,24 +322,24 @@ impl<'p> Scenario<'p> {
 }
 
 /// The expectation that says `outcome`, and the clause it checks.
-fn expectation(outcome: &Outcome, kind: Kind) -> (String, Option<&'static str>) {
+fn expectation(outcome: &Expected, kind: Kind) -> (String, Option<&'static str>) {
     let named = kind == Kind::Named;
     match outcome {
-        Outcome::Created {
+        Expected::Created {
             unlike: Some(of),
             clause,
         } => (
             format!("new_resource: c{of}, clause: {clause}"),
             Some(clause),
         ),
-        Outcome::Created { unlike: None, .. } => (String::new(), None),
-        Outcome::CreatedOnce => ("all_same: true, clause: CT2".into(), Some("CT2")),
-        Outcome::Original { of } => {
+        Expected::Created { unlike: None, .. } => (String::new(), None),
+        Expected::CreatedOnce => ("all_same: true, clause: CT2".into(), Some("CT2")),
+        Expected::Original { of } => {
             let clause = if named { "IC1" } else { "CT2" };
             (format!("same_as: c{of}, clause: {clause}"), Some(clause))
         }
-        Outcome::Succeeds => ("clause: CT2".into(), Some("CT2")),
-        Outcome::Mismatch { modified } => {
+        Expected::Succeeds => ("clause: CT2".into(), Some("CT2")),
+        Expected::Mismatch { modified } => {
             let clause = if named { "IC3" } else { "CT3" };
             let how = if *modified {
                 "after-modification"
@@ -348,22 +348,22 @@ fn expectation(outcome: &Outcome, kind: Kind) -> (String, Option<&'static str>) 
             };
             (format!("mismatch: {how}, clause: {clause}"), Some(clause))
         }
-        Outcome::Conflict => ("error: ConflictException, clause: IC2".into(), Some("IC2")),
-        Outcome::InvalidToken => (
+        Expected::Conflict => ("error: ConflictException, clause: IC2".into(), Some("IC2")),
+        Expected::InvalidToken => (
             "error: ValidationException, clause: CT1".into(),
             Some("CT1"),
         ),
-        Outcome::Updated | Outcome::Deleted | Outcome::Advanced => (String::new(), None),
-        Outcome::DeletedMetadata { of } => {
+        Expected::Updated | Expected::Deleted | Expected::Advanced => (String::new(), None),
+        Expected::DeletedMetadata { of } => {
             (format!("deleted_metadata: c{of}, clause: ID1"), Some("ID1"))
         }
-        Outcome::Empty => ("empty: true, clause: ID2".into(), Some("ID2")),
-        Outcome::DeleteSucceeds => ("clause: ID3".into(), Some("ID3")),
-        Outcome::ExpiredRetry { of } => (
+        Expected::Empty => ("empty: true, clause: ID2".into(), Some("ID2")),
+        Expected::DeleteSucceeds => ("clause: ID3".into(), Some("ID3")),
+        Expected::ExpiredRetry { of } => (
             format!("expired_token_retry: c{of}, clause: CT4"),
             Some("CT4"),
         ),
-        Outcome::AsyncDelete { .. } => (String::new(), Some("AD1")),
+        Expected::AsyncDelete { .. } => (String::new(), Some("AD1")),
     }
 }
 
@@ -381,7 +381,7 @@ mod tests {
             description,
         };
         let calls = [create(0), create(1), Call::TokenDelete { slot: 1 }];
-        let model = Model::new(Profile::strict());
+        let model = Oracle::new(Profile::strict());
         let text = render(pack, "clientToken", &model, &calls, "slots", "");
         // The second create (call 1) filled slot 1: the delete names its captured version.
         assert!(
@@ -397,7 +397,7 @@ mod tests {
 mod rendered_histories {
     use super::*;
     use crate::contract::Profile;
-    use crate::contract::reference::{BadToken, Call, Token};
+    use crate::contract::oracle::{BadToken, Call, Token};
 
     fn histories() -> Vec<Vec<Call>> {
         let t = |index, upper| Token { index, upper };
@@ -462,7 +462,7 @@ mod rendered_histories {
         let mut out = String::new();
         for profile in [Profile::strict(), Profile::lenient()] {
             for (i, calls) in histories().iter().enumerate() {
-                let model = Model::new(profile.clone());
+                let model = Oracle::new(profile.clone());
                 let name = format!("golden {i}");
                 out.push_str(&render(
                     pack,

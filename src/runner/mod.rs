@@ -25,7 +25,9 @@ pub use target::{Capabilities, advance_clock};
 
 use crate::client::{Client, ClientConfig};
 use crate::contract::Profile;
-use crate::emulator;
+use crate::endpoint::Embedded;
+use crate::endpoint::RunningServer;
+use crate::endpoint::control::ManualClock;
 use crate::error::Error;
 use crate::event::{Event, Problem, Run, ScenarioResult, Summary, Verdict};
 use crate::scenario::Scenario;
@@ -34,10 +36,9 @@ use crate::service::Service;
 /// Where requests go.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// The in-process emulator (`src/emulator/`; one shared, or one per scenario that needs its own).
-    Embedded(emulator::Config),
-    /// The in-process generic reference of another pack, with these fault switches.
-    Reference(Vec<crate::reference::ReferenceFault>),
+    /// An in-process embedded endpoint (`src/endpoint/`; one shared, or one per scenario that
+    /// needs its own).
+    Embedded(Embedded),
     /// An endpoint URL, shared by all scenarios.
     Endpoint(String),
 }
@@ -45,8 +46,7 @@ pub enum Target {
 impl Target {
     pub fn describe(&self) -> String {
         match self {
-            Target::Embedded(_) => "embedded emulator".into(),
-            Target::Reference(_) => "embedded reference".into(),
+            Target::Embedded(embedded) => embedded.describe().into(),
             Target::Endpoint(url) => url.clone(),
         }
     }
@@ -90,7 +90,7 @@ where
             let capabilities = Capabilities::discover(&client).await?;
             Some(Arc::new((client, capabilities)))
         }
-        Target::Embedded(_) | Target::Reference(_) => None,
+        Target::Embedded(_) => None,
     };
     let _ = events.send(Event::RunStarted {
         run: Run::new(
@@ -238,44 +238,36 @@ fn skipped(scenario: &Scenario, index: usize, reason: &str) -> ScenarioResult {
     }
 }
 
-/// An in-process emulator and a client that talks to it over HTTP, as to any endpoint.
-struct Embedded {
-    _server: emulator::RunningServer,
+/// An in-process endpoint and a client that talks to it over HTTP, as to any endpoint.
+struct Started {
+    _server: RunningServer,
     client: Client,
     capabilities: Capabilities,
 }
 
-async fn start_embedded(config: &RunConfig) -> Result<Embedded, Error> {
+async fn start_embedded(config: &RunConfig) -> Result<Started, Error> {
+    let Target::Embedded(embedded) = &config.target else {
+        return Err(Error::internal("an endpoint target has nothing to start"));
+    };
+    // The embedded endpoint's clock moves only when a scenario moves it (its waits and
+    // `advance` steps), never with wall time: how long a loaded machine takes between two
+    // steps cannot show in an answer (a version still registering, or registered).
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let clock = Arc::new(ManualClock::new(start));
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let server = match &config.target {
-        // The embedded emulator's clock moves only when a scenario moves it (its waits and
-        // `advance` steps), never with wall time: how long a loaded machine takes between two
-        // steps cannot show in an answer (a version still registering, or registered).
-        Target::Embedded(emulator_config) => {
-            let start = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64);
-            let clock = Arc::new(emulator::ManualClock::new(start));
-            let instance = emulator::Emulator::with_clock(emulator_config.clone(), clock)
-                .with_model(config.service.model.clone());
-            emulator::start(Arc::new(instance), addr).await
-        }
-        Target::Reference(faults) => {
-            let instance = crate::reference::Reference::new(config.service.clone(), faults.clone());
-            crate::reference::start(Arc::new(instance), addr).await
-        }
-        Target::Endpoint(_) => {
-            return Err(Error::internal("an endpoint target has nothing to start"));
-        }
-    }
-    .map_err(|e| Error::io(format!("cannot start the embedded emulator: {e}")))?;
+    let server = embedded
+        .start(&config.service, clock, addr)
+        .await
+        .map_err(|e| Error::io(format!("cannot start the embedded emulator: {e}")))?;
     let client = Client::new(
         &server.url(),
         config.service.model.clone(),
         config.client.clone(),
     )?;
     let capabilities = Capabilities::discover(&client).await?;
-    Ok(Embedded {
+    Ok(Started {
         _server: server,
         client,
         capabilities,
@@ -292,7 +284,7 @@ fn shares_embedded(scenario: &Scenario) -> bool {
 /// Runs a scenario on the shared embedded emulator, or on a private one.
 async fn run_embedded(
     config: &RunConfig,
-    shared: &tokio::sync::OnceCell<Result<Embedded, Error>>,
+    shared: &tokio::sync::OnceCell<Result<Started, Error>>,
     scenario: &Scenario,
     index: usize,
     events: &UnboundedSender<Event>,

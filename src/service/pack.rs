@@ -128,7 +128,7 @@ fn one_empty_listing() -> Vec<Value> {
     vec![Value::Object(Default::default())]
 }
 
-/// How the fuzzer writes the reference model's abstract calls: operations and scenario text
+/// How the fuzzer writes the oracle's abstract calls: operations and scenario text
 /// with `{{name}}` holes.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,4 +10,4 @@ mod store;
 pub use compare::matches_up_to_renaming;
 pub use file::{SnapFile, parse_snap, render_snap};
 pub use recordings::compare_recordings;
-pub use store::{Mode, Outcome, SnapshotStore, pending_files};
+pub use store::{Compared, Mode, SnapshotStore, pending_files};

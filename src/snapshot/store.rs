@@ -35,7 +35,7 @@ pub struct SnapshotStore {
 
 /// What a snapshot check found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum Compared {
     Matched,
     Written(PathBuf),
     /// No stored snapshot; the pending one, if written.
@@ -77,7 +77,7 @@ impl SnapshotStore {
         ))
     }
 
-    pub fn check(&self, scenario_file: &str, step: &str, body: Value) -> Result<Outcome, Error> {
+    pub fn check(&self, scenario_file: &str, step: &str, body: Value) -> Result<Compared, Error> {
         let path = self.path(scenario_file, step);
         let pending = pending_path(&path);
         let snap = SnapFile {
@@ -88,23 +88,23 @@ impl SnapshotStore {
         if self.mode == Mode::Update {
             write(&path, &snap)?;
             let _ = std::fs::remove_file(&pending);
-            return Ok(Outcome::Written(path));
+            return Ok(Compared::Written(path));
         }
         let stored = match std::fs::read_to_string(&path) {
             Ok(text) => parse_snap(&text).map_err(|e| e.context(path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let pending = self.leave_pending(&pending, &snap)?;
-                return Ok(Outcome::Missing { path, pending });
+                return Ok(Compared::Missing { path, pending });
             }
             Err(e) => return Err(Error::io(format!("cannot read {}: {e}", path.display()))),
         };
         let differences = matches_up_to_renaming(&stored.body, &snap.body);
         if differences.is_empty() {
             let _ = std::fs::remove_file(&pending);
-            return Ok(Outcome::Matched);
+            return Ok(Compared::Matched);
         }
         let pending = self.leave_pending(&pending, &snap)?;
-        Ok(Outcome::Mismatch {
+        Ok(Compared::Mismatch {
             path,
             differences,
             pending,
@@ -182,7 +182,7 @@ mod tests {
         let missing = check.check(file, "retry", json!({"a": 1})).unwrap();
         assert!(matches!(
             missing,
-            Outcome::Missing {
+            Compared::Missing {
                 pending: Some(_),
                 ..
             }
@@ -192,7 +192,7 @@ mod tests {
         let ci = store(Mode::Check, true, &dir);
         assert!(matches!(
             ci.check(file, "other", json!(1)).unwrap(),
-            Outcome::Missing { pending: None, .. }
+            Compared::Missing { pending: None, .. }
         ));
         store(Mode::Update, false, &dir)
             .check(file, "retry", json!({"a": 1}))
@@ -203,9 +203,9 @@ mod tests {
         );
         assert_eq!(
             check.check(file, "retry", json!({"a": 1})).unwrap(),
-            Outcome::Matched
+            Compared::Matched
         );
-        let Outcome::Mismatch { differences, .. } =
+        let Compared::Mismatch { differences, .. } =
             check.check(file, "retry", json!({"a": 2})).unwrap()
         else {
             panic!()

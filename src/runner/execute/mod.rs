@@ -18,7 +18,7 @@ use crate::redact::{self, Redactor};
 use crate::scenario::template::Bindings;
 use crate::scenario::{Action, ClientCall, Phase, Scenario, Step, When};
 use crate::service::Service;
-use crate::snapshot::{Outcome as SnapshotOutcome, SnapshotStore};
+use crate::snapshot::{Compared, SnapshotStore};
 
 mod client;
 mod send;

@@ -29,11 +29,10 @@ impl Execution<'_> {
             format!(
                 "snapshot {target}: {}",
                 match &outcome {
-                    SnapshotOutcome::Matched => "matches the stored one".to_string(),
-                    SnapshotOutcome::Written(p) => format!("written to {}", p.display()),
-                    SnapshotOutcome::Missing { path, .. } =>
-                        format!("{} is missing", path.display()),
-                    SnapshotOutcome::Mismatch {
+                    Compared::Matched => "matches the stored one".to_string(),
+                    Compared::Written(p) => format!("written to {}", p.display()),
+                    Compared::Missing { path, .. } => format!("{} is missing", path.display()),
+                    Compared::Mismatch {
                         path, differences, ..
                     } => format!(
                         "differs from {} in {} member(s)",
@@ -49,8 +48,8 @@ impl Execution<'_> {
                 .unwrap_or_default()
         };
         let mut problem = match outcome {
-            SnapshotOutcome::Matched | SnapshotOutcome::Written(_) => return Ok(()),
-            SnapshotOutcome::Missing { path, pending: p } => self.problem(
+            Compared::Matched | Compared::Written(_) => return Ok(()),
+            Compared::Missing { path, pending: p } => self.problem(
                 at,
                 None,
                 format!(
@@ -59,7 +58,7 @@ impl Execution<'_> {
                     pending(&p)
                 ),
             ),
-            SnapshotOutcome::Mismatch {
+            Compared::Mismatch {
                 path,
                 differences,
                 pending: p,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::bench::Logged;
+use crate::endpoint::scripted::Logged;
 use crate::model::Model;
 
 /// Where the model binds an operation's token.

@@ -5,12 +5,11 @@
 //! requests the endpoint logged show whether the SDK kept its four duties ([`duties`]).
 
 mod batch;
-mod bench;
 pub mod duties;
 mod report;
 
+pub use crate::endpoint::scripted::{Answer, Logged};
 pub use batch::BatchDriver;
-pub use bench::{Answer, Logged};
 pub use duties::{Duties, Finding, Place};
 pub use report::{SdkSweep, junit, markdown, summary_json};
 
@@ -21,15 +20,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::endpoint::scripted::Scripted;
 use crate::model::Model;
 use crate::synth;
-use bench::Bench;
 
 /// The protocols the sweep's endpoint speaks.
 const SPOKEN: &[&str] = &["json", "rest-json"];
 
 /// One operation to call.
-pub struct Target {
+pub struct Planned {
     /// The SDKs' name of the service (botocore's directory name).
     pub service: String,
     pub model: Arc<Model>,
@@ -42,7 +41,7 @@ pub struct Target {
     pub caller_token: String,
 }
 
-impl Target {
+impl Planned {
     pub fn protocol(&self) -> String {
         protocol_label(&self.model)
     }
@@ -70,7 +69,7 @@ pub struct Skipped {
 
 #[derive(Default)]
 pub struct Plan {
-    pub targets: Vec<Target>,
+    pub targets: Vec<Planned>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -129,7 +128,7 @@ fn target(
     model: &Arc<Model>,
     operation: &str,
     member: &str,
-) -> Result<Target, String> {
+) -> Result<Planned, String> {
     let input = model
         .operation(operation)
         .and_then(|o| o.input.as_ref())
@@ -145,7 +144,7 @@ fn target(
         .ok_or("no input shape")?
         .members[member]
         .shape;
-    Ok(Target {
+    Ok(Planned {
         service: service.to_string(),
         model: model.clone(),
         operation: operation.to_string(),
@@ -213,12 +212,12 @@ pub struct OpResult {
     pub protocol: String,
     pub place: Place,
     #[serde(flatten)]
-    pub outcome: Outcome,
+    pub outcome: Judged,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum Judged {
     Checked {
         duties: Duties,
         /// The driver's outcome of the two calls.
@@ -233,10 +232,10 @@ pub enum Outcome {
 impl OpResult {
     pub fn broken(&self) -> Vec<&'static str> {
         match &self.outcome {
-            Outcome::Checked { duties, .. } => {
+            Judged::Checked { duties, .. } => {
                 duties.broken().into_iter().map(|(name, _)| name).collect()
             }
-            Outcome::Unchecked { .. } => Vec::new(),
+            Judged::Unchecked { .. } => Vec::new(),
         }
     }
 }
@@ -244,7 +243,7 @@ impl OpResult {
 /// Calls every target with the driver, `jobs` calls at a time (each with its own endpoint and
 /// driver process); results in the plan's order, whatever the scheduling.
 pub async fn sweep(
-    targets: &[Target],
+    targets: &[Planned],
     driver: &crate::sdk::Driver,
     jobs: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -254,8 +253,9 @@ pub async fn sweep(
     let done = AtomicUsize::new(0);
     let mut found: BTreeMap<usize, OpResult> = BTreeMap::new();
     let workers = (0..jobs.max(1)).map(|_| async {
-        let bench = Arc::new(Bench::default());
-        let server = bench::start(bench.clone())
+        let bench = Arc::new(Scripted::default());
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let server = crate::endpoint::start(bench.clone(), loopback)
             .await
             .map_err(|e| format!("cannot start the sweep's endpoint: {e}"))?;
         let endpoint = server.url();
@@ -280,7 +280,7 @@ pub async fn sweep(
     Ok(found.into_values().collect())
 }
 
-async fn check(t: &Target, bench: &Bench, endpoint: &str, sdk: &mut BatchDriver) -> OpResult {
+async fn check(t: &Planned, bench: &Scripted, endpoint: &str, sdk: &mut BatchDriver) -> OpResult {
     let result = |outcome| OpResult {
         service: t.service.clone(),
         operation: t.operation.clone(),
@@ -314,7 +314,7 @@ async fn check(t: &Target, bench: &Bench, endpoint: &str, sdk: &mut BatchDriver)
         let log = bench.finish();
         match outcome {
             Ok(o) => outcomes.push(o),
-            Err(reason) => return result(Outcome::Unchecked { reason }),
+            Err(reason) => return result(Judged::Unchecked { reason }),
         }
         logs.push(log);
     }
@@ -337,10 +337,10 @@ async fn check(t: &Target, bench: &Bench, endpoint: &str, sdk: &mut BatchDriver)
                 logs.iter().map(Vec::len).sum::<usize>()
             ),
         };
-        return result(Outcome::Unchecked { reason });
+        return result(Judged::Unchecked { reason });
     }
     let duties = duties::judge(&t.place, &generated, &with_token, &t.caller_token);
-    result(Outcome::Checked {
+    result(Judged::Checked {
         duties,
         outcomes: [outcomes[0].clone(), outcomes[1].clone()],
         log: report::log_text(&logs),

@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::bench::{Answer, Logged};
-use super::{OpResult, Outcome, Skipped};
+use super::{Judged, OpResult, Skipped};
+use crate::endpoint::scripted::{Answer, Logged};
 
 /// One SDK's sweep.
 pub struct SdkSweep<'a> {
@@ -83,7 +83,7 @@ struct Row {
 impl Row {
     fn add(&mut self, r: &OpResult) {
         self.operations += 1;
-        if let Outcome::Checked { duties, .. } = &r.outcome {
+        if let Judged::Checked { duties, .. } = &r.outcome {
             self.checked += 1;
             for (i, (_, f)) in duties.named().iter().enumerate() {
                 match f {
@@ -183,7 +183,7 @@ fn section(out: &mut String, s: &SdkSweep) {
             .push(format!("{} {}", k.service, k.operation));
     }
     for r in s.results {
-        if let Outcome::Unchecked { reason } = &r.outcome {
+        if let Judged::Unchecked { reason } = &r.outcome {
             unchecked
                 .entry(reason.clone())
                 .or_default()
@@ -212,7 +212,7 @@ fn section(out: &mut String, s: &SdkSweep) {
         out.push_str("None.\n");
     }
     for r in broken {
-        let Outcome::Checked {
+        let Judged::Checked {
             duties,
             outcomes,
             log,
@@ -253,10 +253,10 @@ pub fn summary_json(sweeps: &[SdkSweep]) -> Value {
                 .results
                 .iter()
                 .filter_map(|r| match &r.outcome {
-                    Outcome::Unchecked { reason } => {
+                    Judged::Unchecked { reason } => {
                         Some((format!("{} {}", r.service, r.operation), reason.as_str()))
                     }
-                    Outcome::Checked { .. } => None,
+                    Judged::Checked { .. } => None,
                 })
                 .collect();
             json!({
@@ -282,12 +282,12 @@ pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
         for r in s.results {
             let name = format!("{} {}", r.service, r.operation);
             let (status, log) = match &r.outcome {
-                Outcome::Unchecked { reason } => {
+                Judged::Unchecked { reason } => {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message(reason.as_str());
                     (status, None)
                 }
-                Outcome::Checked { duties, log, .. } if !r.broken().is_empty() => {
+                Judged::Checked { duties, log, .. } if !r.broken().is_empty() => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     let why: Vec<String> = duties
                         .broken()
@@ -298,7 +298,7 @@ pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
                     status.set_type(r.broken().join(", "));
                     (status, Some(log))
                 }
-                Outcome::Checked { .. } => (TestCaseStatus::success(), None),
+                Judged::Checked { .. } => (TestCaseStatus::success(), None),
             };
             let mut case = TestCase::new(name, status);
             case.set_classname(format!(
