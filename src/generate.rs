@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::scenario::parse_duration;
+use crate::duration::parse_duration;
+use crate::error::Error;
 use crate::service::{Service, TokenOperation};
 use crate::synth;
 
@@ -44,7 +45,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
             Err(why) => {
                 for clause in ["CT1", "CT2", "CT3", "CT4", "CT6"] {
                     let status = if decided {
-                        Coverage::NeedsFixture(why.clone())
+                        Coverage::NeedsFixture(why.to_string())
                     } else {
                         Coverage::Unknown
                     };
@@ -76,7 +77,7 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
                     Coverage::Generated(file)
                 }
                 Ok(None) => Coverage::Unknown,
-                Err(why) => Coverage::NeedsFixture(why),
+                Err(why) => Coverage::NeedsFixture(why.to_string()),
             };
             coverage.push((token.operation.clone(), clause, status));
         }
@@ -85,11 +86,11 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
 }
 
 /// The request without its token: the pack's fixture, else synthesized from the model.
-fn base_input(service: &Service, token: &TokenOperation) -> Result<Map<String, Value>, String> {
+fn base_input(service: &Service, token: &TokenOperation) -> Result<Map<String, Value>, Error> {
     let member = service.token_member(&token.operation).unwrap_or_default();
     let mut input = match &token.input {
         Some(Value::Object(map)) => map.clone(),
-        Some(_) => return Err("`input` is not a mapping".into()),
+        Some(_) => return Err(Error::input("`input` is not a mapping")),
         None => {
             let shape = service
                 .model
@@ -137,7 +138,7 @@ impl Writer<'_> {
     }
 
     /// The members a mismatch changes: the pack's, else the first string member given.
-    fn change(&self) -> Result<Value, String> {
+    fn change(&self) -> Result<Value, Error> {
         if let Some(change) = &self.token.change {
             return Ok(change.clone());
         }
@@ -145,7 +146,7 @@ impl Writer<'_> {
             .iter()
             .find_map(|(k, v)| v.as_str().map(|s| (k, s)))
             .map(|(k, s)| serde_json::json!({ k: format!("{s}-changed") }))
-            .ok_or_else(|| "no string member to change for a mismatch; give `change`".into())
+            .ok_or_else(|| Error::input("no string member to change for a mismatch; give `change`"))
     }
 
     fn header(&self, name: &str, clause: &str) -> String {
@@ -198,7 +199,7 @@ impl Writer<'_> {
     /// CT1: a token longer than the model allows is refused. Generated where the request is
     /// known to work otherwise (the documentation decides its retry), so that only the token
     /// can make it fail.
-    fn too_long(&self) -> Result<Option<String>, String> {
+    fn too_long(&self) -> Result<Option<String>, Error> {
         if TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }
@@ -242,7 +243,7 @@ impl Writer<'_> {
     }
 
     /// CT2: the same request again.
-    fn retry(&self) -> Result<Option<String>, String> {
+    fn retry(&self) -> Result<Option<String>, Error> {
         let Some(retry) = TokenOperation::known(&self.token.retry) else {
             return Ok(None);
         };
@@ -280,7 +281,7 @@ impl Writer<'_> {
     }
 
     /// CT6: the same request twice without a token.
-    fn no_token_twice(&self) -> Result<Option<String>, String> {
+    fn no_token_twice(&self) -> Result<Option<String>, Error> {
         let Some(outcome) = TokenOperation::known(&self.token.no_token_twice) else {
             return Ok(None);
         };
@@ -307,7 +308,7 @@ impl Writer<'_> {
     }
 
     /// CT3: the same token with other parameters.
-    fn mismatch(&self) -> Result<Option<String>, String> {
+    fn mismatch(&self) -> Result<Option<String>, Error> {
         let Some(error) = TokenOperation::known(&self.token.mismatch) else {
             return Ok(None);
         };
@@ -325,10 +326,10 @@ impl Writer<'_> {
 
     /// CT4: past the window, the same token with other parameters is a new request (it is not
     /// refused as a mismatch).
-    fn expiry(&self) -> Result<Option<String>, String> {
+    fn expiry(&self) -> Result<Option<String>, Error> {
         let window = match TokenOperation::known(&self.token.window) {
             None | Some("none") => return Ok(None),
-            Some(w) => parse_duration(w).map_err(|e| format!("window {w:?}: {e}"))?,
+            Some(w) => parse_duration(w).map_err(|e| e.context(format_args!("window {w:?}")))?,
         };
         if TokenOperation::known(&self.token.mismatch).is_none() {
             return Ok(None);

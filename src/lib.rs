@@ -8,6 +8,7 @@ pub mod client;
 pub mod conformance;
 pub mod contract;
 pub mod diagnostic;
+pub mod duration;
 pub mod endpoint;
 pub mod error;
 pub mod event;

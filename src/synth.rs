@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::error::Error;
 use crate::model::{Model, Shape, ShapeKind, usable_pattern};
 
 /// How deep structures nest before the synthesizer stops (a recursive shape).
@@ -30,17 +31,22 @@ const CANDIDATES: &[&str] = &[
     "{}",
 ];
 
+/// Why a member cannot be synthesized, about the member's path: it needs a fixture.
+fn needs_fixture(path: &str, why: String) -> Error {
+    Error::input(why).at_member(path)
+}
+
 /// A minimal valid value of `shape`, or the path of the member that needs a fixture.
-pub fn minimal(model: &Model, shape: &str) -> Result<Value, String> {
+pub fn minimal(model: &Model, shape: &str) -> Result<Value, Error> {
     value(model, shape, "", 0)
 }
 
-fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, String> {
+fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, Error> {
     let def = model
         .shape(shape)
-        .ok_or_else(|| format!("{path}: shape {shape} is not in the model"))?;
+        .ok_or_else(|| needs_fixture(path, format!("shape {shape} is not in the model")))?;
     if depth > MAX_DEPTH {
-        return Err(format!("{path}: nests too deep to synthesize"));
+        return Err(needs_fixture(path, "nests too deep to synthesize".into()));
     }
     Ok(match def.kind {
         ShapeKind::Structure if def.document => json!({}),
@@ -49,17 +55,16 @@ fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, 
                 .members
                 .iter()
                 .next()
-                .ok_or_else(|| format!("{path}: an empty union"))?;
+                .ok_or_else(|| needs_fixture(path, "an empty union".into()))?;
             let child = value(model, &member.shape, &join(path, name), depth + 1)?;
             json!({ name: child })
         }
         ShapeKind::Structure => {
             let mut out = Map::new();
             for name in &def.required {
-                let member = def
-                    .members
-                    .get(name)
-                    .ok_or_else(|| format!("{path}: required {name} is not a member"))?;
+                let member = def.members.get(name).ok_or_else(|| {
+                    needs_fixture(path, format!("required {name} is not a member"))
+                })?;
                 out.insert(
                     name.clone(),
                     value(model, &member.shape, &join(path, name), depth + 1)?,
@@ -83,7 +88,7 @@ fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, 
             let member = def
                 .member
                 .as_ref()
-                .ok_or_else(|| format!("{path}: a list without a member"))?;
+                .ok_or_else(|| needs_fixture(path, "a list without a member".into()))?;
             let item = if count > 0 {
                 Some(value(
                     model,
@@ -115,7 +120,7 @@ fn bounded(def: &Shape, preferred: f64) -> f64 {
 }
 
 /// The first candidate that meets the enum, the length bounds and the pattern.
-fn string(def: &Shape, path: &str, service: &str) -> Result<Value, String> {
+fn string(def: &Shape, path: &str, service: &str) -> Result<Value, Error> {
     if let Some(first) = def.enum_values.as_ref().and_then(|v| v.first()) {
         return Ok(json!(first));
     }
@@ -153,7 +158,12 @@ fn string(def: &Shape, path: &str, service: &str) -> Result<Value, String> {
         .map(|c| padded(&c))
         .find(|c| fits(c))
         .map(Value::String)
-        .ok_or_else(|| format!("{path}: no synthesized string meets its pattern; give a fixture"))
+        .ok_or_else(|| {
+            needs_fixture(
+                path,
+                "no synthesized string meets its pattern; give a fixture".into(),
+            )
+        })
 }
 
 /// A shortest string the pattern matches, its digit runs spelling `serial` (so that two
@@ -323,7 +333,8 @@ mod tests {
                         );
                     }
                     Err(path) => {
-                        assert!(path.contains("fixture") || path.contains("deep"), "{path}")
+                        let why = path.to_string();
+                        assert!(why.contains("fixture") || why.contains("deep"), "{why}")
                     }
                 }
             }

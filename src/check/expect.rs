@@ -32,8 +32,8 @@ impl StepContext<'_> {
         self.expect.clause.as_deref().unwrap_or(self.default_clause)
     }
 
-    fn fail(&self, message: impl Into<String>) -> CheckFailure {
-        CheckFailure::new(self.clause(), message)
+    fn fail(&self, message: impl std::fmt::Display) -> CheckFailure {
+        CheckFailure::new(self.clause(), message.to_string())
     }
 }
 

@@ -2,16 +2,18 @@
 
 use serde_json::Value;
 
-/// Evaluates `path` against `document`; `Null` when nothing matches.
-pub fn search(path: &str, document: &Value) -> Result<Value, String> {
-    let expression =
-        jmespath::compile(path).map_err(|e| format!("invalid JMESPath `{path}`: {}", e.reason))?;
-    let data = jmespath::Variable::from_serializable(document)
-        .map_err(|e| format!("cannot evaluate `{path}`: {e}"))?;
-    let result = expression
-        .search(data)
-        .map_err(|e| format!("cannot evaluate `{path}`: {}", e.reason))?;
-    serde_json::to_value(&*result).map_err(|e| format!("cannot evaluate `{path}`: {e}"))
+use crate::error::Error;
+
+/// Evaluates `path` against `document`; `Null` when nothing matches. A path that is not
+/// JMESPath is the input's fault; one that cannot be evaluated, the harness's.
+pub fn search(path: &str, document: &Value) -> Result<Value, Error> {
+    let expression = jmespath::compile(path)
+        .map_err(|e| Error::input(format!("invalid JMESPath `{path}`: {}", e.reason)))?;
+    let cannot =
+        |e: &dyn std::fmt::Display| Error::internal(format!("cannot evaluate `{path}`: {e}"));
+    let data = jmespath::Variable::from_serializable(document).map_err(|e| cannot(&e))?;
+    let result = expression.search(data).map_err(|e| cannot(&e.reason))?;
+    serde_json::to_value(&*result).map_err(|e| cannot(&e))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub fn check_schema(model: &Model, exchange: &Exchange) -> Result<(), CheckFailu
         }
         Body::Malformed(_) => Ok(Vec::new()),
     };
-    let violations = result.map_err(|e| CheckFailure::new("G2", e))?;
+    let violations = result.map_err(|e| CheckFailure::new("G2", e.to_string()))?;
     if violations.is_empty() {
         return Ok(());
     }

@@ -324,11 +324,12 @@ pub struct ListArgs {
 }
 
 /// A count that must be positive (`--jobs 0` would run nothing, silently).
-fn at_least_one(text: &str) -> Result<usize, String> {
+fn at_least_one(text: &str) -> Result<usize, proton_conform::error::Error> {
+    use proton_conform::error::Error;
     match text.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
+        Ok(0) => Err(Error::input("must be at least 1")),
         Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Error::input(e.to_string())),
     }
 }
 

@@ -17,16 +17,10 @@ use proton_conform::service::{BUNDLED, Service};
 
 use super::args::ConformanceArgs;
 use super::endpoint::{resolve_endpoint, signer_for};
-use super::exit::{self, Exit};
+use super::exit::Exit;
 
-pub fn conformance(args: ConformanceArgs) -> Exit {
-    match judge(&args) {
-        Ok(exit) => exit,
-        Err(e) => exit::report(&e),
-    }
-}
-
-fn judge(args: &ConformanceArgs) -> Result<Exit, Error> {
+pub fn conformance(args: ConformanceArgs) -> Result<Exit, Error> {
+    let args = &args;
     // Every pack whose token contract is data (`tokens:`); the default pack has its own corpus.
     let packs: Vec<Arc<Service>> = BUNDLED
         .iter()

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use proton_conform::contract::{Cell, Matrix};
+use proton_conform::error::Error;
 use proton_conform::generate::{Coverage, generate};
 
 use super::args::CoverageArgs;
@@ -10,17 +11,11 @@ use super::exit::Exit;
 use super::select;
 use proton_conform::service::Service;
 
-pub fn coverage(args: CoverageArgs, service: &Arc<Service>) -> Exit {
-    let loaded = match select::load(&args.selection, service) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+pub fn coverage(args: CoverageArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let loaded = select::load(&args.selection, service)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
-        return Exit::BadInput;
+        return Ok(Exit::BadInput);
     }
     let matrix = matrix_of(
         service,
@@ -31,13 +26,12 @@ pub fn coverage(args: CoverageArgs, service: &Arc<Service>) -> Exit {
     );
     print!("{}", matrix.markdown());
     let gaps = matrix.gaps();
-    if let Err(e) = write_files(&matrix, &args.out) {
-        eprintln!(
-            "error: cannot write the coverage files under {}: {e}",
+    write_files(&matrix, &args.out).map_err(|e| {
+        Error::io(format!(
+            "cannot write the coverage files under {}: {e}",
             args.out.display()
-        );
-        return Exit::CouldNotRun;
-    }
+        ))
+    })?;
     if gaps.is_empty() {
         eprintln!("no gaps: every clause is checked on every operation it applies to");
     } else {
@@ -46,7 +40,7 @@ pub fn coverage(args: CoverageArgs, service: &Arc<Service>) -> Exit {
             eprintln!("  {clause} on {op}");
         }
     }
-    Exit::Success
+    Ok(Exit::Success)
 }
 
 /// The matrix of scenarios given as (contract, operations) pairs.

@@ -9,33 +9,34 @@ use proton_conform::contract::Profile;
 use proton_conform::event::{ScenarioResult, Verdict};
 use proton_conform::redact::Rules;
 use proton_conform::runner::{RunConfig, run_collect};
+use proton_conform::scenario::Scenario;
 use proton_conform::snapshot::{Mode, SnapshotStore, compare_recordings};
 
 use super::args::DiffArgs;
 use super::endpoint::target_for;
-use super::exit::{self, Exit};
+use super::exit::Exit;
 use super::run::new_run_id;
 use super::select;
 use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Exit {
-    let rules = match Rules::load(&args.snapshot_dir.join("redactions.yaml")) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))?;
     let (dir, a, b, mut differences) = match (args.endpoints.as_slice(), args.targets.as_slice()) {
-        ([a, b], []) => match record_both(&args, service, a, b, rules) {
-            Ok(verdicts) => (args.out.clone(), "a".to_string(), "b".to_string(), verdicts),
-            Err(exit) => return exit,
-        },
+        ([a, b], []) => {
+            let loaded = select::load(&args.selection, service)?;
+            if !loaded.problems.is_empty() {
+                select::print_problems(&loaded.problems);
+                return Ok(Exit::BadInput);
+            }
+            let verdicts = record_both(&args, service, &loaded.scenarios, [a, b], rules)?;
+            (args.out.clone(), "a".to_string(), "b".to_string(), verdicts)
+        }
         ([], [a, b]) => (args.snapshot_dir.clone(), a.clone(), b.clone(), Vec::new()),
         _ => {
-            eprintln!("error: give two --endpoint URLs, or two --target names");
-            return Exit::BadInput;
+            return Err(Error::input(
+                "give two --endpoint URLs, or two --target names",
+            ));
         }
     };
     differences.extend(compare_recordings(&dir, &a, &b));
@@ -44,10 +45,10 @@ pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Exit {
     }
     if differences.is_empty() {
         eprintln!("no differences between {a} and {b}");
-        Exit::Success
+        Ok(Exit::Success)
     } else {
         eprintln!("{} difference(s) between {a} and {b}", differences.len());
-        Exit::Failures
+        Ok(Exit::Failures)
     }
 }
 
@@ -57,25 +58,17 @@ pub fn diff(args: DiffArgs, service: &Arc<Service>) -> Exit {
 fn record_both(
     args: &DiffArgs,
     service: &Arc<Service>,
-    a: &str,
-    b: &str,
+    scenarios: &[Scenario],
+    [a, b]: [&str; 2],
     rules: Rules,
-) -> Result<Vec<String>, Exit> {
+) -> Result<Vec<String>, Error> {
     let run_id = args.run_id.clone().unwrap_or_else(new_run_id);
-    let loaded = select::load(&args.selection, service).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::BadInput
-    })?;
-    if !loaded.problems.is_empty() {
-        select::print_problems(&loaded.problems);
-        return Err(Exit::BadInput);
-    }
     let _ = std::fs::remove_dir_all(&args.out);
     let mut sides = Vec::new();
-    let runtime = tokio::runtime::Runtime::new().map_err(|_| Exit::CouldNotRun)?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
     for (endpoint, tag) in [(a, "a"), (b, "b")] {
-        let target = target_for(service, Some(endpoint), &args.allow_endpoints)
-            .map_err(|e| exit::report(&e))?;
+        let target = target_for(service, Some(endpoint), &args.allow_endpoints)?;
         let config = RunConfig {
             service: service.clone(),
             interrupt: None,
@@ -95,10 +88,11 @@ fn record_both(
             driver: None,
         };
         let results = runtime
-            .block_on(run_collect(loaded.scenarios.clone(), config))
+            .block_on(run_collect(scenarios.to_vec(), config))
             .map_err(|e| {
-                let message = format!("the run against {endpoint} could not take place: {e}");
-                exit::report(&Error::new(e.kind, message))
+                e.context(format_args!(
+                    "the run against {endpoint} could not take place"
+                ))
             })?;
         eprintln!(
             "recorded {} scenario(s) against {endpoint} as `{tag}` (run {run_id})",

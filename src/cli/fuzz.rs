@@ -14,16 +14,13 @@ use proton_conform::scenario::Capability;
 
 use super::args::FuzzArgs;
 use super::endpoint::{replay_flags, resolve_target, signer_for};
-use super::exit::{self, Exit};
+use super::exit::Exit;
 use super::run::new_run_id;
 use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn fuzz(args: FuzzArgs, service: &Arc<Service>) -> Exit {
-    prepare(&args, service).unwrap_or_else(|e| exit::report(&e))
-}
-
-fn prepare(args: &FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+pub fn fuzz(args: FuzzArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let args = &args;
     let profile = Profile::load(&args.contract_profile).map_err(|e| Error::input(e.to_string()))?;
     let target = resolve_target(service, &args.endpoint)?;
     let replay_flags = replay_flags(&args.endpoint, &target);

@@ -8,9 +8,9 @@ use proton_conform::generate::{Coverage, generate as scenarios_of};
 use proton_conform::service::Service;
 
 use super::args::GenerateArgs;
-use super::exit::{self, Exit};
+use super::exit::Exit;
 
-pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Exit {
+pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let out = args
         .out
         .unwrap_or_else(|| format!("generated/{}", service.name()).into());
@@ -21,9 +21,7 @@ pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Exit {
         }
         Ok(())
     });
-    if let Err(e) = written {
-        return exit::report(&Error::io(format!("cannot write {}: {e}", out.display())));
-    }
+    written.map_err(|e| Error::io(format!("cannot write {}: {e}", out.display())))?;
     for (operation, clause, status) in &coverage {
         let text = match status {
             Coverage::Generated(file) => format!("generated {}", out.join(file).display()),
@@ -40,5 +38,5 @@ pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Exit {
         service.name(),
         out.display()
     );
-    Exit::Success
+    Ok(Exit::Success)
 }

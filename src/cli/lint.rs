@@ -7,16 +7,11 @@ use std::io::Write;
 use super::args::LintArgs;
 use super::exit::Exit;
 use super::select;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn lint(args: LintArgs, service: &Arc<Service>) -> Exit {
-    let loaded = match select::load(&args.selection, service) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+pub fn lint(args: LintArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let loaded = select::load(&args.selection, service)?;
     select::print_problems(&loaded.problems);
     let bad_files = loaded
         .problems
@@ -27,7 +22,7 @@ pub fn lint(args: LintArgs, service: &Arc<Service>) -> Exit {
     let mut err = anstream::stderr().lock();
     if loaded.problems.is_empty() {
         let _ = writeln!(err, "{} file(s) checked, no problems", loaded.files);
-        Exit::Success
+        Ok(Exit::Success)
     } else {
         let _ = writeln!(
             err,
@@ -35,6 +30,6 @@ pub fn lint(args: LintArgs, service: &Arc<Service>) -> Exit {
             loaded.problems.len(),
             loaded.files
         );
-        Exit::BadInput
+        Ok(Exit::BadInput)
     }
 }

@@ -5,19 +5,14 @@ use std::sync::Arc;
 use super::args::{Format, ListArgs};
 use super::exit::Exit;
 use super::select;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn list(args: ListArgs, service: &Arc<Service>) -> Exit {
-    let loaded = match select::load(&args.selection, service) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+pub fn list(args: ListArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let loaded = select::load(&args.selection, service)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
-        return Exit::BadInput;
+        return Ok(Exit::BadInput);
     }
     for s in &loaded.scenarios {
         match args.format {
@@ -35,5 +30,5 @@ pub fn list(args: ListArgs, service: &Arc<Service>) -> Exit {
             ),
         }
     }
-    Exit::Success
+    Ok(Exit::Success)
 }

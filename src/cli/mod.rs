@@ -24,22 +24,23 @@ use std::sync::Arc;
 use clap::Parser;
 
 use exit::Exit;
+use proton_conform::error::Error;
 
 pub fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
+    // Every command ends here: an error becomes its exit code through the one mapping.
+    let exit = command(cli).unwrap_or_else(|e| exit::report(&e));
+    exit.into()
+}
+
+fn command(cli: args::Cli) -> Result<Exit, Error> {
     // The service is loaded once and passed to each command: nothing reaches it globally.
-    let service = match proton_conform::service::resolve(
+    let service = Arc::new(proton_conform::service::resolve(
         &cli.service,
         cli.model.as_deref(),
         cli.pack.as_deref(),
-    ) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput.into();
-        }
-    };
-    let exit = match cli.command {
+    )?);
+    match cli.command {
         args::Command::Run(a) => run::run(a, &service),
         args::Command::List(a) => list::list(a, &service),
         args::Command::Lint(a) => lint::lint(a, &service),
@@ -57,8 +58,7 @@ pub fn main() -> std::process::ExitCode {
         args::Command::Schema(a) => {
             let args::SchemaKind::Scenario = a.which;
             println!("{:#}", proton_conform::scenario::file_schema());
-            Exit::Success
+            Ok(Exit::Success)
         }
-    };
-    exit.into()
+    }
 }

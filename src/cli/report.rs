@@ -17,9 +17,10 @@ use proton_conform::report::{
 use super::args::{ReportAction, ReportArgs};
 use super::coverage::{matrix_of, write_files};
 use super::exit::Exit;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn report(args: ReportArgs, service: &Arc<Service>) -> Exit {
+pub fn report(args: ReportArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let ReportAction::Merge { files, out_dir } = args.action;
     // The same file named twice (say by two overlapping globs) counts once.
     let mut seen = BTreeSet::new();
@@ -27,56 +28,39 @@ pub fn report(args: ReportArgs, service: &Arc<Service>) -> Exit {
         .into_iter()
         .filter(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())))
         .collect();
-    let result = if files
+    let message = if files
         .iter()
         .all(|f| f.extension().is_some_and(|e| e == "xml"))
     {
-        merge_junit(&files, &out_dir)
+        merge_junit(&files, &out_dir)?
     } else {
-        merge_results(&files, &out_dir, service)
+        merge_results(&files, &out_dir, service)?
     };
-    match result {
-        Ok(message) => {
-            eprintln!("{message}");
-            Exit::Success
-        }
-        Err((exit, message)) => {
-            eprintln!("error: {message}");
-            exit
-        }
-    }
+    eprintln!("{message}");
+    Ok(Exit::Success)
 }
 
-type Failure = (Exit, String);
-
-fn read(file: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(file).map_err(|e| {
-        (
-            Exit::BadInput,
-            format!("cannot read {}: {e}", file.display()),
-        )
-    })
+fn read(file: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(file)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", file.display())))
 }
 
 fn merge_results(
     files: &[PathBuf],
     out_dir: &Path,
     service: &Arc<Service>,
-) -> Result<String, Failure> {
+) -> Result<String, Error> {
     let mut records = Vec::new();
     for file in files {
         let record: RunRecord = serde_json::from_str(&read(file)?).map_err(|e| {
-            (
-                Exit::BadInput,
-                format!(
-                    "{}: not a results file of `run --results` ({e})",
-                    file.display()
-                ),
-            )
+            Error::input(format!(
+                "{}: not a results file of `run --results` ({e})",
+                file.display()
+            ))
         })?;
         records.push(record);
     }
-    let merged = merge_records(records).map_err(|e| (Exit::BadInput, e))?;
+    let merged = merge_records(records)?;
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(JunitReporter::new(
             &out_dir.join("junit.xml"),
@@ -91,12 +75,8 @@ fn merge_results(
     for event in replay(&merged) {
         reporters.iter_mut().for_each(|r| r.event(&event));
     }
-    let could_not = |e: std::io::Error| {
-        (
-            Exit::CouldNotRun,
-            format!("cannot write under {}: {e}", out_dir.display()),
-        )
-    };
+    let could_not =
+        |e: std::io::Error| Error::io(format!("cannot write under {}: {e}", out_dir.display()));
     for reporter in &mut reporters {
         reporter.finish().map_err(could_not)?;
     }
@@ -120,30 +100,21 @@ fn merge_results(
     ))
 }
 
-fn merge_junit(files: &[PathBuf], out_dir: &Path) -> Result<String, Failure> {
+fn merge_junit(files: &[PathBuf], out_dir: &Path) -> Result<String, Error> {
     let mut reports = Vec::new();
     for file in files {
-        let report = Report::deserialize_from_str(&read(file)?).map_err(|e| {
-            (
-                Exit::BadInput,
-                format!("{}: not a JUnit report: {e}", file.display()),
-            )
-        })?;
+        let report = Report::deserialize_from_str(&read(file)?)
+            .map_err(|e| Error::input(format!("{}: not a JUnit report: {e}", file.display())))?;
         reports.push(report);
     }
     let merged = merge_reports(reports);
     let out = out_dir.join("junit.xml");
     let xml = merged
         .to_string()
-        .map_err(|e| (Exit::CouldNotRun, e.to_string()))?;
+        .map_err(|e| Error::internal(e.to_string()))?;
     std::fs::create_dir_all(out_dir)
         .and_then(|()| std::fs::write(&out, xml))
-        .map_err(|e| {
-            (
-                Exit::CouldNotRun,
-                format!("cannot write {}: {e}", out.display()),
-            )
-        })?;
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", out.display())))?;
     let cases: usize = merged.test_suites.iter().map(|s| s.test_cases.len()).sum();
     Ok(format!(
         "merged {} JUnit file(s), {cases} test case(s), into {} (results.json files give the HTML page and coverage too)",

@@ -16,18 +16,14 @@ use proton_conform::snapshot::{Mode, SnapshotStore};
 
 use super::args::{Format, RunArgs};
 use super::endpoint::{resolve_target, signer_for};
-use super::exit::{self, Exit};
+use super::exit::Exit;
 use super::select;
 use proton_conform::error::Error;
 use proton_conform::scenario::files;
 use proton_conform::service::Service;
 
-pub fn run(args: RunArgs, service: &Arc<Service>) -> Exit {
-    run_checked(args, service).unwrap_or_else(|e| exit::report(&e))
-}
-
-fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
-    let loaded = select::check(&args.selection, service).map_err(Error::input)?;
+pub fn run(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let loaded = select::check(&args.selection, service)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
         return Err(Error::input(format!(
@@ -44,7 +40,7 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let mut selected = loaded.selected;
     if let Some(partition) = &args.partition {
         // A shard may be empty: it then reports zero scenarios, which merges cleanly.
-        let (k, n) = parse_partition(partition).map_err(Error::input)?;
+        let (k, n) = parse_partition(partition)?;
         selected.retain(|(_, file, _)| shard_of(file, n) == k);
     }
     // A file not kept parsed is parsed again as its scenario starts (it parsed cleanly a
@@ -78,8 +74,7 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         (None, Target::Embedded(embedded)) => Some(embedded.snapshot_target().to_string()),
         (None, Target::Endpoint(_)) => None,
     };
-    let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))
-        .map_err(|e| Error::input(e.to_string()))?;
+    let rules = Rules::load(&args.snapshot_dir.join("redactions.yaml"))?;
     let snapshots = snapshot_target.map(|target| SnapshotStore {
         dir: args.snapshot_dir.clone(),
         target,
@@ -134,7 +129,7 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));
     }
-    Ok(runtime.block_on(async move {
+    runtime.block_on(async move {
         catch_interrupts(interrupt_tx);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let consumer = tokio::spawn(async move {
@@ -154,18 +149,11 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         let outcome = runner::run(scenarios, config, tx).await;
         let written = consumer.await;
         match (outcome, written) {
-            (Err(e), _) => exit::report(&Error::new(
-                e.kind,
-                format!("the run could not take place: {e}"),
-            )),
-            (_, Ok(Err(e))) => {
-                eprintln!("error: cannot write the reports: {e}");
-                Exit::CouldNotRun
-            }
-            (_, Err(e)) => {
-                eprintln!("error: internal error in the reporters: {e}");
-                Exit::CouldNotRun
-            }
+            (Err(e), _) => Err(e.context("the run could not take place")),
+            (_, Ok(Err(e))) => Err(Error::io(format!("cannot write the reports: {e}"))),
+            (_, Err(e)) => Err(Error::internal(format!(
+                "internal error in the reporters: {e}"
+            ))),
             (Ok(summary), Ok(Ok(()))) => {
                 eprintln!(
                     "reports: {}, {}, {}",
@@ -173,14 +161,14 @@ fn run_checked(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
                     args.html.display(),
                     args.results.display()
                 );
-                if summary.all_good() {
+                Ok(if summary.all_good() {
                     Exit::Success
                 } else {
                     Exit::Failures
-                }
+                })
             }
         }
-    }))
+    })
 }
 
 /// First Ctrl-C: stop the steps, run the teardowns. Second: abort at once. The handler is in
@@ -238,15 +226,15 @@ pub(super) fn new_run_id() -> String {
 }
 
 /// `K/N` with 1 <= K <= N.
-fn parse_partition(text: &str) -> Result<(u64, u64), String> {
+fn parse_partition(text: &str) -> Result<(u64, u64), Error> {
     let parsed = text
         .split_once('/')
         .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
     match parsed {
         Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
-        _ => Err(format!(
+        _ => Err(Error::input(format!(
             "--partition {text:?}: expected K/N with 1 <= K <= N, e.g. 2/4"
-        )),
+        ))),
     }
 }
 

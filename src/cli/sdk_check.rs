@@ -17,25 +17,18 @@ use proton_conform::sdk::{self, Driver};
 use proton_conform::service::Service;
 
 use super::args::{SdkCheckArgs, Selection};
-use super::exit::{self, Exit};
+use super::exit::Exit;
 use super::run::new_run_id;
 use super::select;
 
-pub fn sdk_check(args: SdkCheckArgs, service: &Arc<Service>) -> Exit {
-    match check(&args, service) {
-        Ok(exit) => exit,
-        Err(e) => exit::report(&e),
-    }
-}
-
-fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+pub fn sdk_check(args: SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    let args = &args;
     let root = std::env::current_dir().map_err(|e| Error::io(e.to_string()))?;
     let mut drivers = args
         .drivers
         .iter()
         .map(|name| Driver::shipped(name, &root))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::input)?;
+        .collect::<Result<Vec<_>, _>>()?;
     if let Some(command) = &args.client {
         drivers.push(Driver::custom(command, args.client_max_attempts));
     }
@@ -54,7 +47,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         tags: Vec::new(),
         exclude_tags: Vec::new(),
     };
-    let loaded = select::load(&selection, service).map_err(Error::input)?;
+    let loaded = select::load(&selection, service)?;
     if !loaded.problems.is_empty() {
         select::print_problems(&loaded.problems);
         return Err(Error::input(format!(
@@ -99,7 +92,7 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     for run in runtime.block_on(futures_util::future::join_all(runs)) {
         results.extend(run?);
     }
-    let summary = report(args, service, &results, started.elapsed()).map_err(Error::io)?;
+    let summary = report(args, service, &results, started.elapsed())?;
     let table = sdk::table(&drivers, &results);
     eprintln!("{table}");
     // A scenario that errored says nothing about the client (a driver that could not run, an
@@ -115,9 +108,9 @@ fn check(args: &SdkCheckArgs, service: &Arc<Service>) -> Result<Exit, Error> {
                 .unwrap_or_default()
         )));
     }
-    write(&args.table, &table).map_err(Error::io)?;
+    write(&args.table, &table)?;
     if let Some(readme) = &args.update_readme {
-        update_readme(readme, &table).map_err(Error::io)?;
+        update_readme(readme, &table)?;
     }
     Ok(if summary.all_good() {
         Exit::Success
@@ -145,7 +138,7 @@ fn report(
     service: &Arc<Service>,
     results: &[ScenarioResult],
     elapsed: std::time::Duration,
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     let mut reporters: Vec<Box<dyn Reporter>> = vec![
         Box::new(ConsoleReporter::new(args.verbose, service.clauses())),
         Box::new(JunitReporter::new(&args.junit, service.clauses())),
@@ -157,22 +150,23 @@ fn report(
         results,
         elapsed,
     )
-    .map_err(|e| format!("cannot write the reports: {e}"))
+    .map_err(|e| Error::io(format!("cannot write the reports: {e}")))
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+fn write(path: &Path, text: &str) -> Result<(), Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            .map_err(|e| Error::io(format!("cannot create {}: {e}", dir.display())))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(path, text)
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Replaces the table between the markers of a README.
-fn update_readme(path: &Path, table: &str) -> Result<(), String> {
+fn update_readme(path: &Path, table: &str) -> Result<(), Error> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let updated =
-        sdk::replace_table(&text, table).map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| Error::io(format!("cannot read {}: {e}", path.display())))?;
+    let updated = sdk::replace_table(&text, table)
+        .map_err(|e| Error::io(format!("{}: {e}", path.display())))?;
     write(path, &updated)
 }

@@ -11,14 +11,7 @@ use proton_conform::sdk::{Driver, ModelSet, SHIPPED};
 use proton_conform::service::{BUNDLED, Service, botocore_token_models};
 
 use super::args::SdkSweepArgs;
-use super::exit::{self, Exit};
-
-pub fn sdk_sweep(args: SdkSweepArgs) -> Exit {
-    match sweep_all(&args) {
-        Ok(exit) => exit,
-        Err(e) => exit::report(&e),
-    }
-}
+use super::exit::Exit;
 
 /// One SDK's part of the sweep.
 struct Swept {
@@ -28,12 +21,13 @@ struct Swept {
     skipped: Vec<Skipped>,
 }
 
-fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
+pub fn sdk_sweep(args: SdkSweepArgs) -> Result<Exit, Error> {
+    let args = &args;
     let root = std::env::current_dir().map_err(|e| Error::io(e.to_string()))?;
     let mut drivers: Vec<(Driver, ModelSet)> = Vec::new();
     for name in &args.drivers {
         // An unknown name is refused here, with the shipped names.
-        let driver = Driver::shipped(name, &root).map_err(Error::input)?;
+        let driver = Driver::shipped(name, &root)?;
         let set = SHIPPED
             .iter()
             .find(|s| s.name == name)
@@ -87,8 +81,7 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
                 .cloned()
                 .collect()
         });
-        let Plan { targets, skipped } =
-            sweep::plan(&models, only.as_deref()).map_err(Error::input)?;
+        let Plan { targets, skipped } = sweep::plan(&models, only.as_deref())?;
         eprintln!(
             "{}: {} token operation(s) to call, {} not checked",
             driver.name,
@@ -101,14 +94,11 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
                 eprintln!("{name}: {done}/{total}");
             }
         };
-        let (results, sdk) = runtime
-            .block_on(async {
-                let mut sdk = None;
-                let results =
-                    sweep::sweep(&targets, &driver, args.jobs, &progress, &mut sdk).await?;
-                Ok::<_, String>((results, sdk))
-            })
-            .map_err(Error::endpoint)?;
+        let (results, sdk) = runtime.block_on(async {
+            let mut sdk = None;
+            let results = sweep::sweep(&targets, &driver, args.jobs, &progress, &mut sdk).await?;
+            Ok::<_, Error>((results, sdk))
+        })?;
         swept.push(Swept {
             driver,
             sdk,
@@ -135,7 +125,7 @@ fn sweep_all(args: &SdkSweepArgs) -> Result<Exit, Error> {
             serde_json::to_string_pretty(&summary).unwrap_or_default()
         ),
     )?;
-    write(&args.junit, &sweep::junit(&views).map_err(Error::internal)?)?;
+    write(&args.junit, &sweep::junit(&views)?)?;
     for s in &views {
         let broken = s.results.iter().filter(|r| !r.broken().is_empty()).count();
         eprintln!(
@@ -176,7 +166,7 @@ fn load_botocore(
     cache: &mut Option<Vec<(String, Arc<Model>)>>,
 ) -> Result<Vec<(String, Arc<Model>)>, Error> {
     if cache.is_none() {
-        let loaded = botocore_token_models().map_err(Error::input)?;
+        let loaded = botocore_token_models()?;
         *cache = Some(loaded.into_iter().map(|(n, m)| (n, Arc::new(m))).collect());
     }
     Ok(cache.clone().unwrap_or_default())

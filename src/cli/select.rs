@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use proton_conform::diagnostic::Diagnostic;
+use proton_conform::error::Error;
 use proton_conform::scenario::{Scenario, files};
 use proton_conform::service::Service;
 
@@ -30,12 +31,12 @@ pub struct Checked {
 }
 
 /// Checks every file; keeps the selected ones parsed within [`KEEP_PARSED_BYTES`] of source.
-pub fn check(selection: &Selection, service: &Service) -> Result<Checked, String> {
+pub fn check(selection: &Selection, service: &Service) -> Result<Checked, Error> {
     read(selection, service, KEEP_PARSED_BYTES)
 }
 
 /// Checks every file and keeps every selected scenario parsed.
-pub fn load(selection: &Selection, service: &Service) -> Result<Loaded, String> {
+pub fn load(selection: &Selection, service: &Service) -> Result<Loaded, Error> {
     let checked = read(selection, service, usize::MAX)?;
     Ok(Loaded {
         scenarios: checked
@@ -48,16 +49,16 @@ pub fn load(selection: &Selection, service: &Service) -> Result<Loaded, String> 
     })
 }
 
-fn read(selection: &Selection, service: &Service, keep_bytes: usize) -> Result<Checked, String> {
+fn read(selection: &Selection, service: &Service, keep_bytes: usize) -> Result<Checked, Error> {
     let paths = if selection.paths.is_empty() {
         let corpus = PathBuf::from("scenarios");
         if !corpus.is_dir() {
-            return Err(format!(
+            return Err(Error::input(format!(
                 "no `scenarios/` folder in {}: the corpus is the `scenarios/` folder of a proton-conform checkout, so run from its root, or name scenario files or folders",
                 std::env::current_dir()
                     .map(|d| d.display().to_string())
                     .unwrap_or_else(|_| "this directory".into())
-            ));
+            )));
         }
         vec![corpus]
     } else {

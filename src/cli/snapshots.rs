@@ -11,9 +11,10 @@ use proton_conform::snapshot::{matches_up_to_renaming, parse_snap, pending_files
 
 use super::args::{SnapshotsAction, SnapshotsArgs};
 use super::exit::Exit;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
 
-pub fn snapshots(args: SnapshotsArgs, service: &Arc<Service>) -> Exit {
+pub fn snapshots(args: SnapshotsArgs, service: &Arc<Service>) -> Result<Exit, Error> {
     let selected = |filters: &[String]| -> Vec<PathBuf> {
         pending_files(&args.dir)
             .into_iter()
@@ -21,7 +22,7 @@ pub fn snapshots(args: SnapshotsArgs, service: &Arc<Service>) -> Exit {
             .collect()
     };
     match args.action {
-        SnapshotsAction::Review { filters } => review(&selected(&filters)),
+        SnapshotsAction::Review { filters } => Ok(review(&selected(&filters))),
         SnapshotsAction::Accept { filters, dry_run } => {
             each(&selected(&filters), "accept", dry_run, |p| {
                 std::fs::rename(p, stored_path(p))
@@ -99,18 +100,17 @@ fn each(
     verb: &str,
     dry_run: bool,
     act: impl Fn(&Path) -> std::io::Result<()>,
-) -> Exit {
+) -> Result<Exit, Error> {
     for path in paths {
         if dry_run {
             eprintln!("would {verb} {}", path.display());
-        } else if let Err(e) = act(path) {
-            eprintln!("error: {}: {e}", path.display());
-            return Exit::CouldNotRun;
+        } else {
+            act(path).map_err(|e| Error::io(format!("{}: {e}", path.display())))?;
         }
     }
     let done = if dry_run { "would be" } else { "were" };
     eprintln!("{} pending snapshot(s) {done} {verb}ed", paths.len());
-    Exit::Success
+    Ok(Exit::Success)
 }
 
 /// `a/./b/` and `a/b` alike, for comparing where files are.
@@ -122,14 +122,8 @@ fn normal(path: &Path) -> PathBuf {
 
 /// Stored snapshots of scenarios under `paths` that no `snapshot` step there produces any more
 /// (the step or the whole scenario is gone). Snapshots of scenarios elsewhere stay.
-fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool, service: &Service) -> Exit {
-    let scenarios = match files::discover(paths) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::BadInput;
-        }
-    };
+fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool, service: &Service) -> Result<Exit, Error> {
+    let scenarios = files::discover(paths)?;
     let mut wanted = BTreeSet::new();
     for path in scenarios {
         let Ok(s) = files::load(&path, service) else {
@@ -186,5 +180,5 @@ fn prune(dir: &Path, paths: &[PathBuf], dry_run: bool, service: &Service) -> Exi
             .collect::<Vec<_>>()
             .join(", ")
     );
-    Exit::Success
+    Ok(Exit::Success)
 }

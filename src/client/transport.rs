@@ -214,11 +214,11 @@ impl Client {
         // header; restJson: the operation's method, URI, query, headers and body).
         let built = match protocol::request(&self.model, operation, body) {
             Ok(r) => r,
-            Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
+            Err(e) => return Outcome::Transport(TransportError::Connect(e.to_string())),
         };
         let url = match built.url(&self.endpoint) {
             Ok(u) => u,
-            Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
+            Err(e) => return Outcome::Transport(TransportError::Connect(e.to_string())),
         };
         let payload = built.body;
         let method = built.method;
@@ -242,7 +242,7 @@ impl Client {
                 .await
             {
                 Ok(h) => signed = h,
-                Err(e) => return Outcome::Transport(TransportError::Connect(e.into())),
+                Err(e) => return Outcome::Transport(TransportError::Connect(e.to_string())),
             }
         }
         let method =

@@ -15,4 +15,4 @@ pub mod proton;
 pub mod scripted;
 
 pub use host::{Backend, RunningServer, router, start};
-pub use pick::Embedded;
+pub use pick::{Embedded, ServeOptions};

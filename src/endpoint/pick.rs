@@ -52,6 +52,26 @@ impl Embedded {
         }
     }
 
+    /// The same endpoint with what `serve` sets of the emulator's timing and signature
+    /// checks (the generic endpoint has neither).
+    pub fn with_serve_options(mut self, options: &ServeOptions) -> Self {
+        if let Embedded::Proton(config) = &mut self {
+            config.verify_sigv4 = options.verify_sigv4.then(proton::Verifier::default);
+            config.register_seconds = options.register_seconds;
+            config.deploy_seconds = options.deploy_seconds;
+            config.delete_seconds = options.delete_seconds;
+        }
+        self
+    }
+
+    /// What `serve` says it serves.
+    pub fn title(&self, service: &Service) -> String {
+        match self {
+            Embedded::Proton(_) => "proton-conform emulator".to_string(),
+            Embedded::Generic(_) => format!("proton-conform reference for {}", service.pack.title),
+        }
+    }
+
     /// How reports name it.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -88,6 +108,15 @@ impl Embedded {
             }
         }
     }
+}
+
+/// What `serve` sets of the emulator: its asynchronous work's durations (virtual seconds) and
+/// whether it verifies SigV4 signatures against the test credentials.
+pub struct ServeOptions {
+    pub verify_sigv4: bool,
+    pub register_seconds: u64,
+    pub deploy_seconds: u64,
+    pub delete_seconds: u64,
 }
 
 /// The switches `names` names, in `F`'s vocabulary.

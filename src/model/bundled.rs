@@ -56,11 +56,11 @@ pub const BUNDLED_MODELS: &[ModelFiles] = &[
 
 impl super::Model {
     /// A bundled model by uid (`proton-2020-07-20`).
-    pub fn bundled(uid: &str) -> Result<super::Model, String> {
+    pub fn bundled(uid: &str) -> Result<super::Model, crate::error::Error> {
         let files = BUNDLED_MODELS
             .iter()
             .find(|m| m.uid == uid)
-            .ok_or_else(|| format!("no bundled model {uid}"))?;
+            .ok_or_else(|| crate::error::Error::input(format!("no bundled model {uid}")))?;
         super::Model::from_botocore(files.service, files.waiters, files.paginators)
     }
 }

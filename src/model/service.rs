@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::validate::Validators;
 use super::waiters::{Waiter, WaitersFile};
+use crate::error::Error;
 
 /// The whole model: protocol metadata, operations, shapes, waiters, paginators.
 #[derive(Debug)]
@@ -245,18 +246,20 @@ struct PaginatorsFile {
 impl Model {
     /// The model from botocore's three files (the waiters and paginators files may be empty
     /// strings: a service without them).
-    pub fn from_botocore(service: &str, waiters: &str, paginators: &str) -> Result<Model, String> {
+    pub fn from_botocore(service: &str, waiters: &str, paginators: &str) -> Result<Model, Error> {
+        let unreadable =
+            |file: &str, e: serde_json::Error| Error::input(format!("the {file}: {e}"));
         let service: ServiceFile =
-            serde_json::from_str(service).map_err(|e| format!("the service model: {e}"))?;
+            serde_json::from_str(service).map_err(|e| unreadable("service model", e))?;
         let waiters: WaitersFile = if waiters.is_empty() {
             WaitersFile::default()
         } else {
-            serde_json::from_str(waiters).map_err(|e| format!("the waiters file: {e}"))?
+            serde_json::from_str(waiters).map_err(|e| unreadable("waiters file", e))?
         };
         let paginators: PaginatorsFile = if paginators.is_empty() {
             PaginatorsFile::default()
         } else {
-            serde_json::from_str(paginators).map_err(|e| format!("the paginators file: {e}"))?
+            serde_json::from_str(paginators).map_err(|e| unreadable("paginators file", e))?
         };
         Ok(Model {
             metadata: service.metadata,

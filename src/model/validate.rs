@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::schema::{Direction, shape_schema};
 use super::service::Model;
+use crate::error::Error;
 
 /// One way a JSON document breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +54,7 @@ impl Validators {
 
 impl Model {
     /// The compiled validator for a shape, compiling it on first use.
-    pub fn validator(&self, shape: &str, direction: Direction) -> Result<Arc<Validator>, String> {
+    pub fn validator(&self, shape: &str, direction: Direction) -> Result<Arc<Validator>, Error> {
         let key = (shape.to_string(), direction);
         if let Some(v) = self.validators.lock().get(&key) {
             return Ok(v.clone());
@@ -62,7 +63,7 @@ impl Model {
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&schema)
-            .map_err(|e| format!("schema for {shape} does not compile: {e}"))?;
+            .map_err(|e| Error::internal(format!("schema for {shape} does not compile: {e}")))?;
         let validator = Arc::new(validator);
         self.validators.lock().insert(key, validator.clone());
         Ok(validator)
@@ -74,7 +75,7 @@ impl Model {
         shape: &str,
         direction: Direction,
         document: &Value,
-    ) -> Result<Vec<SchemaViolation>, String> {
+    ) -> Result<Vec<SchemaViolation>, Error> {
         let validator = self.validator(shape, direction)?;
         Ok(validator
             .iter_errors(document)
@@ -91,10 +92,10 @@ impl Model {
         &self,
         operation: &str,
         body: &Value,
-    ) -> Result<Vec<SchemaViolation>, String> {
+    ) -> Result<Vec<SchemaViolation>, Error> {
         let op = self
             .operation(operation)
-            .ok_or_else(|| format!("unknown operation {operation}"))?;
+            .ok_or_else(|| Error::input(format!("unknown operation {operation}")))?;
         match &op.input {
             Some(input) => self.check(&input.shape, Direction::Input, body),
             None => Ok(Vec::new()),
@@ -106,10 +107,10 @@ impl Model {
         &self,
         operation: &str,
         body: &Value,
-    ) -> Result<Vec<SchemaViolation>, String> {
+    ) -> Result<Vec<SchemaViolation>, Error> {
         let op = self
             .operation(operation)
-            .ok_or_else(|| format!("unknown operation {operation}"))?;
+            .ok_or_else(|| Error::input(format!("unknown operation {operation}")))?;
         match &op.output {
             Some(output) => self.check(&output.shape, Direction::Output, body),
             None => Ok(Vec::new()),

@@ -18,6 +18,7 @@ use std::sync::{Arc, LazyLock};
 use serde_json::{Map, Value, json};
 
 use crate::client::{Body, Exchange, Outcome};
+use crate::error::Error;
 use crate::model::ShapeKind;
 use crate::service::Service;
 
@@ -49,25 +50,22 @@ pub struct Rule {
 
 impl Rules {
     /// Reads a rules file; a missing file means no extra rules.
-    pub fn load(path: &std::path::Path) -> Result<Rules, String> {
+    pub fn load(path: &std::path::Path) -> Result<Rules, Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Rules::default()),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Err(Error::input(format!("cannot read {}: {e}", path.display()))),
         };
-        let mut rules: Rules =
-            serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let invalid = |message: String| Error::input(message).at_file(path, None);
+        let mut rules: Rules = serde_saphyr::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         for rule in &mut rules.rules {
             if let Some(p) = &rule.pattern {
                 let anchored = regex::Regex::new(&format!("^(?:{p})$"))
-                    .map_err(|e| format!("{}: invalid pattern {p:?}: {e}", path.display()))?;
+                    .map_err(|e| invalid(format!("invalid pattern {p:?}: {e}")))?;
                 rule.compiled = Some(anchored);
             }
             if rule.member.is_none() && rule.pattern.is_none() {
-                return Err(format!(
-                    "{}: a rule needs `member` or `pattern`",
-                    path.display()
-                ));
+                return Err(invalid("a rule needs `member` or `pattern`".into()));
             }
         }
         Ok(rules)
@@ -500,7 +498,7 @@ mod tests {
         assert!(Rules::load(&missing).unwrap().rules.is_empty());
         let dir = std::env::temp_dir();
         let err = Rules::load(&dir).unwrap_err();
-        assert!(err.starts_with("cannot read"), "{err}");
+        assert!(err.to_string().starts_with("cannot read"), "{err}");
     }
 
     #[test]

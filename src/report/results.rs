@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Reporter;
+use crate::error::Error;
 use crate::event::{Event, Run, RunRecord, ScenarioResult, Summary};
 
 pub struct ResultsReporter {
@@ -47,7 +48,7 @@ impl Reporter for ResultsReporter {
 /// The shards' records as one run: results in file order (re-indexed), summaries added up, the
 /// run ids and endpoints listed once each. A scenario file found in two shards is an error:
 /// the shards overlap, or one file was given twice.
-pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, String> {
+pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, Error> {
     let mut results: Vec<ScenarioResult> = Vec::new();
     let mut summary = Summary::default();
     let mut ids: Vec<String> = Vec::new();
@@ -66,10 +67,10 @@ pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, String> {
         summary.duration = summary.duration.max(record.summary.duration);
         for result in record.results {
             if results.iter().any(|r| r.file == result.file) {
-                return Err(format!(
+                return Err(Error::input(format!(
                     "{} is in more than one of the files: the shards overlap",
                     result.file
-                ));
+                )));
             }
             summary.add(&result.verdict);
             results.push(result);

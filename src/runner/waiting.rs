@@ -57,7 +57,7 @@ pub async fn wait(
             if clock {
                 advance_clock(client, plan.delay)
                     .await
-                    .map_err(|e| WaitError::Errored(e.into(), last.clone()))?;
+                    .map_err(|e| WaitError::Errored(e.to_string(), last.clone()))?;
             } else {
                 tokio::time::sleep(Duration::from_secs(plan.delay)).await;
             }

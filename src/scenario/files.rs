@@ -5,18 +5,20 @@ use std::path::{Path, PathBuf};
 use super::ast::Scenario;
 use super::parse::{MAX_FILE_BYTES, parse};
 use crate::diagnostic::Diagnostic;
+use crate::error::Error;
 use crate::service::Service;
 
 /// Folders under a scenario tree that hold something other than scenarios.
 const NOT_SCENARIOS: &[&str] = &["profiles", "sdk"];
 
 /// Scenario files under `paths` (files as given, folders walked), sorted, without duplicates.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let unreadable = |e: std::io::Error| Error::input(e.to_string()).at_file(path, None);
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
         if meta.is_dir() {
-            walk(path, &mut found).map_err(|e| format!("{}: {e}", path.display()))?;
+            walk(path, &mut found).map_err(unreadable)?;
         } else {
             found.push(path.clone());
         }

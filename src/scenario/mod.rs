@@ -9,11 +9,12 @@ mod parse;
 mod raw;
 pub mod template;
 
+pub use crate::duration::parse_duration;
 pub use ast::{
     Action, Capability, ClientCall, Expect, ExpectRequests, ExpectedOutcome, Injection, Phase,
     Poll, Scenario, Step, When,
 };
-pub use parse::{MAX_FILE_BYTES, parse, parse_duration};
+pub use parse::{MAX_FILE_BYTES, parse};
 
 /// The JSON Schema of the scenario file format, generated from the types serde reads, for
 /// editors (`proton-conform schema scenario`).

@@ -77,10 +77,7 @@ impl Template {
                 if !literal.is_empty() {
                     parts.push(Part::Literal(std::mem::take(&mut literal)));
                 }
-                let expr = parse_expr(&after[2..end]).map_err(|message| TemplateError {
-                    offset: offset + start,
-                    message,
-                })?;
+                let expr = parse_expr(&after[2..end], offset + start)?;
                 parts.push(Part::Expr(expr));
                 rest = &after[end + 1..];
                 offset += start + end + 1;
@@ -142,31 +139,44 @@ impl Expr {
     }
 }
 
-fn parse_expr(inner: &str) -> Result<Expr, String> {
+/// The expression inside `${...}`; `at` is where the `${` starts, for its errors.
+fn parse_expr(inner: &str, at: usize) -> Result<Expr, TemplateError> {
+    let bad = |message: String| TemplateError {
+        offset: at,
+        message,
+    };
     let mut pieces = inner.split('|').map(str::trim);
     let head = pieces.next().unwrap_or_default();
     let reference = match head.split_once('.') {
         Some(("run", "prefix")) => Reference::RunPrefix,
         Some(("run", "id")) => Reference::RunId,
         Some(("run", other)) => {
-            return Err(format!(
+            return Err(bad(format!(
                 "unknown `run.{other}`; expected `run.prefix` or `run.id`"
-            ));
+            )));
         }
         Some(("token", name)) if is_identifier(name) => Reference::Token(name.to_string()),
-        Some(("token", name)) => return Err(format!("token name `{name}` is not an identifier")),
+        Some(("token", name)) => {
+            return Err(bad(format!("token name `{name}` is not an identifier")));
+        }
         _ if is_identifier(head) => Reference::Name(head.to_string()),
         _ => {
-            return Err(format!(
+            return Err(bad(format!(
                 "`{head}` is not a reference; expected a variable, a capture, `run.prefix`, `run.id` or `token.NAME`"
-            ));
+            )));
         }
     };
-    let filters = pieces.map(parse_filter).collect::<Result<_, _>>()?;
+    let filters = pieces
+        .map(|p| parse_filter(p, at))
+        .collect::<Result<_, _>>()?;
     Ok(Expr { reference, filters })
 }
 
-fn parse_filter(text: &str) -> Result<Filter, String> {
+fn parse_filter(text: &str, at: usize) -> Result<Filter, TemplateError> {
+    let bad = |message: String| TemplateError {
+        offset: at,
+        message,
+    };
     match text {
         "upper" => Ok(Filter::Upper),
         "lower" => Ok(Filter::Lower),
@@ -176,10 +186,12 @@ fn parse_filter(text: &str) -> Result<Filter, String> {
                 .and_then(|r| r.strip_suffix(')'))
                 .and_then(|n| n.trim().parse::<usize>().ok())
                 .ok_or_else(|| {
-                    format!("unknown filter `{text}`; expected `upper`, `lower` or `len(N)`")
+                    bad(format!(
+                        "unknown filter `{text}`; expected `upper`, `lower` or `len(N)`"
+                    ))
                 })?;
             if n > 4096 {
-                return Err(format!("len({n}) is larger than 4096"));
+                return Err(bad(format!("len({n}) is larger than 4096")));
             }
             Ok(Filter::Len(n))
         }

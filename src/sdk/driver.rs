@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::checks::{Attempt, CallRecord};
 use crate::client::Client;
+use crate::error::Error;
 
 /// A driver proton-conform ships.
 pub struct Shipped {
@@ -97,13 +98,13 @@ pub struct Driver {
 impl Driver {
     /// A shipped driver by name, its command resolved against `root`; an error when the SDK
     /// it drives is not installed (a setup problem, never the client's fault).
-    pub fn shipped(name: &str, root: &Path) -> Result<Driver, String> {
+    pub fn shipped(name: &str, root: &Path) -> Result<Driver, Error> {
         let Some(shipped) = SHIPPED.iter().find(|s| s.name == name) else {
             let names: Vec<&str> = SHIPPED.iter().map(|s| s.name).collect();
-            return Err(format!(
+            return Err(Error::input(format!(
                 "unknown driver `{name}`; shipped drivers: {}",
                 names.join(", ")
-            ));
+            )));
         };
         // A built binary is taken from the release build, else from the debug one.
         let locate = |part: &str| {
@@ -135,11 +136,11 @@ impl Driver {
             .status()
             .is_ok_and(|s| s.success());
         if !installed {
-            return Err(format!(
+            return Err(Error::input(format!(
                 "the {name} driver cannot run here: `{}` failed; install it with `{}`",
                 shipped.probe.join(" "),
                 shipped.install
-            ));
+            )));
         }
         Ok(Driver {
             name: name.to_string(),
@@ -187,7 +188,7 @@ pub async fn run_calls(
     operation: &str,
     params: &Value,
     calls: u32,
-) -> Result<(Vec<CallRecord>, u32), String> {
+) -> Result<(Vec<CallRecord>, u32), Error> {
     let mut records = Vec::new();
     let mut max_attempts = driver.max_attempts;
     for _ in 0..calls {
@@ -218,19 +219,19 @@ pub async fn run_calls(
 }
 
 /// The logged requests numbered above `since`, and the newest sequence number.
-async fn requests_since(client: &Client, since: u64) -> Result<(Vec<Value>, u64), String> {
+async fn requests_since(client: &Client, since: u64) -> Result<(Vec<Value>, u64), Error> {
     let url = format!("{}/_conformance/requests?since={since}", client.endpoint());
     let bytes = client
         .http()
         .get(&url)
         .send()
         .await
-        .map_err(|e| format!("cannot read the request log: {e}"))?
+        .map_err(|e| Error::endpoint(format!("cannot read the request log: {e}")))?
         .bytes()
         .await
-        .map_err(|e| format!("cannot read the request log: {e}"))?;
-    let answer: Value =
-        serde_json::from_slice(&bytes).map_err(|e| format!("the request log is not JSON: {e}"))?;
+        .map_err(|e| Error::endpoint(format!("cannot read the request log: {e}")))?;
+    let answer: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::endpoint(format!("the request log is not JSON: {e}")))?;
     let last = answer.get("last").and_then(Value::as_u64).unwrap_or(0);
     let requests = answer
         .get("requests")
@@ -267,11 +268,11 @@ async fn run_driver(
     driver: &Driver,
     operation: &str,
     params: &Value,
-) -> Result<(String, Option<u32>), String> {
+) -> Result<(String, Option<u32>), Error> {
     let (program, args) = driver
         .command
         .split_first()
-        .ok_or("the driver command is empty")?;
+        .ok_or_else(|| Error::input("the driver command is empty"))?;
     let mut command = sdk_command(program, args);
     command
         .env(
@@ -287,19 +288,22 @@ async fn run_driver(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let child = command
-        .spawn()
-        .map_err(|e| format!("cannot start driver `{}` ({program}): {e}", driver.name))?;
+    let child = command.spawn().map_err(|e| {
+        Error::input(format!(
+            "cannot start driver `{}` ({program}): {e}",
+            driver.name
+        ))
+    })?;
     let output = tokio::time::timeout(CALL_TIMEOUT, child.wait_with_output())
         .await
         .map_err(|_| {
-            format!(
+            Error::input(format!(
                 "driver `{}` did not finish within {}s",
                 driver.name,
                 CALL_TIMEOUT.as_secs()
-            )
+            ))
         })?
-        .map_err(|e| format!("driver `{}` failed: {e}", driver.name))?;
+        .map_err(|e| Error::input(format!("driver `{}` failed: {e}", driver.name)))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let last_line = stdout.lines().rev().find(|l| !l.trim().is_empty());
     let report: Option<Value> = last_line.and_then(|l| serde_json::from_str(l).ok());
@@ -310,12 +314,12 @@ async fn run_driver(
     else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        return Err(format!(
+        return Err(Error::input(format!(
             "driver `{}` exited with {} without a {{\"outcome\": ...}} line; stderr ends: {}",
             driver.name,
             output.status,
             tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
-        ));
+        )));
     };
     let max_attempts = report
         .as_ref()

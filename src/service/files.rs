@@ -8,7 +8,8 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::{Pack, PackError, Service};
+use super::{Pack, Service, in_pack};
+use crate::error::Error;
 use crate::model::Model;
 
 /// The generic clauses, as the bundled packs with a token contract state them.
@@ -34,16 +35,13 @@ const CLAUSES: &str = r#"
     summary: errors are errors of the protocol, of a declared or protocol-level type
 "#;
 
-fn fail(what: &str, reason: impl Into<String>) -> PackError {
-    PackError {
-        pack: what.to_string(),
-        reason: reason.into(),
-    }
+fn fail(what: &str, reason: impl Into<String>) -> Error {
+    Error::input(reason.into()).context(in_pack(what))
 }
 
 /// A model from a botocore `service-2.json` (its `paginators-1.json` and `waiters-2.json`
 /// beside it are read when present).
-pub fn model_file(path: &Path) -> Result<Model, PackError> {
+pub fn model_file(path: &Path) -> Result<Model, Error> {
     let what = path.display().to_string();
     let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
     let service =
@@ -51,7 +49,7 @@ pub fn model_file(path: &Path) -> Result<Model, PackError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let paginators = read(&dir.join("paginators-1.json"));
     let waiters = read(&dir.join("waiters-2.json"));
-    Model::from_botocore(&service, &waiters, &paginators).map_err(|e| fail(&what, e))
+    Model::from_botocore(&service, &waiters, &paginators).map_err(|e| e.context(in_pack(&what)))
 }
 
 /// What both readings of the installed botocore's models start with: where they are, a file
@@ -81,7 +79,7 @@ fn botocore_python(script: &str, args: &[&str]) -> std::io::Result<std::process:
 }
 
 /// A model from the installed botocore, by service name (its newest API version).
-pub fn botocore_model(name: &str) -> Result<Model, PackError> {
+pub fn botocore_model(name: &str) -> Result<Model, Error> {
     let script = r#"
 d = newest(sys.argv[1])
 if d is None: sys.exit(1)
@@ -108,13 +106,13 @@ print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-
     let [service, waiters, paginators] = files.as_slice() else {
         return Err(fail(name, "botocore's model could not be read"));
     };
-    Model::from_botocore(service, waiters, paginators).map_err(|e| fail(name, e))
+    Model::from_botocore(service, waiters, paginators).map_err(|e| e.context(in_pack(name)))
 }
 
 /// The services of the installed botocore that have an operation with an idempotency token
 /// (newest API version of each), as (botocore's name, model), by name: the SDKs built on
 /// botocore (boto3, the AWS CLI) know exactly these.
-pub fn botocore_token_models() -> Result<Vec<(String, Model)>, String> {
+pub fn botocore_token_models() -> Result<Vec<(String, Model)>, Error> {
     let script = r#"
 for name in sorted(os.listdir(DATA)):
     d = newest(name)
@@ -123,27 +121,29 @@ for name in sorted(os.listdir(DATA)):
     if '"idempotencyToken"' in text:
         print(json.dumps([name, text]))
 "#;
-    let output = botocore_python(script, &[])
-        .map_err(|e| format!("python3, to read botocore's models, cannot run: {e}"))?;
+    let output = botocore_python(script, &[]).map_err(|e| {
+        Error::input(format!(
+            "python3, to read botocore's models, cannot run: {e}"
+        ))
+    })?;
     if !output.status.success() {
-        return Err(
-            "botocore is not installed for python3 (pip install boto3): its models are the sweep's"
-                .into(),
-        );
+        return Err(Error::input(
+            "botocore is not installed for python3 (pip install boto3): its models are the sweep's",
+        ));
     }
     let mut models = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let (name, text): (String, String) = serde_json::from_str(line)
-            .map_err(|e| format!("botocore's model list could not be read: {e}"))?;
+            .map_err(|e| Error::input(format!("botocore's model list could not be read: {e}")))?;
         let model = Model::from_botocore(&text, "", "")
-            .map_err(|e| format!("botocore's model of {name}: {e}"))?;
+            .map_err(|e| e.context(format_args!("botocore's model of {name}")))?;
         models.push((name, model));
     }
     Ok(models)
 }
 
 /// A pack for a model without one: its token operations, every point unknown.
-pub fn bare_pack(model: &Model) -> Result<Pack, PackError> {
+pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
     let name = model.metadata.endpoint_prefix.clone();
     let tokens: Vec<&String> = model
         .operations
@@ -173,16 +173,12 @@ pub fn bare_pack(model: &Model) -> Result<Pack, PackError> {
     }
     text.push_str("clauses:");
     text.push_str(CLAUSES);
-    Pack::parse(&text).map_err(|e| fail(&name, e))
+    Pack::parse(&text).map_err(|e| e.context(in_pack(&name)))
 }
 
 /// The service the command line names: a bundled pack, else a model file or an installed
 /// botocore's model, with a pack file or a bare pack.
-pub fn resolve(
-    name: &str,
-    model: Option<&Path>,
-    pack: Option<&Path>,
-) -> Result<Service, PackError> {
+pub fn resolve(name: &str, model: Option<&Path>, pack: Option<&Path>) -> Result<Service, Error> {
     if model.is_none()
         && pack.is_none()
         && let Ok(service) = Service::bundled(name)
@@ -197,21 +193,21 @@ pub fn resolve(
         None => None,
     };
     let pack = match &pack_text {
-        Some(text) => Some(Pack::parse(text).map_err(|e| fail(name, e))?),
+        Some(text) => Some(Pack::parse(text).map_err(|e| e.context(in_pack(name)))?),
         None => None,
     };
     let model = match (model, &pack) {
         (Some(path), _) => model_file(path)?,
         (None, Some(pack)) => Model::bundled(&pack.model)
             .or_else(|_| botocore_model(&pack.name))
-            .map_err(|e| fail(&pack.name, e.to_string()))?,
+            .map_err(|e| e.context(in_pack(&pack.name)))?,
         (None, None) => botocore_model(name)?,
     };
     let pack = match pack {
         Some(pack) => pack,
         None => bare_pack(&model)?,
     };
-    Service::new(model, pack).map_err(|e| fail(name, e))
+    Service::new(model, pack).map_err(|e| e.context(in_pack(name)))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub use pack::{
 
 use std::sync::Arc;
 
+use crate::error::Error;
 use crate::model::Model;
 
 /// A service: the model, and the pack that says which clauses apply where.
@@ -24,55 +25,52 @@ pub struct Service {
     pub pack: Pack,
 }
 
-/// A pack that cannot be loaded: which one, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("service pack {pack}: {reason}")]
-pub struct PackError {
-    pub pack: String,
-    pub reason: String,
+/// The context of an error loading a pack: which one.
+pub(crate) fn in_pack(name: &str) -> String {
+    format!("service pack {name}")
 }
 
 impl Service {
     /// A pack shipped inside the binary, by name.
-    pub fn bundled(name: &str) -> Result<Service, PackError> {
+    pub fn bundled(name: &str) -> Result<Service, Error> {
         let found = BUNDLED.iter().find(|b| b.name == name).ok_or_else(|| {
             let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
-            PackError {
-                pack: name.into(),
-                reason: format!("no such pack; the bundled packs are {}", names.join(", ")),
-            }
+            Error::input(format!(
+                "no such pack; the bundled packs are {}",
+                names.join(", ")
+            ))
+            .context(in_pack(name))
         })?;
-        let fail = |reason: String| PackError {
-            pack: name.into(),
-            reason,
+        let load = || -> Result<Service, Error> {
+            let pack = Pack::parse(found.pack)?;
+            let model = Model::bundled(&pack.model)?;
+            Service::new(model, pack)
         };
-        let pack = Pack::parse(found.pack).map_err(fail)?;
-        let model = Model::bundled(&pack.model).map_err(fail)?;
-        Service::new(model, pack).map_err(fail)
+        load().map_err(|e| e.context(in_pack(name)))
     }
 
     /// Joins a model and a pack, checking that every operation the pack names is in the model.
-    pub fn new(model: Model, pack: Pack) -> Result<Service, String> {
+    pub fn new(model: Model, pack: Pack) -> Result<Service, Error> {
         let unknown: Vec<&str> = pack
             .named_operations()
             .filter(|op| model.operation(op).is_none())
             .collect();
         if !unknown.is_empty() {
-            return Err(format!(
+            return Err(Error::input(format!(
                 "names operations not in the model {}: {}",
                 pack.model,
                 unknown.join(", ")
-            ));
+            )));
         }
         if let Some(fuzz) = &pack.fuzz
             && model
                 .idempotency_token_member(&fuzz.token_create.operation)
                 .is_none()
         {
-            return Err(format!(
+            return Err(Error::input(format!(
                 "fuzz.token_create: {} has no idempotency token",
                 fuzz.token_create.operation
-            ));
+            )));
         }
         for kind in &pack.cleanup {
             let lists = std::iter::once(&kind.list).chain(kind.versions.iter().map(|v| &v.list));
@@ -82,9 +80,9 @@ impl Service {
                     .get(list)
                     .is_some_and(|p| p.result_key.is_string())
                 {
-                    return Err(format!(
+                    return Err(Error::input(format!(
                         "cleanup: {list} has no paginator with one result key"
-                    ));
+                    )));
                 }
             }
         }
@@ -98,20 +96,20 @@ impl Service {
                 .zip(member)
                 .is_some_and(|(shape, m)| shape.members.contains_key(m));
             if !known {
-                return Err(format!(
+                return Err(Error::input(format!(
                     "tokens: {} has no token member {}",
                     token.operation,
                     member.unwrap_or("(none marked in the model; name it with `member:`)")
-                ));
+                )));
             }
         }
         for clause in &pack.clauses {
             for group in &clause.applies_to {
                 if !pack.operation_groups.contains_key(group) {
-                    return Err(format!(
+                    return Err(Error::input(format!(
                         "clause {} applies to an unknown group {group:?}",
                         clause.id
-                    ));
+                    )));
                 }
             }
         }
@@ -194,7 +192,7 @@ mod tests {
         let pack = Pack::parse(&text).unwrap();
         let model = Model::bundled(&proton.pack.model).unwrap();
         let err = Service::new(model, pack).unwrap_err();
-        assert!(err.contains("DeleteServce"), "{err}");
+        assert!(err.to_string().contains("DeleteServce"), "{err}");
         assert!(
             Service::bundled("nope")
                 .unwrap_err()

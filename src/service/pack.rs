@@ -165,8 +165,8 @@ pub struct FuzzCall {
 }
 
 impl Pack {
-    pub fn parse(text: &str) -> Result<Pack, String> {
-        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    pub fn parse(text: &str) -> Result<Pack, crate::error::Error> {
+        serde_saphyr::from_str(text).map_err(|e| crate::error::Error::input(e.to_string()))
     }
 
     /// The operations of a group (none for an unknown group).

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::faults::{Fault, FaultSet};
+use crate::duration::parse_duration;
 use crate::endpoint::control::{Millis, SECOND};
-use crate::scenario::parse_duration;
 use crate::service::TokenOperation;
 
 /// What a token bound: the request's other parameters and the answer it got.

@@ -313,7 +313,7 @@ fn parse_request<'m>(
     let input = parse_input(bytes)?;
     let violations = model
         .check_input(operation, &Value::Object(input.clone()))
-        .map_err(ErrorAnswer::validation)?;
+        .map_err(|e| ErrorAnswer::validation(e.to_string()))?;
     if let Some(first) = violations.first() {
         return Err(ErrorAnswer::validation(format!(
             "{} validation error(s); first: {first}",

@@ -12,6 +12,7 @@ use super::waiting::{self, Judge, Plan, WaitError};
 use crate::check::{self, StepContext};
 use crate::client::{Client, Exchange, Outcome, RequestOptions, RetryPolicy, TransportError};
 use crate::contract::Profile;
+use crate::error::Error;
 use crate::event::{Event, Problem, ScenarioResult, StepRecord, Verdict};
 use crate::model::Model;
 use crate::redact::{self, Redactor};
@@ -237,7 +238,7 @@ impl Execution<'_> {
     async fn main(&mut self, interrupt: &mut tokio::sync::watch::Receiver<bool>) -> Verdict {
         if let Err(message) = self.bind_vars() {
             return Verdict::Errored {
-                problem: Problem::scenario_level(message),
+                problem: Problem::scenario_level(message.to_string()),
             };
         }
         let was_interrupted = || Verdict::Errored {
@@ -296,18 +297,23 @@ impl Execution<'_> {
         warnings
     }
 
-    fn bind_vars(&mut self) -> Result<(), String> {
+    fn bind_vars(&mut self) -> Result<(), Error> {
         for (name, node) in &self.scenario.vars {
             let value = self
                 .bindings
                 .expand_value(&node.to_json())
-                .map_err(|e| format!("variable `{name}`: {e}"))?;
+                .map_err(|e| e.context(format_args!("variable `{name}`")))?;
             self.bindings.values.insert(name.clone(), value);
         }
         Ok(())
     }
 
-    fn problem(&self, at: At<'_>, operation: Option<&str>, message: impl Into<String>) -> Problem {
+    fn problem(
+        &self,
+        at: At<'_>,
+        operation: Option<&str>,
+        message: impl std::fmt::Display,
+    ) -> Problem {
         let At { phase, step } = at;
         Problem {
             clause: None,
@@ -315,7 +321,7 @@ impl Execution<'_> {
             step: step.label(),
             pos: Some(step.pos),
             operation: operation.map(String::from),
-            message: message.into(),
+            message: message.to_string(),
             expected: None,
             actual: None,
             differences: Vec::new(),
@@ -410,7 +416,7 @@ impl Execution<'_> {
     }
 
     /// `when`: the earlier answer's value at the path equals the expected value.
-    fn when_holds(&self, when: &When) -> Result<bool, String> {
+    fn when_holds(&self, when: &When) -> Result<bool, Error> {
         let expected = self.bindings.expand_value(&when.equals.to_json())?;
         let Some(body) = self.exchanges.get(&when.step).and_then(Exchange::body_json) else {
             return Ok(false);

@@ -160,7 +160,7 @@ impl Execution<'_> {
     }
 
     /// The operation and body a step sends, templates expanded.
-    pub(super) fn request(&self, step: &Step) -> Result<(String, Value), String> {
+    pub(super) fn request(&self, step: &Step) -> Result<(String, Value), Error> {
         match &step.action {
             Action::Call { operation, params } => {
                 let mut body = match params {
@@ -176,10 +176,9 @@ impl Execution<'_> {
                 Ok((operation.clone(), body))
             }
             Action::Repeat { step: id, with } => {
-                let (operation, original) = self
-                    .requests
-                    .get(id)
-                    .ok_or_else(|| format!("step `{id}` did not run, so it cannot be repeated"))?;
+                let (operation, original) = self.requests.get(id).ok_or_else(|| {
+                    Error::input(format!("step `{id}` did not run, so it cannot be repeated"))
+                })?;
                 let mut body = original.clone();
                 if let (Some(with), Some(object)) = (with, body.as_object_mut()) {
                     let changes = self.bindings.expand_value(&with.to_json())?;
@@ -193,7 +192,7 @@ impl Execution<'_> {
                 }
                 Ok((operation.clone(), body))
             }
-            _ => Err("this step sends no request of its own".into()),
+            _ => Err(Error::internal("this step sends no request of its own")),
         }
     }
 

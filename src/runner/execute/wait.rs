@@ -50,16 +50,16 @@ impl Execution<'_> {
                 (w.operation.clone(), params, Judge::Waiter(w), plan)
             }
             Waiting::Poll(p) => {
-                let expand = |pairs: &[(String, crate::scenario::node::Node)]| -> Result<Vec<(String, Value)>, String> {
+                let expand = |pairs: &[(String, crate::scenario::node::Node)]| -> Result<Vec<(String, Value)>, Error> {
                     pairs
                         .iter()
                         .map(|(path, v)| Ok((path.clone(), self.bindings.expand_value(&v.to_json())?)))
                         .collect()
                 };
                 let judge = Judge::Poll {
-                    until: expand(&p.until).map_err(|e| problem(self, e))?,
+                    until: expand(&p.until).map_err(|e| problem(self, e.to_string()))?,
                     until_error: p.until_error.clone(),
-                    abort_if: expand(&p.abort_if).map_err(|e| problem(self, e))?,
+                    abort_if: expand(&p.abort_if).map_err(|e| problem(self, e.to_string()))?,
                 };
                 let plan = Plan {
                     delay: p.interval,
@@ -72,7 +72,7 @@ impl Execution<'_> {
             Some(p) => self
                 .bindings
                 .expand_value(&p.to_json())
-                .map_err(|e| problem(self, e.into()))?,
+                .map_err(|e| problem(self, e.to_string()))?,
             None => Value::Object(Map::new()),
         };
         self.validate_request(at, &operation, &body)?;

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::duration::parse_duration;
+
 use serde_saphyr::Spanned;
 
 use super::ast::{
@@ -342,55 +344,9 @@ fn input_shape(model: &Model, operation: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `90`, `30s`, `10m`, `8h`, `7h59m`, `8h0m1s`, `1d` into seconds.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    if let Ok(n) = text.parse::<u64>() {
-        return Ok(n);
-    }
-    let mut total: u64 = 0;
-    let mut number = String::new();
-    let mut any = false;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let unit = match c {
-            'd' => 86_400,
-            'h' => 3_600,
-            'm' => 60,
-            's' => 1,
-            _ => return Err(format!("unexpected `{c}`")),
-        };
-        let n: u64 = number
-            .parse()
-            .map_err(|_| format!("a number must come before `{c}`"))?;
-        total = total
-            .checked_add(n.checked_mul(unit).ok_or("too large")?)
-            .ok_or("too large")?;
-        number.clear();
-        any = true;
-    }
-    if !number.is_empty() || !any {
-        return Err("expected a number followed by d, h, m or s".into());
-    }
-    Ok(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("7h59m"), Ok(7 * 3600 + 59 * 60));
-        assert_eq!(parse_duration("8h1s"), Ok(8 * 3600 + 1));
-        assert_eq!(parse_duration("90"), Ok(90));
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("h").is_err());
-        assert!(parse_duration("10").is_ok());
-    }
 
     #[test]
     fn parsed_steps_hold_no_spare_capacity() {

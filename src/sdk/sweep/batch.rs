@@ -12,6 +12,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout};
 
 use super::super::Driver;
 use super::super::driver::{cli_name, sdk_command};
+use crate::error::Error;
 
 /// How long one call may take (three attempts with the SDKs' backoff take seconds).
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -60,12 +61,12 @@ impl BatchDriver {
         self
     }
 
-    fn start(&self) -> Result<Running, String> {
+    fn start(&self) -> Result<Running, Error> {
         let (program, args) = self
             .driver
             .command
             .split_first()
-            .ok_or("the driver command is empty")?;
+            .ok_or_else(|| Error::input("the driver command is empty"))?;
         let mut command = sdk_command(program, args);
         if let Some(proxy) = &self.proxy {
             command
@@ -81,9 +82,17 @@ impl BatchDriver {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| format!("cannot start driver `{}`: {e}", self.driver.name))?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+            .map_err(|e| {
+                Error::input(format!("cannot start driver `{}`: {e}", self.driver.name))
+            })?;
+        let stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| Error::internal("no stdin"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::internal("no stdout"))?;
         Ok(Running {
             child,
             stdin,
@@ -93,7 +102,7 @@ impl BatchDriver {
 
     /// Makes one call; the driver's outcome, or why there is none. A driver that dies or
     /// hangs is restarted for the next call.
-    pub async fn call(&mut self, call: &Call<'_>) -> Result<String, String> {
+    pub async fn call(&mut self, call: &Call<'_>) -> Result<String, Error> {
         if self.running.is_none() {
             self.running = Some(self.start()?);
         }
@@ -115,25 +124,32 @@ impl BatchDriver {
         result
     }
 
-    async fn exchange(&mut self, line: &str) -> Result<String, String> {
+    async fn exchange(&mut self, line: &str) -> Result<String, Error> {
         let name = self.driver.name.clone();
-        let running = self.running.as_mut().ok_or("the driver is not running")?;
+        let running = self
+            .running
+            .as_mut()
+            .ok_or_else(|| Error::input("the driver is not running"))?;
         running
             .stdin
             .write_all(format!("{line}\n").as_bytes())
             .await
-            .map_err(|e| format!("driver `{name}` does not take calls: {e}"))?;
+            .map_err(|e| Error::input(format!("driver `{name}` does not take calls: {e}")))?;
         running
             .stdin
             .flush()
             .await
-            .map_err(|e| format!("driver `{name}` does not take calls: {e}"))?;
+            .map_err(|e| Error::input(format!("driver `{name}` does not take calls: {e}")))?;
         loop {
             let next = tokio::time::timeout(CALL_TIMEOUT, running.lines.next_line())
                 .await
-                .map_err(|_| format!("driver `{name}` did not answer within {CALL_TIMEOUT:?}"))?
-                .map_err(|e| format!("driver `{name}` failed: {e}"))?
-                .ok_or_else(|| format!("driver `{name}` exited"))?;
+                .map_err(|_| {
+                    Error::input(format!(
+                        "driver `{name}` did not answer within {CALL_TIMEOUT:?}"
+                    ))
+                })?
+                .map_err(|e| Error::input(format!("driver `{name}` failed: {e}")))?
+                .ok_or_else(|| Error::input(format!("driver `{name}` exited")))?;
             // Lines that are not the outcome (an SDK's own printing) are skipped.
             let Ok(report) = serde_json::from_str::<Value>(&next) else {
                 continue;

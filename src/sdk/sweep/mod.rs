@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::endpoint::scripted::Scripted;
+use crate::error::Error;
 use crate::model::Model;
 use crate::synth;
 
@@ -78,7 +79,7 @@ pub struct Plan {
 pub fn plan(
     models: &[(String, Arc<Model>)],
     only: Option<&[(String, String)]>,
-) -> Result<Plan, String> {
+) -> Result<Plan, Error> {
     let mut plan = Plan::default();
     let wanted = |service: &str, op: &str| {
         only.is_none_or(|o| o.iter().any(|(s, p)| s == service && p == op))
@@ -104,7 +105,7 @@ pub fn plan(
             }
             match target(service, model, operation, member) {
                 Ok(t) => plan.targets.push(t),
-                Err(reason) => plan.skipped.push(skip(reason)),
+                Err(reason) => plan.skipped.push(skip(reason.to_string())),
             }
         }
     }
@@ -115,9 +116,9 @@ pub fn plan(
                 .any(|(name, m)| name == s && m.idempotency_token_member(o).is_some())
         };
         if let Some((s, o)) = only.iter().find(|(s, o)| !known(s, o)) {
-            return Err(format!(
+            return Err(Error::input(format!(
                 "`{s} {o}` is not a token operation of the models the sweep has"
-            ));
+            )));
         }
     }
     Ok(plan)
@@ -128,20 +129,21 @@ fn target(
     model: &Arc<Model>,
     operation: &str,
     member: &str,
-) -> Result<Planned, String> {
+) -> Result<Planned, Error> {
     let input = model
         .operation(operation)
         .and_then(|o| o.input.as_ref())
-        .ok_or("no input shape")?;
+        .ok_or_else(|| Error::input("no input shape"))?;
     let mut params = synth::minimal(model, &input.shape)
-        .map_err(|e| format!("no minimal input could be synthesized ({e})"))?;
+        .map_err(|e| Error::input(format!("no minimal input could be synthesized ({e})")))?;
     if let Some(map) = params.as_object_mut() {
         map.remove(member);
     }
-    let place = Place::of(model, operation, member).ok_or("the token member has no place")?;
+    let place = Place::of(model, operation, member)
+        .ok_or_else(|| Error::input("the token member has no place"))?;
     let shape = &model
         .input_shape(operation)
-        .ok_or("no input shape")?
+        .ok_or_else(|| Error::input("no input shape"))?
         .members[member]
         .shape;
     Ok(Planned {
@@ -248,7 +250,7 @@ pub async fn sweep(
     jobs: usize,
     progress: &(dyn Fn(usize, usize) + Sync),
     sdk: &mut Option<String>,
-) -> Result<Vec<OpResult>, String> {
+) -> Result<Vec<OpResult>, Error> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let mut found: BTreeMap<usize, OpResult> = BTreeMap::new();
@@ -257,7 +259,7 @@ pub async fn sweep(
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let server = crate::endpoint::start(bench.clone(), loopback)
             .await
-            .map_err(|e| format!("cannot start the sweep's endpoint: {e}"))?;
+            .map_err(|e| Error::io(format!("cannot start the sweep's endpoint: {e}")))?;
         let endpoint = server.url();
         let mut sdk = BatchDriver::new(driver.clone()).via_proxy(&endpoint);
         let mut mine = Vec::new();
@@ -268,7 +270,7 @@ pub async fn sweep(
             progress(done.fetch_add(1, Ordering::SeqCst) + 1, targets.len());
         }
         drop(server);
-        Ok::<_, String>((mine, sdk.sdk))
+        Ok::<_, Error>((mine, sdk.sdk))
     });
     for worker in futures_util::future::join_all(workers).await {
         let (mine, said) = worker?;
@@ -314,7 +316,10 @@ async fn check(t: &Planned, bench: &Scripted, endpoint: &str, sdk: &mut BatchDri
         let log = bench.finish();
         match outcome {
             Ok(o) => outcomes.push(o),
-            Err(reason) => return result(Judged::Unchecked { reason }),
+            Err(reason) => {
+                let reason = reason.to_string();
+                return result(Judged::Unchecked { reason });
+            }
         }
         logs.push(log);
     }

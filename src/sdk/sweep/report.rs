@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Judged, OpResult, Skipped};
 use crate::endpoint::scripted::{Answer, Logged};
+use crate::error::Error;
 
 /// One SDK's sweep.
 pub struct SdkSweep<'a> {
@@ -274,7 +275,7 @@ pub fn summary_json(sweeps: &[SdkSweep]) -> Value {
 
 /// The sweep as JUnit for CI: a suite per SDK, a testcase per operation (`service Operation`),
 /// failed when a duty is broken (the request log in its output), skipped when not checked.
-pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
+pub fn junit(sweeps: &[SdkSweep]) -> Result<String, Error> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new("proton-conform sdk-sweep");
     for s in sweeps {
@@ -322,5 +323,5 @@ pub fn junit(sweeps: &[SdkSweep]) -> Result<String, String> {
     }
     report
         .to_string()
-        .map_err(|e| format!("cannot write the JUnit report: {e}"))
+        .map_err(|e| Error::internal(format!("cannot write the JUnit report: {e}")))
 }
