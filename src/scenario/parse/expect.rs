@@ -1,6 +1,12 @@
 //! A step's `expect:` block: the outcome and body expectations, checked against the model.
 
-use super::*;
+use serde_saphyr::Spanned;
+
+use super::converter::{Converter, pos};
+use crate::model::{self};
+use crate::scenario::ast::{Expect, ExpectedOutcome};
+use crate::scenario::node::{Node, NodeValue};
+use crate::scenario::raw::RawExpect;
 
 impl Converter<'_> {
     pub(super) fn expect(

@@ -1,6 +1,9 @@
 //! Request members against the operation's input shape, and the templates inside them.
 
-use super::*;
+use super::converter::Converter;
+use crate::model::{self, ShapeKind};
+use crate::scenario::node::{Node, NodeValue};
+use crate::scenario::template::{Reference, Template};
 
 impl Converter<'_> {
     /// Every string in `node` must be a valid template whose names are defined by now.

@@ -1,8 +1,18 @@
 //! Steps: which action a step takes (decided once, as a [`RawAction`] carrying its payload),
 //! each action's own checks, and the modifiers that apply to it.
 
-use super::*;
+use serde_saphyr::Spanned;
+
+use super::converter::{Converter, input_shape, output_shape, pos};
+use crate::diagnostic::Pos;
+use crate::duration::parse_duration;
+use crate::model::{self};
+use crate::scenario::ast::{
+    Action, Capability, ClientCall, Expect, ExpectRequests, Injection, Poll, Step, When,
+};
+use crate::scenario::node::{Node, NodeValue};
 use crate::scenario::raw::RawInjection;
+use crate::scenario::raw::{RawStep, RawWhen};
 
 /// The one action of a step, with its payload: decided here once, so no handler looks for
 /// its own key again.
