@@ -67,6 +67,10 @@ pub struct ScenarioResult {
     pub duration: Duration,
     /// Problems that do not change the verdict (a teardown that could not clean up).
     pub warnings: Vec<String>,
+    /// Deviations from the protocol or the model (G2, G3) that the profile recorded and judged
+    /// the contract past (`conformance`); each a finding of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

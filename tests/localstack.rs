@@ -92,5 +92,5 @@ fn the_committed_localstack_report_is_what_localstack_does_today() {
     let fresh = common::conformance_report("localstack", port, &["--packs", PACKS], "test");
     let _ = std::fs::remove_dir_all(&data);
     // What the report stands on: a retried CreateSecret with the same token is refused.
-    assert!(fresh.contains("| CreateSecret | CT2 | **broken**"));
+    assert!(fresh.contains("| CreateSecret | [CT2](../CONTRACT.md#any-ct2) | **broken**"));
 }

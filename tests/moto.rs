@@ -57,8 +57,8 @@ fn the_committed_moto_report_is_what_moto_does_today() {
     let fresh = common::conformance_report("moto", port, &[], "testing");
     // The findings the report stands on: moto accepts a changed TransactWriteItems under the
     // same token, and makes a second ECS service for a retried CreateService.
-    assert!(fresh.contains("| TransactWriteItems | CT3 | **broken**"));
-    assert!(fresh.contains("| CreateService | CT2 | **broken**"));
+    assert!(fresh.contains("| TransactWriteItems | [CT3](../CONTRACT.md#any-ct3) | **broken**"));
+    assert!(fresh.contains("| CreateService | [CT2](../CONTRACT.md#any-ct2) | **broken**"));
     // Nothing is left behind, not even what moto made of a request it should have refused
     // (an EFS file system for a 65-character CreationToken: CT1).
     let left = Command::new("python3")

@@ -2,7 +2,7 @@
 
 use super::failure::CheckFailure;
 use crate::client::{Body, Exchange, Outcome};
-use crate::model::{Model, PROTOCOL_ERRORS};
+use crate::model::{COMMON_ERRORS, Model};
 
 pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFailure> {
     let protocol = model.metadata.protocol_name();
@@ -18,7 +18,7 @@ pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFai
             "G3",
             format!(
                 "the answer's content type {content_type:?} is not {protocol} ({})",
-                model.metadata.content_type()
+                model.metadata.answer_content_type()
             ),
         )
         .actual(truncate(&response.raw, 500)));
@@ -33,22 +33,26 @@ pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFai
         )
         .actual(truncate(&response.raw, 500))),
         Body::Success(body) => {
-            if let Some(t) = body.get("__type").and_then(|t| t.as_str()) {
-                return Err(CheckFailure::new(
-                    "G3",
-                    format!(
-                        "a {} answer carries an error body (__type {t:?})",
-                        response.status
-                    ),
-                )
-                .actual(truncate(&response.raw, 500)));
-            }
-            Ok(())
+            // An error's type in the body or the error-type header, as every protocol spells
+            // it: on a 2xx, the SDKs take the answer for a success and lose the error.
+            let raw: Option<serde_json::Value> = serde_json::from_str(&response.raw).ok();
+            let in_body = [body, raw.as_ref().unwrap_or(body)]
+                .into_iter()
+                .find_map(|b| b.get("__type").and_then(|t| t.as_str()).map(String::from));
+            let what = match (in_body, response.header("x-amzn-errortype")) {
+                (Some(t), _) => format!("an error body (__type {t:?})"),
+                (None, Some(t)) => format!("an error type in x-amzn-ErrorType ({t:?})"),
+                (None, None) => return Ok(()),
+            };
+            Err(
+                CheckFailure::new("G3", format!("a {} answer carries {what}", response.status))
+                    .actual(truncate(&response.raw, 500)),
+            )
         }
         Body::Error(error) => {
             let name = error.error_type.as_str();
             let declared = model.declares_error(&exchange.operation, name);
-            if declared || PROTOCOL_ERRORS.contains(&name) {
+            if declared || COMMON_ERRORS.contains(&name) {
                 Ok(())
             } else {
                 Err(CheckFailure::new(

@@ -394,6 +394,9 @@ pub struct ConformanceArgs {
     /// Judge only these packs (comma-separated; default: every pack with a token contract)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub packs: Vec<String>,
+    /// The run id (names and tokens carry it) [default: a fresh one per run]
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
 }
 
 #[derive(Args)]

@@ -25,6 +25,21 @@ pub struct Profile {
     /// Members of a resource detail that may move on between an answer and its retry's
     /// (matched by member name at any depth).
     pub moving_members: Vec<String>,
+    /// What a deviation from the protocol or the model (G2, G3) in an answer the SDKs still
+    /// read does to a scenario: stop it as a failure, or record it and judge the contract on.
+    #[serde(default)]
+    pub deviations: Deviations,
+}
+
+/// What a G2 or G3 deviation does to a scenario, where the SDKs still read the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Deviations {
+    /// The scenario fails on it (`run`'s shipped profiles).
+    #[default]
+    Stop,
+    /// It is recorded as a finding of its own, and the scenario goes on (`conformance`).
+    Record,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,17 +83,31 @@ impl Profile {
         Self::parse(LENIENT, "lenient").expect("the shipped lenient profile is valid")
     }
 
+    /// The strict reading, judging on past deviations from the protocol and the model (each
+    /// recorded as a finding of its own): what `conformance` judges a foreign endpoint with.
+    pub fn conformance() -> Profile {
+        Profile {
+            name: "conformance".into(),
+            description: "The strict reading; a G2 or G3 deviation the SDKs read past is recorded, and the contract judged on.".into(),
+            deviations: Deviations::Record,
+            ..Self::strict()
+        }
+    }
+
     /// A shipped profile by name, or a profile file by path.
     pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
         match name_or_path {
             "strict" => Ok(Self::strict()),
             "lenient" => Ok(Self::lenient()),
+            "conformance" => Ok(Self::conformance()),
             path => {
                 let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
                     path: path.to_string(),
-                    hint: crate::model::closest(path, ["strict", "lenient"])
+                    hint: crate::model::closest(path, ["strict", "lenient", "conformance"])
                         .map(|name| format!(" (did you mean `{name}`?)"))
-                        .unwrap_or_else(|| " (a profile is `strict`, `lenient` or a file)".into()),
+                        .unwrap_or_else(|| {
+                            " (a profile is `strict`, `lenient`, `conformance` or a file)".into()
+                        }),
                     source,
                 })?;
                 Self::parse(&text, path)

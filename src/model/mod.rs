@@ -15,12 +15,28 @@ pub use suggest::closest;
 pub use validate::SchemaViolation;
 pub use waiters::{Acceptor, AcceptorState, Matcher, Waiter};
 
-/// Errors any AWS JSON service may answer, whatever the operation declares (CONTRACT.md, G3).
-pub const PROTOCOL_ERRORS: &[&str] = &[
+/// Errors any AWS service may answer, whatever the operation declares (CONTRACT.md, G3): the
+/// protocol's own, and the common errors every API reference lists ("Common Errors":
+/// https://docs.aws.amazon.com/<service>/latest/APIReference/CommonErrors.html).
+pub const COMMON_ERRORS: &[&str] = &[
     "SerializationException",
     "UnknownOperationException",
     "InvalidSignatureException",
     "IncompleteSignature",
     "MissingAuthenticationToken",
     "UnrecognizedClientException",
+    "AccessDeniedException",
+    "ExpiredTokenException",
+    "InternalFailure",
+    "MalformedHttpRequestException",
+    "NotAuthorized",
+    "OptInRequired",
+    "RequestAbortedException",
+    "RequestEntityTooLargeException",
+    "RequestExpired",
+    "RequestTimeoutException",
+    "ServiceUnavailable",
+    "ThrottlingException",
+    "ValidationError",
+    "ValidationException",
 ];

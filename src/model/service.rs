@@ -65,6 +65,14 @@ impl Metadata {
         )
     }
 
+    /// The content type of the protocol's JSON answers.
+    pub fn answer_content_type(&self) -> String {
+        match self.protocol.as_str() {
+            "rest-json" => "application/json".into(),
+            _ => self.content_type(),
+        }
+    }
+
     /// The service's key in the SDKs' configuration: the service id, lower case, spaces as
     /// underscores (`services` sections of the config file).
     pub fn config_key(&self) -> String {

@@ -8,7 +8,6 @@ use super::Reporter;
 use super::render::render_problem;
 use std::sync::Arc;
 
-use crate::contract::clause_link;
 use crate::event::{Event, Problem, Run, ScenarioResult, Summary, Verdict};
 use crate::service::Service;
 
@@ -194,7 +193,7 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
             html,
             r#"<tr><th title="{}"><a href="{}">{}</a></th>"#,
             escape(&clause.summary),
-            escape(&clause_link(contract_href, &clause.id)),
+            escape(&format!("{contract_href}#{}", clause.anchor)),
             clause.id
         );
         for op in &operations {
@@ -247,6 +246,7 @@ mod tests {
             verdict,
             duration: Default::default(),
             warnings: Vec::new(),
+            deviations: Vec::new(),
         }
     }
 

@@ -26,7 +26,7 @@ pub fn render_problem(file: &str, problem: &Problem, clauses: &[Clause]) -> Stri
     let mut out = diagnostic.render(problem.source.as_deref());
     for id in problem.clause.iter().flat_map(|c| c.split('/')) {
         if let Some(clause) = clauses.iter().find(|c| c.id == id) {
-            let link = crate::contract::clause_link("CONTRACT.md", id);
+            let link = format!("CONTRACT.md#{}", clause.anchor);
             let _ = writeln!(out, "   = {id}: {} ({link})", clause.summary);
         }
     }

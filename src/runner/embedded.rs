@@ -87,6 +87,7 @@ pub(super) async fn run_embedded(
             },
             duration: Default::default(),
             warnings: Vec::new(),
+            deviations: Vec::new(),
         },
     }
 }

@@ -183,5 +183,6 @@ fn skipped(scenario: &Scenario, index: usize, reason: &str) -> ScenarioResult {
         },
         duration: Default::default(),
         warnings: Vec::new(),
+        deviations: Vec::new(),
     }
 }

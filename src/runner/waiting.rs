@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::target::advance_clock;
 use crate::check::{self, CheckFailure, search};
 use crate::client::{Body, Client, Exchange, Outcome, RetryPolicy};
+use crate::contract::Profile;
 use crate::model::{AcceptorState, Matcher, Waiter};
 
 /// How an attempt's answer is judged.
@@ -42,16 +43,26 @@ pub enum WaitError {
     Errored(String, Option<Exchange>),
 }
 
-/// Asks until the judge says success; returns the last exchange and the number of attempts.
+/// What a wait saw: the last exchange, the number of attempts, and the deviations the profile
+/// recorded on the way (each with the answer that showed it).
+pub struct Waited {
+    pub exchange: Exchange,
+    pub attempts: u32,
+    pub deviations: Vec<(CheckFailure, Exchange)>,
+}
+
+/// Asks until the judge says success.
 pub async fn wait(
     client: &Client,
+    profile: &Profile,
     clock: bool,
     operation: &str,
     body: &Value,
     judge: &Judge,
     plan: &Plan,
-) -> Result<(Exchange, u32), WaitError> {
+) -> Result<Waited, WaitError> {
     let mut last = None;
+    let mut deviations = Vec::new();
     for attempt in 1..=plan.max_attempts.max(1) {
         if attempt > 1 {
             if clock {
@@ -73,13 +84,18 @@ pub async fn wait(
             ));
         }
         // Every answer, however many, must keep the protocol and the model.
-        if let Err(f) = check::check_protocol(client.model(), &exchange)
-            .and_then(|()| check::check_schema(client.model(), &exchange))
-        {
-            return Err(WaitError::Failed(f, Some(exchange)));
+        match check::check_wire(client.model(), profile, &exchange) {
+            Ok(found) => deviations.extend(found.into_iter().map(|f| (f, exchange.clone()))),
+            Err(f) => return Err(WaitError::Failed(f, Some(exchange))),
         }
         match judge.decide(&exchange) {
-            Decision::Success => return Ok((exchange, attempt)),
+            Decision::Success => {
+                return Ok(Waited {
+                    exchange,
+                    attempts: attempt,
+                    deviations,
+                });
+            }
             Decision::Failure(why) => {
                 return Err(WaitError::Failed(
                     CheckFailure::new("G1", why),

@@ -88,6 +88,7 @@ mod tests {
             },
             duration: Default::default(),
             warnings: Vec::new(),
+            deviations: Vec::new(),
         }
     }
 

@@ -51,8 +51,11 @@ impl Service {
     }
 
     /// Joins a model and a pack, checking that every operation the pack names is in the model.
-    pub fn new(model: Model, pack: Pack) -> Result<Service, Error> {
+    pub fn new(model: Model, mut pack: Pack) -> Result<Service, Error> {
         checks::pack_fits_model(&pack, &model)?;
+        for clause in &mut pack.clauses {
+            clause.anchor = format!("{}{}", pack.clause_anchors, clause.id.to_ascii_lowercase());
+        }
         Ok(Service {
             model: Arc::new(model),
             pack,

@@ -16,6 +16,10 @@ pub struct Clause {
     /// The operation groups the clause applies to; empty means every operation a scenario calls.
     #[serde(default)]
     pub applies_to: Vec<String>,
+    /// Its definition's anchor in CONTRACT.md (`ct2`, `any-ct2`), from the pack's
+    /// `clause_anchors` prefix.
+    #[serde(skip)]
+    pub anchor: String,
 }
 
 impl Clause {
@@ -32,6 +36,10 @@ pub struct Pack {
     /// The botocore model's uid (`<service>-<api version>`).
     pub model: String,
     pub title: String,
+    /// What the anchors of the pack's clause definitions in CONTRACT.md start with: the
+    /// token contract of any service (`any-`, the default) or the pack's own section (``).
+    #[serde(default = "any_service")]
+    pub clause_anchors: String,
     /// What boto3 and the AWS CLI call the service (`boto3.client(NAME)`, `aws NAME ...`).
     pub sdk_name: String,
     pub operation_groups: BTreeMap<String, Vec<String>>,
@@ -208,6 +216,10 @@ impl Pack {
             .chain(tokens)
             .map(String::as_str)
     }
+}
+
+fn any_service() -> String {
+    "any-".into()
 }
 
 /// `template` with each `{{name}}` replaced by its value.

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::check;
+use super::scope::{At, Scope, StepOutcome};
+use crate::check::{self, CheckFailure};
 use crate::client::Exchange;
 use crate::error::Error;
+use crate::event::Problem;
 use crate::model::Model;
 use crate::redact::Redactor;
 use crate::scenario::template::Bindings;
@@ -25,6 +27,8 @@ pub(super) struct Memory {
     pub exchanges: HashMap<String, Exchange>,
     /// Placeholders for snapshots, numbered in order of first sight within the scenario.
     pub redactor: Redactor,
+    /// Deviations from the protocol or the model the profile recorded (G2, G3), each once.
+    pub deviations: Vec<Problem>,
 }
 
 impl Memory {
@@ -116,6 +120,23 @@ impl Memory {
                 self.bindings.values.insert(name.clone(), value);
             }
         }
+    }
+
+    /// Records a deviation the profile lets the scenario go on past, the first of each kind
+    /// (clause and message) only: a retry's answer deviates as its original did.
+    pub fn deviate(&mut self, scope: &Scope, at: At, deviation: CheckFailure, exchange: &Exchange) {
+        let known = self.deviations.iter().any(|p| {
+            p.clause.as_deref() == Some(&deviation.clause) && p.message == deviation.message
+        });
+        if known {
+            return;
+        }
+        let clause = deviation.clause.clone();
+        let mut problem = match scope.check_failure(at, deviation, Some(exchange)) {
+            StepOutcome::Failed(p) | StepOutcome::Errored(p) => *p,
+        };
+        problem.clause = Some(clause);
+        self.deviations.push(problem);
     }
 
     /// Remembers a named step's request and answer.

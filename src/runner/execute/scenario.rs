@@ -46,6 +46,7 @@ pub async fn run_scenario(
         name: scenario.name.clone(),
     });
     let mut warnings = Vec::new();
+    let mut deviations = Vec::new();
     let verdict = match missing_capability(env.capabilities, scenario)
         .or_else(|| missing_driver(env, scenario))
     {
@@ -64,6 +65,7 @@ pub async fn run_scenario(
                 bindings,
                 requests: HashMap::new(),
                 exchanges: HashMap::new(),
+                deviations: Vec::new(),
             };
             let mut interrupt = env.interrupt.clone();
             let main = main(&scope, &mut memory, &mut interrupt);
@@ -83,6 +85,7 @@ pub async fn run_scenario(
                     warnings.push("teardown did not finish within the scenario timeout".into())
                 }
             }
+            deviations = memory.deviations;
             verdict
         }
     };
@@ -95,6 +98,7 @@ pub async fn run_scenario(
         verdict,
         duration: started.elapsed(),
         warnings,
+        deviations,
     }
 }
 

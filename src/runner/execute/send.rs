@@ -56,6 +56,7 @@ pub(super) async fn send(
         Outcome::Transport(TransportError::Timeout(_)) => step.timeout_ms.is_some(),
         _ => false,
     };
+    let mut deviations = Vec::new();
     let checked = {
         let ctx = StepContext {
             model,
@@ -70,9 +71,13 @@ pub(super) async fn send(
             .filter(|e| !tolerated(e))
             .find_map(|exchange| match &exchange.outcome {
                 Outcome::Transport(error) => Some(Err((exchange, format!("{operation}: {error}")))),
-                Outcome::Response(_) => check::check_step(&ctx, exchange)
-                    .err()
-                    .map(|failure| Ok((exchange, failure))),
+                Outcome::Response(_) => match check::check_step(&ctx, exchange) {
+                    Ok(found) => {
+                        deviations.extend(found.into_iter().map(|f| (f, exchange)));
+                        None
+                    }
+                    Err(failure) => Some(Ok((exchange, failure))),
+                },
             });
         match each {
             Some(found) => Some(found),
@@ -82,6 +87,9 @@ pub(super) async fn send(
             None => None,
         }
     };
+    for (deviation, exchange) in deviations {
+        memory.deviate(scope, at, deviation, exchange);
+    }
     match checked {
         Some(Err((exchange, message))) => {
             let p = scope.problem(at, Some(&operation), message);

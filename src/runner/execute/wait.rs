@@ -89,6 +89,7 @@ pub(super) async fn wait(
     validate_request(scope, at, &operation, &body)?;
     let result = waiting::wait(
         scope.env.client,
+        scope.env.profile,
         scope.env.capabilities.clock,
         &operation,
         &body,
@@ -97,7 +98,14 @@ pub(super) async fn wait(
     )
     .await;
     match result {
-        Ok((exchange, attempts)) => {
+        Ok(waiting::Waited {
+            exchange,
+            attempts,
+            deviations,
+        }) => {
+            for (deviation, answer) in deviations {
+                memory.deviate(scope, at, deviation, &answer);
+            }
             let text = format!(
                 "{} (after {attempts} attempt(s))",
                 redact::exchange_text(&exchange)

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use serde_saphyr::Spanned;
 
-use crate::contract;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::duration::parse_duration;
 use crate::model::{self, Model};
@@ -179,7 +178,9 @@ impl<'f> Converter<'f> {
             d.help = Some(match help {
                 Some(h) => format!(
                     "did you mean `{h}`? ({}: {})",
-                    contract::clause_link("CONTRACT.md", h),
+                    service
+                        .clause(h)
+                        .map_or(String::new(), |c| format!("CONTRACT.md#{}", c.anchor)),
                     service.clause(h).map_or("", |c| c.summary.as_str())
                 ),
                 None => "the clauses are listed in CONTRACT.md".into(),

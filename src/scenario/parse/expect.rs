@@ -110,19 +110,18 @@ impl Converter<'_> {
     pub(super) fn error_type(&mut self, error: &Spanned<String>, operation: Option<&str>) {
         let model = self.model();
         let name = error.value.as_str();
-        let known =
-            model.error_shapes().any(|e| e == name) || model::PROTOCOL_ERRORS.contains(&name);
+        let known = model.error_shapes().any(|e| e == name) || model::COMMON_ERRORS.contains(&name);
         if !known {
             let candidates = model
                 .error_shapes()
-                .chain(model::PROTOCOL_ERRORS.iter().copied());
+                .chain(model::COMMON_ERRORS.iter().copied());
             let help = model::closest(name, candidates);
             let d = self.error(pos(error), format!("unknown error type `{name}`"));
             d.width = name.len();
             d.help = help.map(|h| format!("did you mean `{h}`?"));
         } else if let Some(op) = operation
             && !model.declares_error(op, name)
-            && !model::PROTOCOL_ERRORS.contains(&name)
+            && !model::COMMON_ERRORS.contains(&name)
         {
             let d = self.error(pos(error), format!("{op} does not declare `{name}`"));
             d.width = name.len();

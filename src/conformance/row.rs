@@ -1,0 +1,275 @@
+//! One row of a conformance report: an operation and clause of a pack, and its verdict in the
+//! report's one vocabulary, in words that do not vary between runs.
+
+use crate::event::{Problem, ScenarioResult, Verdict};
+use crate::generate::Coverage;
+use crate::service::Service;
+
+/// A verdict on one operation and clause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// The endpoint did what the documentation says.
+    Kept,
+    /// It did not: what the documentation says, and what came.
+    Broken { expected: String, got: String },
+    /// The answer broke the protocol or the model (G2, G3) in a way the SDKs read past.
+    Deviation(String),
+    /// The endpoint does not serve the operation.
+    NotImplemented(String),
+    /// The clause could not be judged, and why; it counts neither for nor against.
+    NotReached(String),
+    /// The documentation does not decide the point: nothing is judged.
+    Unknown,
+}
+
+impl Judgement {
+    /// The report's word for it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Judgement::Kept => "kept",
+            Judgement::Broken { .. } => "broken",
+            Judgement::Deviation(_) => "deviation",
+            Judgement::NotImplemented(_) => "not implemented",
+            Judgement::NotReached(_) => "not reached",
+            Judgement::Unknown => "unknown",
+        }
+    }
+
+    /// The verdict cell: the word and what stands behind it.
+    pub fn text(&self) -> String {
+        match self {
+            Judgement::Kept => "kept".into(),
+            Judgement::Broken { expected, got } => {
+                format!("**broken**: expected {expected}, got {got}")
+            }
+            Judgement::Deviation(what) => format!("**deviation**: {what}"),
+            Judgement::NotImplemented(why) => format!("not implemented ({why})"),
+            Judgement::NotReached(why) => format!("not reached ({why})"),
+            Judgement::Unknown => "unknown".into(),
+        }
+    }
+
+    /// Whether the endpoint was found at fault.
+    pub fn is_finding(&self) -> bool {
+        matches!(self, Judgement::Broken { .. } | Judgement::Deviation(_))
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub title: String,
+    pub operation: String,
+    pub clause: String,
+    pub judgement: Judgement,
+    /// The documentation page of the operation's contract.
+    pub source: String,
+    /// The scenario file that reproduces it.
+    pub file: Option<String>,
+}
+
+/// One pack's part of the report: its coverage and the results of its generated scenarios.
+pub struct PackRun<'a> {
+    pub service: &'a Service,
+    pub coverage: Vec<(String, &'static str, Coverage)>,
+    pub results: Vec<ScenarioResult>,
+    /// Where the scenario files are, for the reproduce column (`generated/<service>`).
+    pub folder: String,
+}
+
+impl PackRun<'_> {
+    /// The rows of the pack: one per operation and clause, then one per deviation (G2, G3)
+    /// its scenarios recorded on an operation.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        let title = &self.service.pack.title;
+        for (operation, clause, coverage) in &self.coverage {
+            let source = self
+                .service
+                .pack
+                .tokens
+                .iter()
+                .find(|t| &t.operation == operation)
+                .map_or(String::new(), |t| t.source.clone());
+            let (judgement, file) = match coverage {
+                Coverage::Unknown => (Judgement::Unknown, None),
+                Coverage::NeedsFixture(why) => (
+                    Judgement::NotReached(format!("needs a fixture: {why}")),
+                    None,
+                ),
+                Coverage::Generated(file) => {
+                    let path = format!("{}/{file}", self.folder);
+                    let result = self.results.iter().find(|r| r.file.ends_with(&path));
+                    (judge(result, clause), Some(path))
+                }
+            };
+            rows.push(Row {
+                title: title.clone(),
+                operation: operation.clone(),
+                clause: clause.to_string(),
+                judgement,
+                source: source.clone(),
+                file,
+            });
+            if let Coverage::Generated(file) = coverage {
+                let path = format!("{}/{file}", self.folder);
+                for deviation in self
+                    .results
+                    .iter()
+                    .filter(|r| r.file.ends_with(&path))
+                    .flat_map(|r| &r.deviations)
+                {
+                    let clause = deviation.clause.clone().unwrap_or_default();
+                    let what = first_clause(&deviation.message);
+                    let seen = rows.iter().any(|r| {
+                        r.operation == *operation
+                            && r.clause == clause
+                            && r.judgement == Judgement::Deviation(what.clone())
+                    });
+                    if !seen {
+                        rows.push(Row {
+                            title: title.clone(),
+                            operation: operation.clone(),
+                            clause,
+                            judgement: Judgement::Deviation(what),
+                            source: source.clone(),
+                            file: Some(path.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        rows
+    }
+}
+
+/// The verdict of one clause's scenario.
+fn judge(result: Option<&ScenarioResult>, clause: &str) -> Judgement {
+    let Some(result) = result else {
+        return Judgement::NotReached("the scenario did not run".into());
+    };
+    match &result.verdict {
+        Verdict::Passed => Judgement::Kept,
+        Verdict::Skipped { reason } => Judgement::NotReached(first_clause(reason)),
+        Verdict::Failed { problem } | Verdict::Errored { problem } => {
+            if not_implemented(problem) {
+                return Judgement::NotImplemented(got(problem));
+            }
+            if problem.clause.as_deref() == Some(clause) {
+                return Judgement::Broken {
+                    expected: expected(problem),
+                    got: got(problem),
+                };
+            }
+            Judgement::NotReached(why_not_reached(problem))
+        }
+    }
+}
+
+/// Why a clause was not reached: the setup step that failed, a crash, or the check that
+/// stopped the scenario first.
+fn why_not_reached(problem: &Problem) -> String {
+    let message = first_clause(&problem.message);
+    if let Some(status) = server_error(problem) {
+        return format!("the endpoint answered {status} in `{}`", problem.step);
+    }
+    match (problem.phase.as_str(), problem.clause.as_deref()) {
+        ("setup", _) => format!(
+            "setup step `{}` failed: {}",
+            problem.step,
+            message.trim_start_matches(
+                "setup could not be done, so the scenario's steps did not run: "
+            )
+        ),
+        (_, Some(on)) => format!("{on}: {message}"),
+        (_, None) => format!("an error: {message}"),
+    }
+}
+
+/// A 5xx answer the problem shows: its status and the first words of its body (the text of
+/// an HTML page, not its markup).
+fn server_error(problem: &Problem) -> Option<String> {
+    let exchange = problem.exchange.as_deref()?;
+    let answer = exchange
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with("<- HTTP 5"))?
+        .trim_start_matches("<- ");
+    let (status, body) = answer.split_at(answer.find(' ').map_or(answer.len(), |i| {
+        answer[i + 1..]
+            .find(' ')
+            .map_or(answer.len(), |j| i + 1 + j)
+    }));
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().take(12).collect();
+    Some(first_clause(&format!("{status}: {}", words.join(" "))))
+}
+
+fn expected(problem: &Problem) -> String {
+    problem
+        .expected
+        .clone()
+        .unwrap_or_else(|| "the documented answer".into())
+}
+
+/// What came instead, without the values that vary (ids, timestamps).
+fn got(problem: &Problem) -> String {
+    if !problem.differences.is_empty() {
+        return format!(
+            "another answer ({} member(s) differ)",
+            problem.differences.len()
+        );
+    }
+    let actual = problem.actual.as_deref().unwrap_or(&problem.message);
+    match actual.split_once(" (HTTP ") {
+        Some((kind, rest)) => {
+            let status = rest.split(')').next().unwrap_or_default();
+            format!("{kind} (HTTP {status})")
+        }
+        None => first_clause(actual),
+    }
+}
+
+/// The first line of a message, up to any JSON it quotes (which holds per-run values).
+pub fn first_clause(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().replace('"', "");
+    let cut: String = line
+        .split('{')
+        .next()
+        .unwrap_or(&line)
+        .trim()
+        .chars()
+        .take(140)
+        .collect();
+    cut.trim_end_matches([':', ',', ' ']).to_string()
+}
+
+/// An endpoint that does not serve the operation: 404/501, or an unknown-operation error.
+fn not_implemented(problem: &Problem) -> bool {
+    let text = format!(
+        "{} {}",
+        problem.message,
+        problem.actual.as_deref().unwrap_or("")
+    );
+    [
+        "UnknownOperationException",
+        "HTTP 501",
+        "HTTP 404",
+        "not yet implemented",
+        "NotImplemented",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
