@@ -157,11 +157,9 @@ fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
         faulty += with_finding;
     }
     let percent = |n: usize, of: usize| {
-        if of == 0 {
-            "-".to_string()
-        } else {
-            format!("{}%", (n * 100 + of / 2) / of)
-        }
+        (n * 100 + of / 2)
+            .checked_div(of)
+            .map_or("-".to_string(), |p| format!("{p}%"))
     };
     let _ = writeln!(
         out,
