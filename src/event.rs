@@ -183,6 +183,9 @@ pub struct Run {
     pub run_id: String,
     pub endpoint: String,
     pub profile: String,
+    /// The service pack the scenarios call (empty in records older than it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service: String,
 }
 
 impl Run {
@@ -191,8 +194,22 @@ impl Run {
             run_id: run_id.to_string(),
             endpoint: endpoint.to_string(),
             profile: profile.to_string(),
+            service: String::new(),
         }
     }
+
+    /// The same run, of `service`.
+    pub fn of_service(mut self, service: &str) -> Self {
+        self.service = service.to_string();
+        self
+    }
+}
+
+/// Which shard of a partitioned run (`run --partition K/N`) a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u64,
+    pub of: u64,
 }
 
 /// Everything one run found, as `run --results` writes it and `report merge` reads it back.
@@ -200,6 +217,9 @@ impl Run {
 pub struct RunRecord {
     #[serde(flatten)]
     pub run: Run,
+    /// The shard this record is, for `report merge` to check that none is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
     pub summary: Summary,
     pub results: Vec<ScenarioResult>,
 }

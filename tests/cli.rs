@@ -398,6 +398,34 @@ fn the_documented_sharded_flow_runs_three_shards_and_merges_them() {
     let coverage = std::fs::read_to_string(work.join("reports/coverage.md")).unwrap();
     assert!(coverage.contains("CT2"), "{coverage}");
     assert!(work.join("reports/coverage.json").exists());
+    // A merge with a shard missing is refused, naming it: it would pass part of the run off
+    // as all of it.
+    let o = in_work(&words(
+        "report merge reports/shards/shard-1/results.json reports/shards/shard-3/results.json --out-dir reports/part",
+    ));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shard(s) 2/3 of the partition are missing"),
+        "{}",
+        stderr(&o)
+    );
+    // So is a merge of runs of different services.
+    let other = work.join("reports/other.json");
+    let text = std::fs::read_to_string(work.join("reports/shards/shard-2/results.json")).unwrap();
+    std::fs::write(
+        &other,
+        text.replacen("\"service\": \"proton\"", "\"service\": \"dynamodb\"", 1),
+    )
+    .unwrap();
+    let o = in_work(&words(
+        "report merge reports/shards/shard-1/results.json reports/other.json reports/shards/shard-3/results.json --out-dir reports/mixed",
+    ));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("different services (dynamodb, proton)"),
+        "{}",
+        stderr(&o)
+    );
     // Overlapping shards are refused.
     let o = in_work(&words(
         "report merge reports/shards/shard-1/results.json reports/results.json --out-dir reports/again",
@@ -779,4 +807,30 @@ fn a_file_that_is_not_utf8_is_placed_by_line_and_column() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("latin1.yaml:5:30"), "{err}");
     assert!(err.contains("byte 0xe9"), "{err}");
+}
+
+/// A reader that stops reading (`| head`) ends the program quietly, never with a panic: the
+/// pipe is closed before the program writes a byte, so the write fails every time.
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    for args in [
+        &["schema", "scenario"][..],
+        &["list"],
+        &["serve", "--fault", "list"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = bin()
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
 }

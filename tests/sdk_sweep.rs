@@ -296,3 +296,25 @@ fn a_pack_sdk_takes_the_samples_pack_operations_and_names_the_rest_left_out() {
         "{err}"
     );
 }
+
+/// A driver that crashes on every call leaves every operation unjudged: that is an error of
+/// the sweep (exit 1, an error per operation in JUnit, the driver's stderr in the report),
+/// never a green sweep with "0 broken".
+#[test]
+fn a_driver_that_crashes_on_every_call_is_an_error_of_the_sweep() {
+    let client = "crash=echo the SDK under test is not installed >&2; exit 3";
+    let (output, summary, junit) =
+        sweep(&["--client", client, "--client-models", "packs"], "crash");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("the driver failed on"), "{err}");
+    let sdk = by_driver(&summary, "crash");
+    assert_eq!(sdk["checked"], 0, "{sdk}");
+    let failed = sdk["driver_failed"].as_object().expect("driver_failed");
+    assert!(!failed.is_empty());
+    for (op, why) in failed {
+        let why = why.as_str().unwrap();
+        assert!(why.contains("not installed"), "{op}: {why}");
+    }
+    assert!(junit.contains("<error"), "{junit}");
+}

@@ -128,7 +128,7 @@ pub fn conformance(args: ConformanceArgs) -> Result<Exit, Error> {
         endpoint: endpoint.clone(),
         says,
         run_id: run_id.clone(),
-        date: today(),
+        date: report::today(),
         command: format!(
             "proton-conform conformance --name {} --endpoint {endpoint}{sign}",
             args.name
@@ -206,17 +206,6 @@ async fn foreign_answer(client: &Client, service: &Service) -> Option<String> {
             model.metadata.protocol_name()
         )
     })
-}
-
-/// Today's date (UTC), `YYYY-MM-DD`.
-fn today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64());
-    proton_conform::protocol::time::iso8601(now)
-        .chars()
-        .take(10)
-        .collect()
 }
 
 /// The pack's results as an HTML page and a JUnit file.

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proton_conform::client::ClientConfig;
 use proton_conform::contract::Profile;
-use proton_conform::event::Event;
+use proton_conform::event::{Event, Shard};
 use proton_conform::redact::Rules;
 use proton_conform::report::{
     ConsoleReporter, HtmlReporter, JsonReporter, JunitReporter, Reporter, ResultsReporter,
@@ -38,10 +38,12 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         )));
     }
     let mut selected = loaded.selected;
+    let mut shard = None;
     if let Some(partition) = &args.partition {
         // A shard may be empty: it then reports zero scenarios, which merges cleanly.
         let (k, n) = parse_partition(partition)?;
         selected.retain(|(_, file, _)| shard_of(file, n) == k);
+        shard = Some(Shard { index: k, of: n });
     }
     // A file not kept parsed is parsed again as its scenario starts (it parsed cleanly a
     // moment ago): beyond the budget, only the scenarios in flight are held.
@@ -124,7 +126,7 @@ pub fn run(args: RunArgs, service: &Arc<Service>) -> Result<Exit, Error> {
         ),
         Box::new(JunitReporter::new(&args.junit, service.clauses())),
         Box::new(HtmlReporter::new(&args.html, service.clone())),
-        Box::new(ResultsReporter::new(&args.results)),
+        Box::new(ResultsReporter::new(&args.results).of_shard(shard)),
     ];
     if args.format == Format::Json {
         reporters.push(Box::new(JsonReporter::new(std::io::stdout())));

@@ -128,10 +128,16 @@ pub fn sdk_sweep(args: SdkSweepArgs) -> Result<Exit, Error> {
     write(&args.junit, &sweep::junit(&views)?)?;
     for s in &views {
         let broken = s.results.iter().filter(|r| !r.broken().is_empty()).count();
+        let failed = s.results.iter().filter(|r| r.driver_failed()).count();
         eprintln!(
-            "{}: {} operation(s) called, {broken} with a broken duty",
+            "{}: {} operation(s) called, {broken} with a broken duty{}",
             s.driver,
-            s.results.len()
+            s.results.len(),
+            if failed == 0 {
+                String::new()
+            } else {
+                format!("; the driver failed on {failed} (an error of the sweep: see the report)")
+            }
         );
     }
     eprintln!(
@@ -140,9 +146,12 @@ pub fn sdk_sweep(args: SdkSweepArgs) -> Result<Exit, Error> {
         args.summary.display(),
         args.junit.display()
     );
-    let any_broken = views
-        .iter()
-        .any(|s| s.results.iter().any(|r| !r.broken().is_empty()));
+    // A driver that failed leaves its operations unjudged: never a green sweep.
+    let any_broken = views.iter().any(|s| {
+        s.results
+            .iter()
+            .any(|r| !r.broken().is_empty() || r.driver_failed())
+    });
     Ok(if any_broken {
         Exit::Failures
     } else {

@@ -144,6 +144,17 @@ fn names(problem: &Problem, clause: &str, operation: &str) -> bool {
     on_clause && on_operation
 }
 
+/// Today's date (UTC), `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    crate::protocol::time::iso8601(now)
+        .chars()
+        .take(10)
+        .collect()
+}
+
 fn page(
     service: &Service,
     run: &Run,
@@ -155,6 +166,7 @@ fn page(
         run_id,
         endpoint,
         profile,
+        ..
     } = run;
     let mut html = String::new();
     let _ = write!(
@@ -171,8 +183,9 @@ td.skip {{ background: #f8eab0; }} td.unreached {{ background: #f3f3f3; color: #
 pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
 .verdict-FAIL, .verdict-ERROR {{ color: #b00; }} .verdict-PASS {{ color: #070; }} .verdict-SKIP {{ color: #860; }}
 </style></head><body>
-<h1>proton-conform report</h1>
+<h1>{title}: proton-conform report</h1>
 <p id="summary">{passed} passed, {failed} failed, {errored} errors, {skipped} skipped, against {endpoint} (profile {profile}, run {run_id})</p>
+<p id="made">proton-conform {version}, {date}</p>
 <h2>Clause x operation</h2>
 <table id="matrix"><tr><th>clause</th>"#,
         passed = summary.passed,
@@ -182,6 +195,9 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; }}
         endpoint = escape(endpoint),
         profile = escape(profile),
         run_id = escape(run_id),
+        title = escape(&service.pack.title),
+        version = env!("CARGO_PKG_VERSION"),
+        date = today(),
     );
     let operations = service.contract_operations();
     for op in &operations {

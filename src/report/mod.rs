@@ -9,7 +9,7 @@ mod render;
 mod results;
 
 pub use console::{ConsoleReporter, progress_wanted};
-pub use html::HtmlReporter;
+pub use html::{HtmlReporter, today};
 pub use json::JsonReporter;
 pub use junit::{JunitReporter, junit_report, merge_reports};
 pub use render::render_problem;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::Reporter;
 use crate::error::Error;
-use crate::event::{Event, Run, RunRecord, ScenarioResult, Summary};
+use crate::event::{Event, Run, RunRecord, ScenarioResult, Shard, Summary};
 
 pub struct ResultsReporter {
     path: PathBuf,
@@ -18,10 +18,17 @@ impl ResultsReporter {
             path: path.to_path_buf(),
             record: RunRecord {
                 run: Run::default(),
+                shard: None,
                 summary: Summary::default(),
                 results: Vec::new(),
             },
         }
+    }
+
+    /// The record of one shard of a partitioned run.
+    pub fn of_shard(mut self, shard: Option<Shard>) -> Self {
+        self.record.shard = shard;
+        self
     }
 }
 
@@ -46,19 +53,26 @@ impl Reporter for ResultsReporter {
 }
 
 /// The shards' records as one run: results in file order (re-indexed), summaries added up, the
-/// run ids and endpoints listed once each. A scenario file found in two shards is an error:
-/// the shards overlap, or one file was given twice.
+/// run ids and endpoints listed once each. Refused: a scenario file found in two shards (the
+/// shards overlap, or one file was given twice), shards judged with different profiles or of
+/// different services, and a partitioned run with a shard missing.
 pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, Error> {
+    same_everywhere(&records, "contract profiles", |r| r.run.profile.clone())?;
+    same_everywhere(&records, "services", |r| r.run.service.clone())?;
+    // Said after the overlap check: an overlap is the plainer explanation of both.
+    let partition = every_shard(&records);
     let mut results: Vec<ScenarioResult> = Vec::new();
     let mut summary = Summary::default();
     let mut ids: Vec<String> = Vec::new();
     let mut endpoints: Vec<String> = Vec::new();
-    let mut profiles: Vec<String> = Vec::new();
+    let (profile, service) = records
+        .first()
+        .map(|r| (r.run.profile.clone(), r.run.service.clone()))
+        .unwrap_or_default();
     for record in records {
         for (list, value) in [
             (&mut ids, record.run.run_id),
             (&mut endpoints, record.run.endpoint),
-            (&mut profiles, record.run.profile),
         ] {
             if !list.contains(&value) {
                 list.push(value);
@@ -76,15 +90,62 @@ pub fn merge_records(records: Vec<RunRecord>) -> Result<RunRecord, Error> {
             results.push(result);
         }
     }
+    partition?;
     results.sort_by(|a, b| a.file.cmp(&b.file));
     for (index, result) in results.iter_mut().enumerate() {
         result.index = index;
     }
     Ok(RunRecord {
-        run: Run::new(&ids.join(","), &endpoints.join(","), &profiles.join(",")),
+        run: Run::new(&ids.join(","), &endpoints.join(","), &profile).of_service(&service),
+        shard: None,
         summary,
         results,
     })
+}
+
+/// Refuses records that differ in `what` (records older than the field, which leave it empty,
+/// agree with any).
+fn same_everywhere(
+    records: &[RunRecord],
+    what: &str,
+    of: impl Fn(&RunRecord) -> String,
+) -> Result<(), Error> {
+    let mut seen: Vec<String> = records.iter().map(of).filter(|v| !v.is_empty()).collect();
+    seen.sort();
+    seen.dedup();
+    if seen.len() > 1 {
+        return Err(Error::input(format!(
+            "the files are of different {what} ({}): they are not shards of one run",
+            seen.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Every shard of a partitioned run is there, once: `1/N` .. `N/N`.
+fn every_shard(records: &[RunRecord]) -> Result<(), Error> {
+    let shards: Vec<Shard> = records.iter().filter_map(|r| r.shard).collect();
+    let Some(first) = shards.first() else {
+        return Ok(());
+    };
+    if shards.len() != records.len() || shards.iter().any(|s| s.of != first.of) {
+        return Err(Error::input(
+            "the files are not shards of one partition (`run --partition K/N` with one N for all)",
+        ));
+    }
+    let missing: Vec<String> = (1..=first.of)
+        .filter(|k| !shards.iter().any(|s| s.index == *k))
+        .map(|k| format!("{k}/{}", first.of))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::input(format!(
+            "shard(s) {} of the partition are missing: a merge of {} of {} shards would report part of the run as all of it",
+            missing.join(", "),
+            shards.len(),
+            first.of
+        )));
+    }
+    Ok(())
 }
 
 /// The events that replay a record through any reporter.

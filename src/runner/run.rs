@@ -45,7 +45,8 @@ where
             &config.run_id,
             &config.target.describe(),
             &config.profile.name,
-        ),
+        )
+        .of_service(config.service.name()),
         scenarios: announced,
     });
     // Against the embedded target: one emulator for the scenarios that can share it, started

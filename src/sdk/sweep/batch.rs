@@ -43,7 +43,12 @@ struct Running {
     child: Child,
     stdin: ChildStdin,
     lines: Lines<BufReader<ChildStdout>>,
+    /// The last lines the driver wrote to stderr, read as it writes them.
+    stderr: tokio::task::JoinHandle<Vec<String>>,
 }
+
+/// How many of its last stderr lines a failed driver's error carries.
+const STDERR_TAIL: usize = 8;
 
 impl BatchDriver {
     pub fn new(driver: Driver) -> Self {
@@ -79,7 +84,7 @@ impl BatchDriver {
             .env("PC_BATCH", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| {
@@ -93,10 +98,26 @@ impl BatchDriver {
             .stdout
             .take()
             .ok_or_else(|| Error::internal("no stdout"))?;
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or_else(|| Error::internal("no stderr"))?;
+        let stderr = tokio::spawn(async move {
+            let mut tail = std::collections::VecDeque::new();
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if tail.len() == STDERR_TAIL {
+                    tail.pop_front();
+                }
+                tail.push_back(line);
+            }
+            tail.into_iter().collect()
+        });
         Ok(Running {
             child,
             stdin,
             lines: BufReader::new(stdout).lines(),
+            stderr,
         })
     }
 
@@ -116,12 +137,26 @@ impl BatchDriver {
         })
         .to_string();
         let result = self.exchange(&line).await;
-        if result.is_err()
-            && let Some(mut running) = self.running.take()
-        {
-            let _ = running.child.kill().await;
+        match (result, self.running.take()) {
+            (Err(e), Some(mut running)) => {
+                let _ = running.child.kill().await;
+                let tail = tokio::time::timeout(Duration::from_secs(2), running.stderr)
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or_default();
+                if tail.is_empty() {
+                    Err(e)
+                } else {
+                    let message = format!("{e}; its stderr ends: {}", tail.join(" | "));
+                    Err(Error::new(e.kind, message))
+                }
+            }
+            (result, running) => {
+                self.running = running;
+                result
+            }
         }
-        result
     }
 
     async fn exchange(&mut self, line: &str) -> Result<String, Error> {

@@ -203,6 +203,26 @@ fn section(out: &mut String, s: &SdkSweep) {
             );
         }
     }
+    let failed: Vec<(String, &str)> = s
+        .results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Judged::DriverFailed { reason } => {
+                Some((format!("{} {}", r.service, r.operation), reason.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### The driver failed ({} operations: an error of the sweep, not a verdict)\n",
+            failed.len()
+        );
+        for (op, why) in &failed {
+            let _ = writeln!(out, "- {op}: {}", why.replace('\n', " "));
+        }
+    }
     let broken: Vec<&OpResult> = s
         .results
         .iter()
@@ -257,17 +277,31 @@ pub fn summary_json(sweeps: &[SdkSweep]) -> Value {
                     Judged::Unchecked { reason } => {
                         Some((format!("{} {}", r.service, r.operation), reason.as_str()))
                     }
-                    Judged::Checked { .. } => None,
+                    Judged::Checked { .. } | Judged::DriverFailed { .. } => None,
                 })
                 .collect();
-            json!({
+            let failed: BTreeMap<String, &str> = s
+                .results
+                .iter()
+                .filter_map(|r| match &r.outcome {
+                    Judged::DriverFailed { reason } => {
+                        Some((format!("{} {}", r.service, r.operation), reason.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut sdk = json!({
                 "driver": s.driver,
                 "sdk": s.sdk,
-                "checked": s.results.len() - unchecked.len(),
+                "checked": s.results.len() - unchecked.len() - failed.len(),
                 "not_checked": s.skipped.len() + unchecked.len(),
                 "broken": broken,
                 "unchecked": unchecked,
-            })
+            });
+            if !failed.is_empty() {
+                sdk["driver_failed"] = json!(failed);
+            }
+            sdk
         })
         .collect();
     json!({ "sdks": drivers })
@@ -287,6 +321,12 @@ pub fn junit(sweeps: &[SdkSweep]) -> Result<String, Error> {
                     let mut status = TestCaseStatus::skipped();
                     status.set_message(reason.as_str());
                     (status, None)
+                }
+                Judged::DriverFailed { reason } => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                    status.set_message("the driver failed");
+                    status.set_type("driver");
+                    (status, Some(reason))
                 }
                 Judged::Checked { duties, log, .. } if !r.broken().is_empty() => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);

@@ -36,17 +36,25 @@ pub enum Judged {
         /// Every request of the two calls, as text (credentials left out).
         log: String,
     },
-    /// The call could not be made (a driver error, an SDK without the operation).
+    /// The call could not be made (an SDK without the operation).
     Unchecked { reason: String },
+    /// The driver failed (crashed, hung, wrote no outcome): an error of the sweep, never a
+    /// verdict on the SDK; the reason carries the end of its stderr.
+    DriverFailed { reason: String },
 }
 
 impl OpResult {
+    /// Whether the driver failed on the operation (an error of the sweep).
+    pub fn driver_failed(&self) -> bool {
+        matches!(self.outcome, Judged::DriverFailed { .. })
+    }
+
     pub fn broken(&self) -> Vec<&'static str> {
         match &self.outcome {
             Judged::Checked { duties, .. } => {
                 duties.broken().into_iter().map(|(name, _)| name).collect()
             }
-            Judged::Unchecked { .. } => Vec::new(),
+            Judged::Unchecked { .. } | Judged::DriverFailed { .. } => Vec::new(),
         }
     }
 }
@@ -127,7 +135,7 @@ async fn check(t: &Planned, bench: &Scripted, endpoint: &str, sdk: &mut BatchDri
             Ok(o) => outcomes.push(o),
             Err(reason) => {
                 let reason = reason.to_string();
-                return result(Judged::Unchecked { reason });
+                return result(Judged::DriverFailed { reason });
             }
         }
         logs.push(log);
