@@ -3,6 +3,7 @@
 
 mod decode;
 mod exchange;
+mod pages;
 mod sign;
 mod transport;
 

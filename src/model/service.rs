@@ -231,7 +231,7 @@ pub struct Member {
     pub host_label: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Clone)]
 pub struct Paginator {
     pub input_token: String,
     pub output_token: String,

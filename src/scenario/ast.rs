@@ -91,6 +91,8 @@ pub struct Step {
     pub parallel: u32,
     /// Send, then drop the connection before reading the answer.
     pub lose_response: bool,
+    /// Read every page of a listing, the pages' items joined in one answer.
+    pub paginate: bool,
     /// A per-request timeout; an answer that does not come in time is tolerated as lost.
     pub timeout_ms: Option<u64>,
     /// Run only if an earlier answer has this value at this path.

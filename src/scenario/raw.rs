@@ -92,6 +92,10 @@ pub struct RawStep {
     pub parallel: Option<Spanned<u32>>,
     #[serde(default)]
     pub lose_response: Option<bool>,
+    /// With `call` or `repeat` of a listing: read every page, as the model's paginator says.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub paginate: Option<Spanned<bool>>,
     #[serde(default)]
     #[schemars(with = "Option<u64>")]
     pub timeout_ms: Option<Spanned<u64>>,

@@ -10,7 +10,8 @@ mod pack;
 pub use bundled::{BUNDLED, DEFAULT};
 pub use files::{bare_pack, botocore_token_models, resolve};
 pub use pack::{
-    Clause, CleanupKind, CleanupVersions, FuzzCall, FuzzPack, Pack, TokenOperation, fill,
+    Clause, CleanupKind, CleanupVersions, EffectRead, FuzzCall, FuzzPack, Pack, TokenOperation,
+    fill,
 };
 
 use std::sync::Arc;

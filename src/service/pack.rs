@@ -91,6 +91,21 @@ pub struct TokenOperation {
     pub setup: Vec<Value>,
     #[serde(default)]
     pub teardown: Vec<Value>,
+    /// The read that shows the operation's effect, where the model's listings cannot (a
+    /// data-plane write: an `ADD` counter and the read that shows it).
+    #[serde(default)]
+    pub effect: Option<EffectRead>,
+}
+
+/// A read whose identifiers (or values) must be the same after a retry as after the first
+/// call: what "nothing more" (CT2) is observed through.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectRead {
+    pub call: String,
+    pub params: Option<Value>,
+    /// A JMESPath over the read's answer: what must not change.
+    pub ids: String,
 }
 
 impl TokenOperation {
@@ -209,7 +224,10 @@ impl Pack {
             .into_iter()
             .chain(&f.async_operations)
         });
-        let tokens = self.tokens.iter().map(|t| &t.operation);
+        let tokens = self
+            .tokens
+            .iter()
+            .flat_map(|t| std::iter::once(&t.operation).chain(t.effect.iter().map(|e| &e.call)));
         groups
             .chain(cleanup)
             .chain(fuzz)

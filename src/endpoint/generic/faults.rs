@@ -9,11 +9,16 @@ pub enum Fault {
     TokensUnchecked,
     /// A retry with the same token and parameters gets a new answer (breaks CT2).
     FreshAnswerOnRetry,
+    /// A retry with the same token and parameters gets the original answer, but is performed
+    /// again: a second resource (breaks CT2, seen only through the service's reads).
+    RetryAppliedTwice,
     /// A retry with the same token and other parameters is performed as a new request
     /// (breaks CT3).
     MismatchAccepted,
     /// Tokens bind for ever, past the documented window (breaks CT4).
     TokensNeverExpire,
+    /// Tokens bind for half the documented window (breaks CT4, just inside it).
+    ShortWindow,
     /// Answers lack a member the model requires (breaks G2).
     MissingRequiredMember,
     /// Errors carry no type, neither header nor `__type` (breaks G3).
@@ -28,7 +33,13 @@ pub const FAULTS: &[(Fault, &str, &str)] = &[
         "fresh-answer-on-retry",
         "breaks CT2",
     ),
+    (
+        Fault::RetryAppliedTwice,
+        "retry-applied-twice",
+        "breaks CT2",
+    ),
     (Fault::MismatchAccepted, "mismatch-accepted", "breaks CT3"),
+    (Fault::ShortWindow, "short-window", "breaks CT4"),
     (
         Fault::TokensNeverExpire,
         "tokens-never-expire",
@@ -51,9 +62,9 @@ impl Fault {
     pub fn clause(self) -> &'static str {
         match self {
             Fault::TokensUnchecked => "CT1",
-            Fault::FreshAnswerOnRetry => "CT2",
+            Fault::FreshAnswerOnRetry | Fault::RetryAppliedTwice => "CT2",
             Fault::MismatchAccepted => "CT3",
-            Fault::TokensNeverExpire => "CT4",
+            Fault::TokensNeverExpire | Fault::ShortWindow => "CT4",
             Fault::MissingRequiredMember => "G2",
             Fault::UntypedErrors => "G3",
         }

@@ -11,6 +11,7 @@
 mod faults;
 mod routes;
 mod state;
+mod store;
 mod tokens;
 
 pub use faults::{FAULTS, Fault, FaultSet};

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 
 use super::faults::{Fault, FaultSet};
+use super::store::Store;
 use super::tokens::{Decision, TokenBook};
 use crate::endpoint::control::{Clock, Control, Controlled};
 use crate::service::Service;
@@ -21,6 +22,7 @@ pub struct Generic {
     pub control: Control<Fault>,
     serial: AtomicU64,
     tokens: Mutex<TokenBook>,
+    store: Mutex<Store>,
 }
 
 impl Generic {
@@ -30,6 +32,7 @@ impl Generic {
             control: Control::new(clock, FaultSet::from_faults(faults)),
             serial: AtomicU64::new(0),
             tokens: Mutex::new(TokenBook::default()),
+            store: Mutex::new(Store::default()),
         }
     }
 
@@ -39,6 +42,22 @@ impl Generic {
 
     fn book(&self) -> std::sync::MutexGuard<'_, TokenBook> {
         self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Performs a call: a new answer, which the store notes (what it made or ended) and, for
+    /// a read, shapes to what the store holds.
+    fn perform(&self, operation: &str, input: &Value) -> Result<Value, Refusal> {
+        let mut answer = self.answer(operation);
+        let mut store = self.store();
+        store.performed(operation, input, &answer);
+        store
+            .show(&self.service.model, operation, input, &mut answer)
+            .map_err(|error| self.error(operation, &error, "no such resource"))?;
+        Ok(answer)
     }
 
     fn answer(&self, operation: &str) -> Value {
@@ -76,7 +95,7 @@ impl Generic {
         let member = self.service.token_member(operation);
         let token = member.and_then(|m| input.get(m)).and_then(Value::as_str);
         let (Some(contract), Some(member), Some(token)) = (contract, member, token) else {
-            return Ok(self.answer(operation));
+            return self.perform(operation, input);
         };
         let mut params = input.clone();
         if let Some(map) = params.as_object_mut() {
@@ -87,10 +106,24 @@ impl Generic {
         // together make one answer.
         let mut book = self.book();
         match book.decide(contract, token, &params, now, self.faults()) {
-            Decision::Replay(answer) => Ok(answer),
-            Decision::Refuse { error, message } => Err(self.error(operation, &error, message)),
+            Decision::Replay(answer) => {
+                if self.faults().has(Fault::RetryAppliedTwice) {
+                    let _ = self.perform(operation, input);
+                }
+                Ok(answer)
+            }
+            Decision::Refuse {
+                error,
+                message,
+                retry,
+            } => {
+                if retry && self.faults().has(Fault::RetryAppliedTwice) {
+                    let _ = self.perform(operation, input);
+                }
+                Err(self.error(operation, &error, message))
+            }
             Decision::Perform => {
-                let answer = self.answer(operation);
+                let answer = self.perform(operation, input)?;
                 book.bind(operation, token, params, answer.clone(), now);
                 Ok(answer)
             }
@@ -180,6 +213,7 @@ impl Controlled for Generic {
 
     fn reset(&self) {
         *self.book() = TokenBook::default();
+        *self.store() = Store::default();
     }
 
     fn knows_operation(&self, operation: &str) -> bool {

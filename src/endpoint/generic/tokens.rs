@@ -23,10 +23,12 @@ pub enum Decision {
     Perform,
     /// A retry: the stored answer.
     Replay(Value),
-    /// An error the pack names (the retry's or the mismatch's; `any` for an unnamed one).
+    /// An error the pack names (the retry's or the mismatch's; `any` for an unnamed one);
+    /// `retry` when it answers the same request again.
     Refuse {
         error: String,
         message: &'static str,
+        retry: bool,
     },
 }
 
@@ -47,7 +49,8 @@ impl TokenBook {
         faults: FaultSet,
     ) -> Decision {
         let key = (contract.operation.clone(), token.to_string());
-        let window = window(contract);
+        let halved = faults.has(Fault::ShortWindow);
+        let window = window(contract).map(|w| if halved { w / 2 } else { w });
         let live = self.bound.get(&key).filter(|b| {
             faults.has(Fault::TokensNeverExpire) || window.is_none_or(|w| now - b.at <= w)
         });
@@ -66,6 +69,7 @@ impl TokenBook {
                 Some(error) => Decision::Refuse {
                     error: error.to_string(),
                     message: "the token is in use",
+                    retry: true,
                 },
             };
         }
@@ -77,6 +81,7 @@ impl TokenBook {
                 .unwrap_or("any")
                 .to_string(),
             message: "the token was used with other parameters",
+            retry: false,
         }
     }
 

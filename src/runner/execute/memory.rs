@@ -93,10 +93,19 @@ impl Memory {
         Ok(check::differences(&expected, &found, &|_| false).is_empty())
     }
 
+    /// A capture's path, its templates expanded (`Names[?@=='${run.prefix}-t']`).
+    fn path(&self, path: &str) -> Result<String, Error> {
+        Ok(match self.bindings.expand_str(path)? {
+            Value::String(p) => p,
+            other => other.to_string(),
+        })
+    }
+
     /// The step's captures from an answer; a capture the answer lacks is an error naming it.
     pub fn capture(&mut self, step: &Step, exchange: &Exchange) -> Result<(), Error> {
         let body = exchange.body_json().cloned().unwrap_or(Value::Null);
         for (name, path) in &step.capture {
+            let path = &self.path(path)?;
             let value = check::search(path, &body)?;
             if value.is_null() {
                 return Err(Error::endpoint(format!(
@@ -114,7 +123,8 @@ impl Memory {
             return;
         };
         for (name, path) in &step.capture {
-            if let Ok(value) = check::search(path, body)
+            if let Ok(path) = self.path(path)
+                && let Ok(value) = check::search(&path, body)
                 && !value.is_null()
             {
                 self.bindings.values.insert(name.clone(), value);

@@ -30,15 +30,13 @@ pub(super) async fn send(
         timeout: step.timeout_ms.map(Duration::from_millis),
         lose_response: step.lose_response,
     };
-    let exchanges = call_copies(
-        scope.env.client,
-        phase,
-        &operation,
-        &body,
-        &options,
-        step.parallel,
-    )
-    .await;
+    let exchanges = if step.paginate {
+        let client = scope.env.client;
+        vec![client.call_all_pages(&operation, &body, &options).await]
+    } else {
+        let client = scope.env.client;
+        call_copies(client, phase, &operation, &body, &options, step.parallel).await
+    };
     let first = exchanges[0].clone();
     // Recorded before any check, so that `diff` also compares answers that fail one.
     record_every_step(scope, memory, at, &first);

@@ -118,6 +118,7 @@ impl Converter<'_> {
             None => Expect::default(),
         };
         let capture = self.captures(step.capture.as_ref(), output_shape(self.model(), &action));
+        let paginate = self.paginate(step.paginate.as_ref(), &action);
         if let Some(id) = &id {
             self.steps.insert(id.clone(), operation);
         }
@@ -130,15 +131,33 @@ impl Converter<'_> {
             invalid_request: step.invalid_request.unwrap_or(false),
             parallel,
             lose_response: step.lose_response.unwrap_or(false),
+            paginate,
             timeout_ms: step.timeout_ms.as_ref().map(|t| t.value),
             when,
         })
     }
 
+    /// `paginate: true` needs an operation the model pages.
+    fn paginate(&mut self, paginate: Option<&Spanned<bool>>, action: &Action) -> bool {
+        let Some(p) = paginate.filter(|p| p.value) else {
+            return false;
+        };
+        let Action::Call { operation, .. } = action else {
+            return true; // a `repeat` pages as its original's operation does
+        };
+        if !self.model().paginators.contains_key(operation) {
+            self.error(
+                pos(p),
+                format!("{operation} has no paginator in the model, so it cannot be paged"),
+            );
+        }
+        true
+    }
+
     /// Modifiers that do not apply to the step's action.
     pub(super) fn misplaced(&mut self, at: Pos, kind: &str, step: &RawStep) {
         let sends = ["call", "repeat"];
-        let rules: [(&str, bool, &[&str]); 16] = [
+        let rules: [(&str, bool, &[&str]); 17] = [
             (
                 "params",
                 step.params.is_some(),
@@ -160,6 +179,7 @@ impl Converter<'_> {
             ("invalid_request", step.invalid_request.is_some(), &sends),
             ("parallel", step.parallel.is_some(), &sends),
             ("lose_response", step.lose_response.is_some(), &sends),
+            ("paginate", step.paginate.is_some(), &sends),
             ("timeout_ms", step.timeout_ms.is_some(), &sends),
             ("until", step.until.is_some(), &["poll"]),
             ("until_error", step.until_error.is_some(), &["poll"]),

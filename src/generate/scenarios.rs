@@ -14,6 +14,8 @@ use crate::error::Error;
 use crate::service::{Service, TokenOperation};
 use crate::synth;
 
+use super::effect;
+
 /// One generated scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
@@ -59,17 +61,26 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
             token,
             input,
         };
-        for (clause, scenario) in [
-            ("CT1", writer.too_long()),
-            ("CT2", writer.retry()),
-            ("CT3", writer.mismatch()),
-            ("CT4", writer.expiry()),
-            ("CT6", writer.no_token_twice()),
+        for (clause, suffix, scenario) in [
+            ("CT1", "", writer.too_long()),
+            ("CT1", "-pattern", writer.off_pattern()),
+            ("CT2", "", writer.retry()),
+            ("CT3", "", writer.mismatch()),
+            ("CT4", "", writer.expiry()),
+            ("CT4", "-inside", writer.inside_window()),
+            ("CT6", "", writer.no_token_twice()),
         ] {
+            // A second scenario of a clause adds to the first: nothing is said of it alone.
+            if !suffix.is_empty() && !matches!(scenario, Ok(Some(_))) {
+                continue;
+            }
             let status = match scenario {
                 Ok(Some(text)) => {
-                    let file =
-                        format!("{}-{}.yaml", kebab(&token.operation), clause.to_lowercase());
+                    let file = format!(
+                        "{}-{}{suffix}.yaml",
+                        kebab(&token.operation),
+                        clause.to_lowercase()
+                    );
                     files.push(Generated {
                         file: file.clone(),
                         text,
@@ -163,13 +174,21 @@ impl Writer<'_> {
         let _ = writeln!(text, "contract: [{clause}]");
         let _ = writeln!(text, "operations: [{op}]");
         let _ = writeln!(text, "tags: [generated, {}]", self.service.name());
-        if !self.token.setup.is_empty() {
-            text.push_str("setup:\n");
-            for step in &self.token.setup {
-                let _ = writeln!(text, "  - {}", inline(step));
-            }
-        }
         text
+    }
+
+    /// The setup: the pack's steps, then `first` (the call that binds the token, and what it
+    /// needs read before the retry). A failure there is the scenario's (not reached), never
+    /// the clause's: the clause is judged in the steps that follow.
+    fn setup(&self, text: &mut String, first: &str) {
+        if self.token.setup.is_empty() && first.is_empty() {
+            return;
+        }
+        text.push_str("setup:\n");
+        for step in &self.token.setup {
+            let _ = writeln!(text, "  - {}", inline(step));
+        }
+        text.push_str(first);
     }
 
     /// The pack's teardown. A step that needs a value an answer gives is skipped by the runner
@@ -184,16 +203,17 @@ impl Writer<'_> {
         }
     }
 
-    fn first_call(&self, text: &mut String) {
-        let _ = writeln!(
-            text,
-            "steps:\n  - id: first\n    call: {}\n    params: {}",
+    /// The call that binds the token (`id: first`) with `params`, as a setup step.
+    fn first_call(&self, params: &Value) -> String {
+        let mut text = format!(
+            "  - id: first\n    call: {}\n    params: {}\n",
             self.token.operation,
-            inline(&self.params())
+            inline(params)
         );
         if let Some(capture) = &self.token.capture {
             let _ = writeln!(text, "    capture: {}", inline(capture));
         }
+        text
     }
 
     /// CT1: a token longer than the model allows is refused. Generated where the request is
@@ -203,31 +223,66 @@ impl Writer<'_> {
         if TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }
-        let model = &self.service.model;
+        let Some(max) = self.token_shape().and_then(|s| s.max) else {
+            return Ok(None);
+        };
+        let long = format!("${{token.long | len({})}}", max as u64 + 1);
+        let name = format!(
+            "a token of {} characters, past the model's {max}, is refused",
+            max as u64 + 1
+        );
+        Ok(Some(self.refused_token(&name, &long)))
+    }
+
+    /// CT1: a token outside the pattern the model gives it is refused.
+    fn off_pattern(&self) -> Result<Option<String>, Error> {
+        if TokenOperation::known(&self.token.retry).is_none() {
+            return Ok(None);
+        }
+        let Some(shape) = self.token_shape() else {
+            return Ok(None);
+        };
+        let Some(pattern) = shape
+            .pattern
+            .as_deref()
+            .and_then(crate::model::usable_pattern)
+            .and_then(|p| regex::Regex::new(&p).ok())
+        else {
+            return Ok(None);
+        };
+        let (min, max) = (
+            shape.min.unwrap_or(1.0) as usize,
+            shape.max.unwrap_or(64.0) as usize,
+        );
+        // Each a token the pattern refuses anywhere in it (as the model's schemas read a
+        // pattern), at a length the model allows.
+        let off = [
+            "pc conform token",
+            "pc!conform!token",
+            "pc/conform/token",
+            "pc\u{e9}conform",
+            "!!!!!!!!",
+            "--------",
+        ]
+        .into_iter()
+        .find(|t| (min..=max).contains(&t.chars().count()) && !pattern.is_match(t));
+        let Some(off) = off else {
+            return Ok(None);
+        };
+        let name = format!("a token outside the model's pattern (`{off}`) is refused");
+        Ok(Some(self.refused_token(&name, off)))
+    }
+
+    /// A CT1 scenario: the request with `token` is refused with an error.
+    fn refused_token(&self, name: &str, token: &str) -> String {
         let member = self
             .service
             .token_member(&self.token.operation)
             .unwrap_or_default();
-        let max = model
-            .input_shape(&self.token.operation)
-            .and_then(|s| s.members.get(member))
-            .and_then(|m| model.shape(&m.shape))
-            .and_then(|s| s.max);
-        let Some(max) = max else {
-            return Ok(None);
-        };
         let mut params = self.input.clone();
-        params.insert(
-            member.to_string(),
-            Value::String(format!("${{token.long | len({})}}", max as u64 + 1)),
-        );
-        let mut text = self.header(
-            &format!(
-                "a token of {} characters, past the model's {max}, is refused",
-                max as u64 + 1
-            ),
-            "CT1",
-        );
+        params.insert(member.to_string(), Value::String(token.into()));
+        let mut text = self.header(name, "CT1");
+        self.setup(&mut text, "");
         let _ = writeln!(
             text,
             "steps:\n  - call: {}\n    params: {}\n    invalid_request: true\n    expect: {{ error: any, clause: CT1 }}",
@@ -239,10 +294,21 @@ impl Writer<'_> {
             let _ = writeln!(text, "    capture: {}", inline(capture));
         }
         self.footer(&mut text);
-        Ok(Some(text))
+        text
     }
 
-    /// CT2: the same request again.
+    /// The token member's shape.
+    fn token_shape(&self) -> Option<&crate::model::Shape> {
+        let model = &self.service.model;
+        let member = self.service.token_member(&self.token.operation)?;
+        model
+            .input_shape(&self.token.operation)
+            .and_then(|s| s.members.get(member))
+            .and_then(|m| model.shape(&m.shape))
+    }
+
+    /// CT2: the same request again, and nothing more: what the service's reads show after the
+    /// first call, they show after the retry too.
     fn retry(&self) -> Result<Option<String>, Error> {
         let Some(retry) = TokenOperation::known(&self.token.retry) else {
             return Ok(None);
@@ -263,19 +329,40 @@ impl Writer<'_> {
             }
             error => format!("error: {error}"),
         };
-        let mut text = self.header("a retry with the same token and parameters", "CT2");
-        self.first_call(&mut text);
+        let request = self.params();
+        let mut first = self.first_call(&request);
         if !same.is_empty() {
             let captures: Vec<String> = same
                 .iter()
                 .map(|m| format!("first_{}: {m}", m.to_lowercase()))
                 .collect();
-            let _ = writeln!(text, "    capture: {{ {} }}", captures.join(", "));
+            let _ = writeln!(first, "    capture: {{ {} }}", captures.join(", "));
         }
+        let probe = request
+            .as_object()
+            .and_then(|r| effect::probe(&self.service.model, self.token, r));
+        if let Some(probe) = &probe {
+            let _ = writeln!(
+                first,
+                "  - id: seen_after_first\n    call: {}\n    params: {}\n    paginate: true\n    capture: {{ effect_after_first: {} }}",
+                probe.operation,
+                inline(&probe.params),
+                inline(&Value::String(probe.ids.clone()))
+            );
+        }
+        let mut text = self.header("a retry with the same token and parameters", "CT2");
+        self.setup(&mut text, &first);
         let _ = writeln!(
             text,
-            "  - repeat: first\n    expect: {{ {expect}, clause: CT2 }}"
+            "steps:\n  - repeat: first\n    expect: {{ {expect}, clause: CT2 }}"
         );
+        if let Some(probe) = &probe {
+            let _ = writeln!(
+                text,
+                "  - repeat: seen_after_first\n    paginate: true\n    expect: {{ paths: {{ {}: \"${{effect_after_first}}\" }}, clause: CT2 }}",
+                inline(&Value::String(probe.ids.clone()))
+            );
+        }
         self.footer(&mut text);
         Ok(Some(text))
     }
@@ -290,18 +377,11 @@ impl Writer<'_> {
             error => format!("error: {error}"),
         };
         let mut text = self.header("the same request twice without a token", "CT6");
+        let first = self.first_call(&Value::Object(self.input.clone()));
+        self.setup(&mut text, &first);
         let _ = writeln!(
             text,
-            "steps:\n  - id: first\n    call: {}\n    params: {}",
-            self.token.operation,
-            inline(&Value::Object(self.input.clone()))
-        );
-        if let Some(capture) = &self.token.capture {
-            let _ = writeln!(text, "    capture: {}", inline(capture));
-        }
-        let _ = writeln!(
-            text,
-            "  - repeat: first\n    expect: {{ {expect}, clause: CT6 }}"
+            "steps:\n  - repeat: first\n    expect: {{ {expect}, clause: CT6 }}"
         );
         self.footer(&mut text);
         Ok(Some(text))
@@ -314,36 +394,70 @@ impl Writer<'_> {
         };
         let change = self.change()?;
         let mut text = self.header("the same token with other parameters", "CT3");
-        self.first_call(&mut text);
+        self.setup(&mut text, &self.first_call(&self.params()));
         let _ = writeln!(
             text,
-            "  - repeat: first\n    with: {}\n    expect: {{ error: {error}, clause: CT3 }}",
+            "steps:\n  - repeat: first\n    with: {}\n    expect: {{ error: {error}, clause: CT3 }}",
             inline(&change)
         );
         self.footer(&mut text);
         Ok(Some(text))
     }
 
-    /// CT4: past the window, the same token with other parameters is a new request (it is not
-    /// refused as a mismatch).
-    fn expiry(&self) -> Result<Option<String>, Error> {
+    /// The documented window in seconds, where it is stated and a mismatch is too (which is
+    /// what tells a binding token from an expired one).
+    fn window(&self) -> Result<Option<u64>, Error> {
         let window = match TokenOperation::known(&self.token.window) {
             None | Some("none") => return Ok(None),
             Some(w) => parse_duration(w).map_err(|e| e.context(format_args!("window {w:?}")))?,
         };
-        if TokenOperation::known(&self.token.mismatch).is_none() {
+        Ok(TokenOperation::known(&self.token.mismatch).map(|_| window))
+    }
+
+    /// CT4: past the window, the same token with other parameters is a new request (it is not
+    /// refused as a mismatch).
+    fn expiry(&self) -> Result<Option<String>, Error> {
+        let Some(window) = self.window()? else {
             return Ok(None);
-        }
+        };
         let change = self.change()?;
         let mut text = self.header(
             "past the token's window, a changed request is a new one",
             "CT4",
         );
-        self.first_call(&mut text);
+        self.setup(&mut text, &self.first_call(&self.params()));
         let _ = writeln!(
             text,
-            "  - advance: {}s\n  - repeat: first\n    with: {}\n    expect: {{ clause: CT4 }}",
+            "steps:\n  - advance: {}s\n  - repeat: first\n    with: {}\n    expect: {{ clause: CT4 }}",
             window + 1,
+            inline(&change)
+        );
+        self.footer(&mut text);
+        Ok(Some(text))
+    }
+
+    /// CT4: just inside the window, the token still binds: a changed request is still a
+    /// mismatch (a window that is too short is caught here).
+    fn inside_window(&self) -> Result<Option<String>, Error> {
+        let (Some(window), Some(error)) =
+            (self.window()?, TokenOperation::known(&self.token.mismatch))
+        else {
+            return Ok(None);
+        };
+        let change = self.change()?;
+        let inside = if window > 120 {
+            window - 60
+        } else {
+            window / 2
+        };
+        let mut text = self.header(
+            "just inside the token's window, a changed request is still a mismatch",
+            "CT4",
+        );
+        self.setup(&mut text, &self.first_call(&self.params()));
+        let _ = writeln!(
+            text,
+            "steps:\n  - advance: {inside}s\n  - repeat: first\n    with: {}\n    expect: {{ error: {error}, clause: CT4 }}",
             inline(&change)
         );
         self.footer(&mut text);

@@ -1,0 +1,217 @@
+//! The reads that show a token operation's effect: "nothing more" after a retry (CT2) is
+//! observed through the service's own read-only operations. A listing (`List*`, `Describe*`)
+//! whose answer holds a list named for what the operation makes (`RunTask`: `taskArns`), with
+//! every member it takes that the operation's request also names given the same value (so the
+//! listing is scoped to the scenario's own resources), read to its last page; its items are
+//! told apart by their identifier (an `Arn`, an `Id`, a `Name`), and kept to the scenario's own
+//! by a member the request names with a scenario-unique value. A pack names the read itself
+//! where none can be found (`effect:`).
+
+use serde_json::{Map, Value};
+
+use crate::model::{Model, ShapeKind};
+use crate::service::TokenOperation;
+
+/// A read whose identifiers must be the same after a retry as after the first call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub operation: String,
+    pub params: Value,
+    /// A JMESPath over its answer: the identifiers, sorted.
+    pub ids: String,
+}
+
+/// The probe of a token operation's effect, if its model has one, or the pack names one.
+pub fn probe(model: &Model, token: &TokenOperation, request: &Map<String, Value>) -> Option<Probe> {
+    if let Some(effect) = &token.effect {
+        return Some(Probe {
+            operation: effect.call.clone(),
+            params: effect
+                .params
+                .clone()
+                .unwrap_or_else(|| Value::Object(Map::new())),
+            ids: effect.ids.clone(),
+        });
+    }
+    let nouns = nouns(&token.operation);
+    let mut reads: Vec<&str> = model
+        .operations
+        .keys()
+        .map(String::as_str)
+        .filter(|op| op.starts_with("List") || op.starts_with("Describe"))
+        .collect();
+    // A listing before a description: it is meant to show many.
+    reads.sort_by_key(|op| (!op.starts_with("List"), *op));
+    reads
+        .into_iter()
+        .find_map(|read| probe_with(model, read, &nouns, request))
+}
+
+fn probe_with(
+    model: &Model,
+    read: &str,
+    nouns: &[String],
+    request: &Map<String, Value>,
+) -> Option<Probe> {
+    let input = model.input_shape(read);
+    // Every member the read takes that the request also names, with the same value.
+    let params: Map<String, Value> = input
+        .map(|shape| {
+            shape
+                .members
+                .keys()
+                .filter_map(|m| request.get(m).map(|v| (m.clone(), v.clone())))
+                .filter(|(_, v)| v.is_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if input.is_some_and(|s| s.required.iter().any(|r| !params.contains_key(r))) {
+        return None;
+    }
+    model.paginators.get(read)?;
+    let output = model.operation(read)?.output.as_ref()?;
+    let output = model.shape(&output.shape)?;
+    let (list, item) = output.members.iter().find_map(|(name, m)| {
+        let shape = model
+            .shape(&m.shape)
+            .filter(|s| s.kind == ShapeKind::List)?;
+        let lower = name.to_ascii_lowercase();
+        nouns
+            .iter()
+            .any(|n| lower.contains(n.as_str()))
+            .then(|| (name.clone(), shape.member.as_ref().map(|i| i.shape.clone())))
+    })?;
+    let item = model.shape(&item?)?;
+    let scoped = params.values().any(|v| scenario_unique(v));
+    let ids = match item.kind {
+        ShapeKind::String if scoped => format!("sort({list})"),
+        ShapeKind::Structure => {
+            let id = identifier(model, item)?;
+            // Kept to the scenario's own items by a member the request names uniquely.
+            let own = item.members.keys().find_map(|m| {
+                request
+                    .get(m)
+                    .filter(|v| scenario_unique(v))
+                    .and_then(Value::as_str)
+                    .map(|v| format!("[?{m}=='{v}']"))
+            });
+            match (own, scoped) {
+                (Some(filter), _) => format!("sort({list}{filter}.{id})"),
+                (None, true) => format!("sort({list}[].{id})"),
+                (None, false) => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(Probe {
+        operation: read.to_string(),
+        params: Value::Object(params),
+        ids,
+    })
+}
+
+/// The member that tells items apart: an ARN before an id before a name, the plainest first
+/// (`ARN` before `ExternalSecretRotationRoleArn`).
+fn identifier(model: &Model, item: &crate::model::Shape) -> Option<String> {
+    let ends = ["arn", "id", "name"];
+    item.members
+        .iter()
+        .filter(|(_, s)| {
+            model
+                .shape(&s.shape)
+                .is_some_and(|s| s.kind == ShapeKind::String)
+        })
+        .filter_map(|(name, _)| {
+            let lower = name.to_ascii_lowercase();
+            let rank = ends.iter().position(|e| lower.ends_with(e))?;
+            Some(((rank, name.len()), name.clone()))
+        })
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// A value only this scenario sends: its run prefix or one of its tokens.
+fn scenario_unique(value: &Value) -> bool {
+    value
+        .as_str()
+        .is_some_and(|s| s.contains("${run.prefix}") || s.contains("${token."))
+}
+
+/// What an operation makes, in lower case: `RunTask` a task, `CreateFileSystem` a file system;
+/// an import or export makes the job too.
+fn nouns(operation: &str) -> Vec<String> {
+    let split = operation
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or(operation.len(), |(i, _)| i);
+    let (verb, rest) = operation.split_at(split);
+    let mut nouns = vec![rest.to_ascii_lowercase().trim_end_matches('s').to_string()];
+    if verb == "Import" || verb == "Export" {
+        nouns.push(verb.to_ascii_lowercase());
+    }
+    nouns.retain(|n| n.len() >= 3);
+    nouns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::Service;
+    use serde_json::json;
+
+    fn token(service: &Service, operation: &str) -> TokenOperation {
+        service
+            .pack
+            .tokens
+            .iter()
+            .find(|t| t.operation == operation)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn a_secret_is_seen_in_the_listing_by_its_name() {
+        let s = Service::bundled("secretsmanager").unwrap();
+        let request = json!({ "Name": "${run.prefix}-secret", "ClientRequestToken": "${token.a}" });
+        let p = probe(
+            &s.model,
+            &token(&s, "CreateSecret"),
+            request.as_object().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(p.operation, "ListSecrets");
+        assert_eq!(p.ids, "sort(SecretList[?Name=='${run.prefix}-secret'].ARN)");
+    }
+
+    #[test]
+    fn a_task_is_seen_in_its_clusters_listing() {
+        let s = Service::bundled("ecs").unwrap();
+        let request = json!({ "cluster": "${run.prefix}-c", "taskDefinition": "${run.prefix}-td", "count": 1 });
+        let p = probe(
+            &s.model,
+            &token(&s, "RunTask"),
+            request.as_object().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (p.operation.as_str(), p.ids.as_str()),
+            ("ListTasks", "sort(taskArns)")
+        );
+        assert_eq!(p.params, json!({ "cluster": "${run.prefix}-c" }));
+    }
+
+    #[test]
+    fn a_file_system_is_seen_by_its_creation_token() {
+        let s = Service::bundled("efs").unwrap();
+        let request = json!({ "CreationToken": "${token.a}", "PerformanceMode": "generalPurpose" });
+        let p = probe(
+            &s.model,
+            &token(&s, "CreateFileSystem"),
+            request.as_object().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(p.operation, "DescribeFileSystems");
+        assert_eq!(p.params, json!({ "CreationToken": "${token.a}" }));
+    }
+}

@@ -1,0 +1,9 @@
+//! Scenarios generated from a service pack and its model: for each operation that takes a
+//! token, one scenario per clause its documentation decides, and for a retry the reads that
+//! show its effects.
+
+mod effect;
+mod scenarios;
+
+pub use effect::{Probe, probe};
+pub use scenarios::{Coverage, Generated, generate};
