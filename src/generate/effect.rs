@@ -82,7 +82,7 @@ fn probe_with(
             .then(|| (name.clone(), shape.member.as_ref().map(|i| i.shape.clone())))
     })?;
     let item = model.shape(&item?)?;
-    let scoped = params.values().any(|v| scenario_unique(v));
+    let scoped = params.values().any(scenario_unique);
     let ids = match item.kind {
         ShapeKind::String if scoped => format!("sort({list})"),
         ShapeKind::Structure => {

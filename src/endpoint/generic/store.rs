@@ -77,8 +77,7 @@ fn nouns(operation: &str) -> Vec<String> {
     let mut nouns = vec![noun(rest)];
     let last = rest
         .char_indices()
-        .filter(|(_, c)| c.is_ascii_uppercase())
-        .last()
+        .rfind(|(_, c)| c.is_ascii_uppercase())
         .map_or(rest, |(i, _)| &rest[i..]);
     if last != rest {
         nouns.push(noun(last));
