@@ -397,6 +397,9 @@ pub struct ConformanceArgs {
     /// The run id (names and tokens carry it) [default: a fresh one per run]
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
+    /// Scenarios run at once (each mostly waits for the endpoint)
+    #[arg(long, default_value_t = 4, value_parser = at_least_one)]
+    pub jobs: usize,
 }
 
 #[derive(Args)]

@@ -96,7 +96,7 @@ pub fn conformance(args: ConformanceArgs) -> Result<Exit, Error> {
             snapshots: None,
             profile: profile.clone(),
             client,
-            jobs: 4,
+            jobs: args.jobs,
             run_id: run_id.clone(),
             driver: None,
         };

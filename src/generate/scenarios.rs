@@ -223,15 +223,18 @@ impl Writer<'_> {
         if TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }
-        let Some(max) = self.token_shape().and_then(|s| s.max) else {
-            return Ok(None);
+        let model_max = self.token_shape().and_then(|s| s.max).map(|m| m as u64);
+        let (max, whose) = match (model_max, self.token.token_max) {
+            (Some(m), _) => (m, "the model's"),
+            (None, Some(m)) => (m, "the documented"),
+            (None, None) => return Ok(None),
         };
-        let long = format!("${{token.long | len({})}}", max as u64 + 1);
+        let long = format!("${{token.long | len({})}}", max + 1);
         let name = format!(
-            "a token of {} characters, past the model's {max}, is refused",
-            max as u64 + 1
+            "a token of {} characters, past {whose} {max}, is refused",
+            max + 1
         );
-        Ok(Some(self.refused_token(&name, &long)))
+        Ok(Some(self.refused_token(&name, &long, model_max.is_some())))
     }
 
     /// CT1: a token outside the pattern the model gives it is refused.
@@ -270,11 +273,12 @@ impl Writer<'_> {
             return Ok(None);
         };
         let name = format!("a token outside the model's pattern (`{off}`) is refused");
-        Ok(Some(self.refused_token(&name, off)))
+        Ok(Some(self.refused_token(&name, off, true)))
     }
 
-    /// A CT1 scenario: the request with `token` is refused with an error.
-    fn refused_token(&self, name: &str, token: &str) -> String {
+    /// A CT1 scenario: the request with `token` is refused with an error. `breaks_model`: the
+    /// token is one the model's own constraints refuse (else only the documentation does).
+    fn refused_token(&self, name: &str, token: &str, breaks_model: bool) -> String {
         let member = self
             .service
             .token_member(&self.token.operation)
@@ -285,9 +289,14 @@ impl Writer<'_> {
         self.setup(&mut text, "");
         let _ = writeln!(
             text,
-            "steps:\n  - call: {}\n    params: {}\n    invalid_request: true\n    expect: {{ error: any, clause: CT1 }}",
+            "steps:\n  - call: {}\n    params: {}{}\n    expect: {{ error: any, clause: CT1 }}",
             self.token.operation,
-            inline(&Value::Object(params))
+            inline(&Value::Object(params)),
+            if breaks_model {
+                "\n    invalid_request: true"
+            } else {
+                ""
+            }
         );
         // Should the endpoint accept the token after all, what it made is captured and deleted.
         if let Some(capture) = &self.token.capture {
@@ -319,15 +328,17 @@ impl Writer<'_> {
             .strip_prefix("same ")
             .map_or(Vec::new(), |m| m.split_whitespace().collect());
         let expect = match retry {
-            "original" => "same_as: first".to_string(),
+            "original" => "same_as: first, ".to_string(),
+            // Only the effect is stated: the retry succeeds, and its reads show one call.
+            "effect" => String::new(),
             _ if !same.is_empty() => {
                 let paths: Vec<String> = same
                     .iter()
                     .map(|m| format!("{m}: \"${{first_{}}}\"", m.to_lowercase()))
                     .collect();
-                format!("paths: {{ {} }}", paths.join(", "))
+                format!("paths: {{ {} }}, ", paths.join(", "))
             }
-            error => format!("error: {error}"),
+            error => format!("error: {error}, "),
         };
         let request = self.params();
         let mut first = self.first_call(&request);
@@ -341,6 +352,17 @@ impl Writer<'_> {
         let probe = request
             .as_object()
             .and_then(|r| effect::probe(&self.service.model, self.token, r));
+        // A retry whose answer holds nothing and whose effect cannot be read says nothing: where
+        // only the effect is stated, or the answer is empty by the model (`{}`).
+        let model = &self.service.model;
+        let empty_answer = model
+            .operation(&self.token.operation)
+            .and_then(|o| o.output.as_ref())
+            .and_then(|o| model.shape(&o.shape))
+            .is_none_or(|s| s.members.is_empty());
+        if probe.is_none() && (retry == "effect" || (retry == "original" && empty_answer)) {
+            return Ok(None);
+        }
         if let Some(probe) = &probe {
             let _ = writeln!(
                 first,
@@ -354,7 +376,7 @@ impl Writer<'_> {
         self.setup(&mut text, &first);
         let _ = writeln!(
             text,
-            "steps:\n  - repeat: first\n    expect: {{ {expect}, clause: CT2 }}"
+            "steps:\n  - repeat: first\n    expect: {{ {expect}clause: CT2 }}"
         );
         if let Some(probe) = &probe {
             let _ = writeln!(

@@ -179,11 +179,10 @@ pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
 /// The service the command line names: a bundled pack, else a model file or an installed
 /// botocore's model, with a pack file or a bare pack.
 pub fn resolve(name: &str, model: Option<&Path>, pack: Option<&Path>) -> Result<Service, Error> {
-    if model.is_none()
-        && pack.is_none()
-        && let Ok(service) = Service::bundled(name)
-    {
-        return Ok(service);
+    // A bundled pack that does not load is an error to show, never a reason to fall back to
+    // a bare pack of the installed botocore.
+    if model.is_none() && pack.is_none() && super::BUNDLED.iter().any(|b| b.name == name) {
+        return Service::bundled(name);
     }
     let pack_text = match pack {
         Some(p) => Some(

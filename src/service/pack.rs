@@ -75,6 +75,9 @@ pub struct TokenOperation {
     pub mismatch: String,
     /// How long the token binds (`10m`, `1h`, `24h`), `none` (for ever), or `unknown`.
     pub window: String,
+    /// The token's longest length, where the documentation states one the model lacks.
+    #[serde(default)]
+    pub token_max: Option<u64>,
     /// What the same request sent twice without a token does: `two` (each is its own), an
     /// error type, or `unknown` (the default: none of the bundled packs' pages says).
     #[serde(default = "unknown_point")]

@@ -147,7 +147,22 @@ impl Generic {
         {
             *token = valid;
         }
-        let violations = model.check_input(operation, &input).ok()?;
+        let mut violations: Vec<String> = model
+            .check_input(operation, &input)
+            .ok()?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        // The documented limit of a token the model leaves unlimited.
+        if let Some((member, max)) = self.documented_token_limit(operation)
+            && let Some(token) = input.get(member).and_then(Value::as_str)
+            && !self.faults().has(Fault::TokensUnchecked)
+            && token.chars().count() as u64 > max
+        {
+            violations.push(format!(
+                "/{member}: longer than the documented {max} characters"
+            ));
+        }
         let first = violations.first()?;
         let declared = model
             .operation(operation)
@@ -167,6 +182,18 @@ impl Generic {
             name.to_string(),
             format!("{} validation error(s); first: {first}", violations.len()),
         ))
+    }
+
+    /// The token member and the length its documentation (the pack) allows, where stated.
+    fn documented_token_limit(&self, operation: &str) -> Option<(&str, u64)> {
+        let max = self
+            .service
+            .pack
+            .tokens
+            .iter()
+            .find(|t| t.operation == operation)?
+            .token_max?;
+        Some((self.service.token_member(operation)?, max))
     }
 
     /// An error the operation declares: `name`, or for `any` the first one it declares.

@@ -108,9 +108,10 @@ fn scope(input: &Value) -> Vec<String> {
         .into_iter()
         .filter(|(k, _)| {
             let k = k.to_ascii_lowercase();
-            !["token", "marker", "start", "sort", "order"]
-                .iter()
-                .any(|w| k.contains(w))
+            let paging = ["nexttoken", "marker", "startingtoken", "paginationtoken"];
+            !paging.contains(&k.as_str())
+                && !k.starts_with("exclusivestart")
+                && !["sort", "order"].iter().any(|w| k.contains(w))
         })
         .map(|(_, v)| v)
         .collect()
@@ -170,10 +171,13 @@ impl Store {
                     .as_ref()
                     .map(|i| i.shape.clone())
                     .unwrap_or_default();
+                // A listing shows what lives; a description also what it names that ended
+                // (a stopped task, an inactive service).
+                let listing = verb(operation).0 == "List";
                 let shown: Vec<&Resource> = self
                     .resources
                     .iter()
-                    .filter(|r| r.alive && r.answers_to(member))
+                    .filter(|r| (r.alive || !listing) && r.answers_to(member))
                     .filter(scoped)
                     .collect();
                 if shown.is_empty() && !self.resources.iter().any(|r| r.answers_to(member)) {

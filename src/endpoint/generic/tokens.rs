@@ -62,7 +62,9 @@ impl TokenBook {
                 return Decision::Perform;
             }
             return match TokenOperation::known(&contract.retry) {
-                Some(retry) if retry == "original" || retry.starts_with("same ") => {
+                Some(retry)
+                    if retry == "original" || retry == "effect" || retry.starts_with("same ") =>
+                {
                     Decision::Replay(bound.answer.clone())
                 }
                 None => Decision::Replay(bound.answer.clone()),

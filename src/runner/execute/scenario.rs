@@ -134,6 +134,13 @@ fn missing_driver(env: &ScenarioEnv, scenario: &Scenario) -> Option<String> {
     })
 }
 
+/// An answer saying the resource is not there (`ResourceNotFoundException`,
+/// `ClusterNotFoundException`, `NoSuchEntity`).
+fn is_not_found(actual: &str) -> bool {
+    let kind = actual.split_whitespace().next().unwrap_or_default();
+    kind.ends_with("NotFoundException") || kind.ends_with("NotFound") || kind.starts_with("NoSuch")
+}
+
 /// Setup, then the steps. An interrupt stops them between two steps, or during a wait; a
 /// request already sent is always answered first, so that what it created is captured and
 /// the teardown can delete it.
@@ -191,9 +198,14 @@ async fn teardown(scope: &Scope<'_>, memory: &mut Memory) -> Vec<String> {
     for s in &scope.scenario.teardown {
         // A teardown step whose templates name a capture that never happened would clean up a
         // resource that was never created: skip it.
-        if matches!(s.action, Action::Call { .. } | Action::Repeat { .. })
-            && memory.request(model, s).is_err()
-        {
+        let unbound = match &s.action {
+            Action::Call { .. } | Action::Repeat { .. } => memory.request(model, s).is_err(),
+            Action::Wait {
+                params: Some(p), ..
+            } => memory.bindings.expand_value(&p.to_json()).is_err(),
+            _ => false,
+        };
+        if unbound {
             continue;
         }
         let at = At {
@@ -202,6 +214,11 @@ async fn teardown(scope: &Scope<'_>, memory: &mut Memory) -> Vec<String> {
         };
         if let Err(outcome) = step(scope, memory, at).await {
             let (StepOutcome::Failed(p) | StepOutcome::Errored(p)) = outcome;
+            // What is not there needs no cleaning up: a resource the scenario never made (its
+            // create refused, as expected) or the endpoint already removed.
+            if p.actual.as_deref().is_some_and(is_not_found) {
+                continue;
+            }
             warnings.push(format!("teardown step `{}`: {}", p.step, p.message));
         }
     }
