@@ -9,6 +9,7 @@ pub fn tools_required() -> bool {
 
 /// Whether a tool runs; a missing one skips the test (saying why), or fails it when tools are
 /// required.
+#[allow(dead_code)]
 pub fn available(what: &str, program: &str, args: &[&str]) -> bool {
     let ok = Command::new(program)
         .args(args)
