@@ -112,10 +112,10 @@ pub fn markdown(info: &RunInfo, runs: &[PackRun]) -> String {
 /// Per service: its token operations, and how many rows of each kind; then the two figures
 /// an endpoint is graded by, never added together.
 fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
-    out.push_str("| service | token operations | implemented | with a finding | kept | broken | deviations | not implemented | not reached | unknown |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| service | token operations | tried | implemented | with a finding | kept | broken | deviations | not implemented | not reached | unknown |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
     let mut total = BTreeMap::<&str, usize>::new();
-    let (mut operations, mut implemented, mut faulty) = (0, 0, 0);
+    let (mut operations, mut tried, mut implemented, mut faulty) = (0, 0, 0, 0);
     for run in runs {
         let title = run.service.pack.title.as_str();
         let mine: Vec<&Row> = rows.iter().filter(|r| r.title == title).collect();
@@ -125,7 +125,15 @@ fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
             mine.iter()
                 .any(|r| r.operation == *op && matches!(r.judgement, Judgement::NotImplemented(_)))
         };
-        let served = ops.iter().filter(|op| !not_served(op)).count();
+        // Tried: a scenario ran for it (the documentation decided something).
+        let tried_here: Vec<&&str> = ops
+            .iter()
+            .filter(|op| {
+                mine.iter()
+                    .any(|r| r.operation == **op && r.judgement != Judgement::Unknown)
+            })
+            .collect();
+        let served = tried_here.iter().filter(|op| !not_served(op)).count();
         let with_finding = ops
             .iter()
             .filter(|op| {
@@ -148,11 +156,13 @@ fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
         }
         let _ = writeln!(
             out,
-            "| {title} | {} | {served} | {with_finding} | {} |",
+            "| {title} | {} | {} | {served} | {with_finding} | {} |",
             ops.len(),
+            tried_here.len(),
             counts.join(" | ")
         );
         operations += ops.len();
+        tried += tried_here.len();
         implemented += served;
         faulty += with_finding;
     }
@@ -164,7 +174,8 @@ fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
     let _ = writeln!(
         out,
         "\n{} kept, {} broken, {} deviations, {} not implemented, {} not reached, {} unknown. \
-         Coverage (token operations it implements): {implemented} of {operations}, {}. \
+         Coverage (token operations it implements, of those tried): {implemented} of {tried}, {} \
+         ({} of {operations} not tried: their documentation decides nothing). \
          Divergence (implemented operations with a finding): {faulty} of {implemented}, {}.",
         total["kept"],
         total["broken"],
@@ -172,7 +183,8 @@ fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
         total["not implemented"],
         total["not reached"],
         total["unknown"],
-        percent(implemented, operations),
+        percent(implemented, tried),
+        operations - tried,
         percent(faulty, implemented),
     );
 }

@@ -190,11 +190,14 @@ fn why_not_reached(problem: &Problem) -> String {
 /// an HTML page, not its markup).
 fn server_error(problem: &Problem) -> Option<String> {
     let exchange = problem.exchange.as_deref()?;
-    let answer = exchange
+    let start = exchange.find("<- HTTP 5")?;
+    let answer = &exchange[start + 3..];
+    // The answer runs to the exchange's duration line, `(12 ms)`.
+    let answer = answer
         .lines()
-        .map(str::trim_start)
-        .find(|l| l.starts_with("<- HTTP 5"))?
-        .trim_start_matches("<- ");
+        .take_while(|l| !l.trim_start().starts_with('('))
+        .collect::<Vec<_>>()
+        .join(" ");
     let (status, body) = answer.split_at(answer.find(' ').map_or(answer.len(), |i| {
         answer[i + 1..]
             .find(' ')
