@@ -98,6 +98,19 @@ fn a_faithful_slow_endpoint_draws_no_finding() {
     for row in rows(&report, "not reached") {
         assert!(row.contains("does not offer clock"), "{row}");
     }
+    // Nothing is left behind: each teardown waited for what it stopped before deleting what
+    // held it (tasks before their cluster, a draining service before its cluster).
+    let left = leftovers(port);
+    assert_eq!(left, "{}", "left behind on the endpoint: {left}");
+}
+
+/// What the endpoint still holds, as it says at `/leftovers`.
+fn leftovers(port: u16) -> String {
+    let output = Command::new("curl")
+        .args(["-s", &format!("http://127.0.0.1:{port}/leftovers")])
+        .output()
+        .expect("curl runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 #[test]

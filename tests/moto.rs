@@ -56,9 +56,39 @@ fn the_committed_moto_report_is_what_moto_does_today() {
     let (_moto, port) = start_moto();
     let fresh = common::conformance_report("moto", port, &[], "testing");
     // The findings the report stands on: moto accepts a changed TransactWriteItems under the
-    // same token, and makes a second ECS service for a retried CreateService.
+    // same token, and makes a second ECS service for a retried CreateService; its text/html
+    // answers are deviations of their own, the token judged all the same.
     assert!(fresh.contains("| TransactWriteItems | [CT3](../CONTRACT.md#any-ct3) | **broken**"));
     assert!(fresh.contains("| CreateService | [CT2](../CONTRACT.md#any-ct2) | **broken**"));
+    assert!(fresh.contains("| CreateSecret | [G3](../CONTRACT.md#any-g3) | **deviation**"));
+    assert!(
+        !fresh.contains("not reached (G3"),
+        "a deviation stopped a scenario"
+    );
+    // The report names what it was run against and how to replay a row, signing included.
+    assert!(fresh.contains(&format!("| endpoint | http://127.0.0.1:{port} |")));
+    assert!(fresh.contains("| it says | Server: Werkzeug"));
+    assert!(fresh.contains("--sign --contract-profile conformance FILE"));
+    // Unsigned, moto answers with S3's XML: refused with the reason, never a report of rows
+    // all "not reached".
+    let unsigned = Command::new(env!("CARGO_BIN_EXE_proton-conform"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "conformance",
+            "--name",
+            "unsigned",
+            "--packs",
+            "acm",
+            "--out",
+        ])
+        .arg(std::env::temp_dir().join(format!("pc-unsigned-{}.md", std::process::id())))
+        .arg("--endpoint")
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&unsigned.stderr);
+    assert_eq!(unsigned.status.code(), Some(2), "{err}");
+    assert!(err.contains("add --sign"), "{err}");
     // Nothing is left behind, not even what moto made of a request it should have refused
     // (an EFS file system for a 65-character CreationToken: CT1).
     let left = Command::new("python3")

@@ -284,4 +284,66 @@ mod tests {
             Ok(())
         );
     }
+
+    /// AWS lists ValidationException, ThrottlingException and the rest among the errors every
+    /// service may send: an endpoint that answers one is not breaking G3 (it once was, and a
+    /// faithful endpoint refusing an over-long token failed CT1 on it).
+    #[test]
+    fn the_common_errors_of_every_aws_service_pass_g3() {
+        for common in [
+            "ValidationException",
+            "ThrottlingException",
+            "AccessDeniedException",
+        ] {
+            let e = exchange(
+                "DeleteEnvironmentAccountConnection",
+                400,
+                Some(common),
+                r#"{"message":"x"}"#,
+            );
+            assert_eq!(check_protocol(&e), Ok(()), "{common}");
+        }
+    }
+
+    /// A 2xx whose only sign of an error is its error-type header: the SDKs read it as a
+    /// success and lose the error (restJson answers carry their type there).
+    #[test]
+    fn a_success_with_an_error_type_header_breaks_g3() {
+        let e = exchange(
+            "GetEnvironmentTemplate",
+            200,
+            Some("ConflictException"),
+            TEMPLATE,
+        );
+        let f = check_protocol(&e).unwrap_err();
+        assert_eq!(f.clause, "G3");
+        assert!(f.message.contains("x-amzn-ErrorType"), "{f:?}");
+    }
+
+    /// A restJson service's answers are `application/json`: the message says so, not awsJson's.
+    #[test]
+    fn a_rest_json_content_type_failure_names_its_own_content_type() {
+        let efs = Model::bundled("efs-2015-02-01").unwrap();
+        let mut e = exchange("DescribeFileSystems", 200, None, "<html>busy</html>");
+        if let Outcome::Response(r) = &mut e.outcome {
+            r.headers
+                .push(("content-type".to_string(), "text/html".to_string()));
+        }
+        let f = super::check_protocol(&efs, &e).unwrap_err();
+        assert!(f.message.contains("restJson1 (application/json)"), "{f:?}");
+    }
+
+    /// Under the conformance profile a deviation the SDKs read past is recorded and the checks
+    /// go on; under strict it stops the step; an answer no SDK can read stops it under both.
+    #[test]
+    fn the_conformance_profile_records_deviations_the_sdks_read_past() {
+        let html_json = with_content_type("text/html; charset=utf-8", TEMPLATE);
+        let conformance = Profile::conformance();
+        let found = check_wire(&PROTON, &conformance, &html_json).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].clause, "G3");
+        assert!(check_wire(&PROTON, &Profile::strict(), &html_json).is_err());
+        let garbage = with_content_type("text/html", "<html>busy</html>");
+        assert!(check_wire(&PROTON, &conformance, &garbage).is_err());
+    }
 }

@@ -344,9 +344,10 @@ def ecs(op, body):
         return {"service": service_view(s)}
     if op == "DescribeServices":
         c = cluster(body.get("cluster", "default"))
-        found = [service_view(state["services"][(c["name"], n.split("/")[-1])]) for n in body["services"]
-                 if (c["name"], n.split("/")[-1]) in state["services"]]
-        return {"services": found, "failures": []}
+        known = [(c["name"], n.split("/")[-1]) for n in body["services"]]
+        found = [service_view(state["services"][k]) for k in known if k in state["services"]]
+        missing = [{"arn": n, "reason": "MISSING"} for n, k in zip(body["services"], known) if k not in state["services"]]
+        return {"services": found, "failures": missing}
     if op == "ListServices":
         c = cluster(body.get("cluster", "default"))
         return {"serviceArns": [s["arn"] for s in state["services"].values()
@@ -415,6 +416,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        # What runs left behind, for the test to see that teardowns cleaned up.
+        if self.path == "/leftovers":
+            with lock:
+                left = {
+                    "tables": [n for n, t in state["tables"].items() if table_status(t) != "DELETED"],
+                    "clusters": list(state["clusters"]),
+                    "tasks": [a for a, t in state["tasks"].items() if task_view(t)["lastStatus"] != "STOPPED"],
+                    "services": [s["name"] for s in state["services"].values() if service_view(s)["status"] == "ACTIVE"],
+                    "task definitions": [f for f, d in state["taskdefs"].items() if d["status"] == "ACTIVE"],
+                    "secrets": list(state["secrets"]),
+                    "certificates": list(state["certs"]),
+                }
+            return self.answer(200, {k: v for k, v in left.items() if v}, "1.0")
         self.answer(404, {"message": "no such resource"}, "1.0")
 
     def do_POST(self):
