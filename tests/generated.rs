@@ -153,9 +153,12 @@ fn every_generated_scenario_passes_on_the_reference_and_fails_on_its_switch() {
                     let reads = *fault != Fault::RetryAppliedTwice || reads_effects(&file);
                     // Each side of the window has its own switch: one too short, one never
                     // ending.
+                    let case = file.ends_with("-ct1-case.yaml");
                     let side = match fault {
                         Fault::ShortWindow => inside,
                         Fault::TokensNeverExpire => !inside,
+                        Fault::CaseInsensitiveTokens => case,
+                        Fault::TokensUnchecked => !case,
                         _ => true,
                     };
                     (

@@ -253,14 +253,34 @@ pub fn check_expectations(ctx: &StepContext, exchange: &Exchange) -> Result<(), 
     Ok(())
 }
 
-/// The identity of the resource an answer carries: its `arn`, else its `id` (members newer than
-/// the model, which carry neither, are passed over).
+/// The identity of the resource an answer carries: the `arn`, else the `id`, of the resource
+/// detail it holds (members newer than the model, which carry neither, are passed over); an
+/// answer without such a detail is known by every identifier in it (members named `...Arn`,
+/// `...Id`), so that a task listed in `tasks[0].taskArn` is told from another.
 fn identity(body: &Value) -> Option<String> {
-    body.as_object()?
+    let detail = body
+        .as_object()?
         .values()
         .filter_map(Value::as_object)
         .find_map(|resource| resource.get("arn").or_else(|| resource.get("id")))
-        .map(Value::to_string)
+        .map(Value::to_string);
+    detail.or_else(|| {
+        let mut ids = Vec::new();
+        identifiers(body, "", &mut ids);
+        ids.sort();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    })
+}
+
+fn identifiers(value: &Value, key: &str, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) if ["Arn", "ARN", "Id"].iter().any(|e| key.ends_with(e)) => {
+            out.push(format!("{key}={s}"));
+        }
+        Value::Array(items) => items.iter().for_each(|i| identifiers(i, key, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| identifiers(v, k, out)),
+        _ => {}
+    }
 }
 
 fn same_identity(a: &Value, b: &Value) -> bool {

@@ -4,6 +4,8 @@
 
 mod effect;
 mod scenarios;
+mod tokens;
+mod uses;
 
 pub use effect::{Probe, probe};
 pub use scenarios::{Coverage, Generated, generate};

@@ -78,6 +78,10 @@ pub struct TokenOperation {
     /// The token's longest length, where the documentation states one the model lacks.
     #[serde(default)]
     pub token_max: Option<u64>,
+    /// The documentation says tokens are case sensitive: one that differs only in case is
+    /// another token.
+    #[serde(default)]
+    pub case_sensitive: bool,
     /// What the same request sent twice without a token does: `two` (each is its own), an
     /// error type, or `unknown` (the default: none of the bundled packs' pages says).
     #[serde(default = "unknown_point")]

@@ -7,6 +7,9 @@ use crate::endpoint::control::{Switch, SwitchSet};
 pub enum Fault {
     /// The token member's length limit is not checked (breaks CT1).
     TokensUnchecked,
+    /// Tokens that differ only in case are one token (breaks CT1 where tokens are documented
+    /// as case sensitive).
+    CaseInsensitiveTokens,
     /// A retry with the same token and parameters gets a new answer (breaks CT2).
     FreshAnswerOnRetry,
     /// A retry with the same token and parameters gets the original answer, but is performed
@@ -28,6 +31,11 @@ pub enum Fault {
 /// Every switch: itself, its name, what it does.
 pub const FAULTS: &[(Fault, &str, &str)] = &[
     (Fault::TokensUnchecked, "tokens-unchecked", "breaks CT1"),
+    (
+        Fault::CaseInsensitiveTokens,
+        "case-insensitive-tokens",
+        "breaks CT1",
+    ),
     (
         Fault::FreshAnswerOnRetry,
         "fresh-answer-on-retry",
@@ -61,7 +69,7 @@ impl Fault {
     /// The clause the switch breaks.
     pub fn clause(self) -> &'static str {
         match self {
-            Fault::TokensUnchecked => "CT1",
+            Fault::TokensUnchecked | Fault::CaseInsensitiveTokens => "CT1",
             Fault::FreshAnswerOnRetry | Fault::RetryAppliedTwice => "CT2",
             Fault::MismatchAccepted => "CT3",
             Fault::TokensNeverExpire | Fault::ShortWindow => "CT4",

@@ -124,7 +124,7 @@ impl Generic {
             }
             Decision::Perform => {
                 let answer = self.perform(operation, input)?;
-                book.bind(operation, token, params, answer.clone(), now);
+                book.bind(operation, token, params, answer.clone(), now, self.faults());
                 Ok(answer)
             }
         }

@@ -48,7 +48,7 @@ impl TokenBook {
         now: Millis,
         faults: FaultSet,
     ) -> Decision {
-        let key = (contract.operation.clone(), token.to_string());
+        let key = key(&contract.operation, token, faults);
         let halved = faults.has(Fault::ShortWindow);
         let window = window(contract).map(|w| if halved { w / 2 } else { w });
         let live = self.bound.get(&key).filter(|b| {
@@ -88,10 +88,28 @@ impl TokenBook {
     }
 
     /// Binds `token` to what a performed request was answered.
-    pub fn bind(&mut self, operation: &str, token: &str, params: Value, answer: Value, at: Millis) {
-        let key = (operation.to_string(), token.to_string());
+    pub fn bind(
+        &mut self,
+        operation: &str,
+        token: &str,
+        params: Value,
+        answer: Value,
+        at: Millis,
+        faults: FaultSet,
+    ) {
+        let key = key(operation, token, faults);
         self.bound.insert(key, Bound { params, answer, at });
     }
+}
+
+/// What a token is filed under: itself, or under the switch its lower case.
+fn key(operation: &str, token: &str, faults: FaultSet) -> (String, String) {
+    let token = if faults.has(Fault::CaseInsensitiveTokens) {
+        token.to_lowercase()
+    } else {
+        token.to_string()
+    };
+    (operation.to_string(), token)
 }
 
 /// The documented window, in milliseconds; none when there is none or it is not known.
