@@ -55,6 +55,26 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A YAML reader's error, at its line and column, with a "did you mean" for an unknown
+    /// field.
+    pub fn from_yaml(file: &str, error: &serde_saphyr::Error) -> Self {
+        let bare = error.without_snippet();
+        let pos = bare
+            .location()
+            .filter(|l| l.line() > 0)
+            .map(|l| Pos::new(l.line(), l.column()));
+        let message = bare.to_string();
+        // serde's own text: "unknown field `cal`, expected one of `id`, `call`, ...".
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .trim()
+            .to_string();
+        let help = unknown_field_suggestion(&message);
+        Diagnostic::new(file, pos, message).help_opt(help)
+    }
+
     pub fn new(file: &str, pos: Option<Pos>, message: impl Into<String>) -> Self {
         Self {
             file: file.to_string(),
@@ -86,6 +106,29 @@ impl Diagnostic {
     pub fn width(mut self, width: usize) -> Self {
         self.width = width.max(1);
         self
+    }
+
+    /// Problems of one input file as one error of the input: about the first's place, its
+    /// snippet under it, every other rendered after.
+    pub fn into_error(problems: Vec<Diagnostic>, source: &str) -> crate::error::Error {
+        use crate::error::{About, Error};
+        let Some(first) = problems.first() else {
+            return Error::internal("no problem to report");
+        };
+        let mut message = first.message.clone();
+        let rendered = first.render(Some(source));
+        // The rendering's snippet and help, without its own first two lines (message, place).
+        for line in rendered.lines().skip(2) {
+            let _ = write!(message, "\n{line}");
+        }
+        for other in &problems[1..] {
+            let _ = write!(message, "\n{}", other.render(Some(source)).trim_end());
+        }
+        Error::input(message).about(About::File {
+            path: first.file.clone().into(),
+            line: first.pos.map(|p| p.line as usize),
+            column: first.pos.map(|p| p.column as usize),
+        })
     }
 
     /// `file:line:column`, or just the file.
@@ -123,6 +166,22 @@ impl Diagnostic {
         }
         out
     }
+}
+
+fn unknown_field_suggestion(message: &str) -> Option<String> {
+    // serde-saphyr words it "unknown field `cal`, expected one of id, call, repeat".
+    let rest = message.split("unknown field `").nth(1)?;
+    let (field, expected) = rest.split_once('`')?;
+    let list = expected
+        .split("expected one of")
+        .nth(1)
+        .or_else(|| expected.split("expected").nth(1))?;
+    let candidates: Vec<&str> = list
+        .split(',')
+        .map(|c| c.trim().trim_matches('`'))
+        .filter(|c| !c.is_empty())
+        .collect();
+    crate::model::closest(field, candidates.iter().copied()).map(|c| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

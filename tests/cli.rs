@@ -834,3 +834,37 @@ fn a_closed_pipe_ends_the_program_quietly() {
         );
     }
 }
+
+/// A pack's mistakes are all shown at once, each at its line with what was meant: a typo in
+/// `retry:` is not taken for an error type, nor `window: 10 minutes` for a missing fixture.
+#[test]
+fn a_pack_with_mistakes_is_refused_at_each_line() {
+    let dir = temp_dir("bad-pack");
+    let pack = dir.join("dynamodb.yaml");
+    let text = include_str!("../src/packs/dynamodb.yaml")
+        .replacen("retry: original", "retry: orignal", 1)
+        .replacen("window: 10m", "window: 10 minutes", 1);
+    std::fs::write(&pack, &text).unwrap();
+    let o = run(&[
+        "--service",
+        "dynamodb",
+        "--pack",
+        pack.to_str().unwrap(),
+        "generate",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let line = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "dynamodb.yaml:{}:5: TransactWriteItems: `retry: orignal`",
+            line("retry: orignal")
+        )),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `original`?"), "{err}");
+    assert!(
+        err.contains(&format!("dynamodb.yaml:{}:5", line("window: 10 minutes"))),
+        "{err}"
+    );
+}

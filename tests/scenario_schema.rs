@@ -34,3 +34,28 @@ fn the_committed_schema_is_fresh_and_the_corpus_conforms() {
         serde_json::json!({"name": "x", "steps": [{"cal": "GetEnvironment"}]});
     assert!(!validator.is_valid(&typo));
 }
+
+/// The shipped JSON Schema of the pack format is the one the code generates, and every bundled
+/// pack conforms to it.
+#[test]
+fn the_committed_pack_schema_is_fresh_and_the_bundled_packs_conform() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("src/packs/pack.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        committed,
+        proton_conform::service::pack_schema(),
+        "src/packs/pack.schema.json is stale: run `cargo run -- schema pack > src/packs/pack.schema.json`"
+    );
+    let validator = jsonschema::validator_for(&committed).unwrap();
+    for bundled in proton_conform::service::BUNDLED {
+        let document: serde_json::Value = serde_saphyr::from_str(bundled.pack).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", bundled.name);
+    }
+}

@@ -420,6 +420,8 @@ pub struct SchemaArgs {
 pub enum SchemaKind {
     /// The scenario file format
     Scenario,
+    /// The service pack format (`--pack PATH`, `src/packs/*.yaml`)
+    Pack,
 }
 
 #[derive(Args)]

@@ -56,8 +56,11 @@ fn command(cli: args::Cli) -> Result<Exit, Error> {
         args::Command::SdkCheck(a) => sdk_check::sdk_check(a, &service),
         args::Command::SdkSweep(a) => sdk_sweep::sdk_sweep(a),
         args::Command::Schema(a) => {
-            let args::SchemaKind::Scenario = a.which;
-            println!("{:#}", proton_conform::scenario::file_schema());
+            let schema = match a.which {
+                args::SchemaKind::Scenario => proton_conform::scenario::file_schema(),
+                args::SchemaKind::Pack => proton_conform::service::pack_schema(),
+            };
+            println!("{schema:#}");
             Ok(Exit::Success)
         }
     }

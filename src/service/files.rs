@@ -12,29 +12,6 @@ use super::{Pack, Service, in_pack};
 use crate::error::Error;
 use crate::model::Model;
 
-/// The generic clauses, as the bundled packs with a token contract state them.
-const CLAUSES: &str = r#"
-  - id: CT1
-    summary: a token past the model's length limit is refused
-    applies_to: [tokens]
-  - id: CT2
-    summary: "same token, same parameters: the documented retry answer, nothing more"
-    applies_to: [tokens]
-  - id: CT3
-    summary: "same token, other parameters: the documented error"
-    applies_to: [tokens]
-  - id: CT4
-    summary: "past the token's documented window, a request is a new one"
-    applies_to: [tokens]
-  - id: CT6
-    summary: "the same request twice without a token: what the documentation says it does"
-    applies_to: [tokens]
-  - id: G2
-    summary: every response body conforms to the model
-  - id: G3
-    summary: errors are errors of the protocol, of a declared or protocol-level type
-"#;
-
 fn fail(what: &str, reason: impl Into<String>) -> Error {
     Error::input(reason.into()).context(in_pack(what))
 }
@@ -166,13 +143,11 @@ pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
         "coverage": ["tokens"],
         "tokens": token_entries,
     });
-    // JSON is YAML: the head as one flow mapping, the clauses in block style after it.
+    // JSON is YAML: the head as one flow mapping; the clauses are the default catalogue.
     let mut text = String::new();
     for (key, value) in head.as_object().into_iter().flatten() {
         text.push_str(&format!("{key}: {value}\n"));
     }
-    text.push_str("clauses:");
-    text.push_str(CLAUSES);
     Pack::parse(&text).map_err(|e| e.context(in_pack(&name)))
 }
 
@@ -192,7 +167,10 @@ pub fn resolve(name: &str, model: Option<&Path>, pack: Option<&Path>) -> Result<
         None => None,
     };
     let pack = match &pack_text {
-        Some(text) => Some(Pack::parse(text).map_err(|e| e.context(in_pack(name)))?),
+        Some(text) => {
+            let file = pack.map(|p| p.display().to_string()).unwrap_or_default();
+            Some(Pack::parse_file(text, &file)?)
+        }
         None => None,
     };
     let model = match (model, &pack) {

@@ -11,7 +11,7 @@ pub use bundled::{BUNDLED, DEFAULT};
 pub use files::{bare_pack, botocore_token_models, resolve};
 pub use pack::{
     Clause, CleanupKind, CleanupVersions, EffectRead, FuzzCall, FuzzPack, Pack, TokenOperation,
-    fill,
+    fill, pack_schema,
 };
 
 use std::sync::Arc;
@@ -44,7 +44,7 @@ impl Service {
             .context(in_pack(name))
         })?;
         let load = || -> Result<Service, Error> {
-            let pack = Pack::parse(found.pack)?;
+            let pack = Pack::parse_file(found.pack, &format!("src/packs/{name}.yaml"))?;
             let model = Model::bundled(&pack.model)?;
             Service::new(model, pack)
         };

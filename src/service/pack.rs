@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// One clause of the contract.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
     pub id: String,
@@ -19,6 +19,7 @@ pub struct Clause {
     /// Its definition's anchor in CONTRACT.md (`ct2`, `any-ct2`), from the pack's
     /// `clause_anchors` prefix.
     #[serde(skip)]
+    #[schemars(skip)]
     pub anchor: String,
 }
 
@@ -29,7 +30,7 @@ impl Clause {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     pub name: String,
@@ -45,6 +46,9 @@ pub struct Pack {
     pub operation_groups: BTreeMap<String, Vec<String>>,
     /// The groups whose operations are the coverage matrix's columns, in order.
     pub coverage: Vec<String>,
+    /// The clause catalogue: the token contract of any service (CONTRACT.md, "Any AWS
+    /// service's token operations") unless the pack has its own (Proton's).
+    #[serde(default = "token_clauses")]
     pub clauses: Vec<Clause>,
     #[serde(default)]
     pub resource_name_members: Vec<String>,
@@ -55,11 +59,22 @@ pub struct Pack {
     /// states it (what `generate` writes scenarios for and the generic reference keeps).
     #[serde(default)]
     pub tokens: Vec<TokenOperation>,
+    /// The file the pack was read from and its text, for problems at their line.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Where a pack was read from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// One operation's token contract. A point the documentation does not state is `unknown`:
 /// no scenario is generated for it, and no verdict depends on it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenOperation {
     pub operation: String,
@@ -106,7 +121,7 @@ pub struct TokenOperation {
 
 /// A read whose identifiers (or values) must be the same after a retry as after the first
 /// call: what "nothing more" (CT2) is observed through.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EffectRead {
     pub call: String,
@@ -122,7 +137,7 @@ impl TokenOperation {
 }
 
 /// One kind of resource `cleanup` deletes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CleanupKind {
     pub list: String,
@@ -140,7 +155,7 @@ pub struct CleanupKind {
     pub versions: Option<CleanupVersions>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CleanupVersions {
     pub list: String,
@@ -160,7 +175,7 @@ fn one_empty_listing() -> Vec<Value> {
 
 /// How the fuzzer writes the oracle's abstract calls: operations and scenario text
 /// with `{{name}}` holes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FuzzPack {
     pub token_create: FuzzCall,
@@ -184,7 +199,7 @@ pub struct FuzzPack {
     pub async_teardown: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FuzzCall {
     pub operation: String,
@@ -194,9 +209,29 @@ pub struct FuzzCall {
     pub items: Option<String>,
 }
 
+/// The JSON Schema of a pack file, for editors (kept as `src/packs/pack.schema.json`).
+pub fn pack_schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(Pack)).unwrap_or_default()
+}
+
 impl Pack {
     pub fn parse(text: &str) -> Result<Pack, crate::error::Error> {
-        serde_saphyr::from_str(text).map_err(|e| crate::error::Error::input(e.to_string()))
+        Self::parse_file(text, "pack")
+    }
+
+    /// A pack file's text; a problem is an error at its line and column in `file`.
+    pub fn parse_file(text: &str, file: &str) -> Result<Pack, crate::error::Error> {
+        let mut pack: Pack = serde_saphyr::from_str(text).map_err(|e| {
+            crate::diagnostic::Diagnostic::into_error(
+                vec![crate::diagnostic::Diagnostic::from_yaml(file, &e)],
+                text,
+            )
+        })?;
+        pack.origin = Some(Origin {
+            file: file.to_string(),
+            text: text.into(),
+        });
+        Ok(pack)
     }
 
     /// The operations of a group (none for an unknown group).
@@ -241,6 +276,33 @@ impl Pack {
             .chain(tokens)
             .map(String::as_str)
     }
+}
+
+/// The clauses of any service's token operations.
+const TOKEN_CLAUSES: &str = r#"
+  - id: CT1
+    summary: a token past the model's length limit is refused
+    applies_to: [tokens]
+  - id: CT2
+    summary: "same token, same parameters: the documented retry answer, nothing more"
+    applies_to: [tokens]
+  - id: CT3
+    summary: "same token, other parameters: the documented error"
+    applies_to: [tokens]
+  - id: CT4
+    summary: "past the token's documented window, a request is a new one"
+    applies_to: [tokens]
+  - id: CT6
+    summary: "the same request twice without a token: what the documentation says it does"
+    applies_to: [tokens]
+  - id: G2
+    summary: every response body conforms to the model
+  - id: G3
+    summary: errors are errors of the protocol, of a declared or protocol-level type
+"#;
+
+fn token_clauses() -> Vec<Clause> {
+    serde_saphyr::from_str(TOKEN_CLAUSES).expect("the token clause catalogue is valid YAML")
 }
 
 fn any_service() -> String {

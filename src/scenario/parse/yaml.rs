@@ -1,7 +1,6 @@
 //! The YAML reading of a scenario file: parser limits, and its errors as diagnostics.
 
-use crate::diagnostic::{Diagnostic, Pos};
-use crate::model;
+use crate::diagnostic::Diagnostic;
 
 use super::MAX_DEPTH;
 
@@ -26,35 +25,5 @@ pub(super) fn yaml_options() -> serde_saphyr::Options {
 }
 
 pub(super) fn yaml_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
-    let bare = error.without_snippet();
-    let pos = bare
-        .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| Pos::new(l.line(), l.column()));
-    let message = bare.to_string();
-    // serde's own text: "unknown field `cal`, expected one of `id`, `call`, ...".
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .trim()
-        .to_string();
-    let help = unknown_field_suggestion(&message);
-    Diagnostic::new(file, pos, message).help_opt(help)
-}
-
-fn unknown_field_suggestion(message: &str) -> Option<String> {
-    // serde-saphyr words it "unknown field `cal`, expected one of id, call, repeat".
-    let rest = message.split("unknown field `").nth(1)?;
-    let (field, expected) = rest.split_once('`')?;
-    let list = expected
-        .split("expected one of")
-        .nth(1)
-        .or_else(|| expected.split("expected").nth(1))?;
-    let candidates: Vec<&str> = list
-        .split(',')
-        .map(|c| c.trim().trim_matches('`'))
-        .filter(|c| !c.is_empty())
-        .collect();
-    model::closest(field, candidates.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+    Diagnostic::from_yaml(file, error)
 }
