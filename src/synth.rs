@@ -119,6 +119,21 @@ fn bounded(def: &Shape, preferred: f64) -> f64 {
     preferred.clamp(low, high)
 }
 
+/// Whether a string shape's constraints accept `value`: its length bounds and its pattern (as
+/// the model's schemas read it).
+pub fn accepts(def: &Shape, value: &str) -> bool {
+    let len = value.chars().count();
+    let pattern = def
+        .pattern
+        .as_deref()
+        .and_then(usable_pattern)
+        .and_then(|p| regex::Regex::new(&p).ok());
+    def.enum_values.is_none()
+        && def.min.is_none_or(|m| len as f64 >= m)
+        && def.max.is_none_or(|m| len as f64 <= m)
+        && pattern.is_none_or(|p| p.is_match(value))
+}
+
 /// The first candidate that meets the enum, the length bounds and the pattern.
 fn string(def: &Shape, path: &str, service: &str) -> Result<Value, Error> {
     if let Some(first) = def.enum_values.as_ref().and_then(|v| v.first()) {

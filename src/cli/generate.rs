@@ -25,7 +25,12 @@ pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Result<Exit, Erro
     for (operation, clause, status) in &coverage {
         let text = match status {
             Coverage::Generated(file) => format!("generated {}", out.join(file).display()),
-            Coverage::Unknown => "unknown: the documentation does not decide it".to_string(),
+            Coverage::Unknown if service.pack.documented => {
+                "unknown: the documentation does not decide it".to_string()
+            }
+            Coverage::Unknown => {
+                "unknown: no documentation was read (a pack states what it decides)".to_string()
+            }
             Coverage::NeedsFixture(why) => format!("needs fixture: {why}"),
         };
         println!("{operation} {clause}: {text}");

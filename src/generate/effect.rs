@@ -42,9 +42,22 @@ pub fn probe(model: &Model, token: &TokenOperation, request: &Map<String, Value>
         .collect();
     // A listing before a description: it is meant to show many.
     reads.sort_by_key(|op| (!op.starts_with("List"), *op));
+    // The read kept to the scenario's own resources by its request before one kept to them by
+    // their names; the first of each in that order.
     reads
         .into_iter()
-        .find_map(|read| probe_with(model, read, &nouns, request))
+        .filter_map(|read| probe_with(model, read, &nouns, request))
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, probe)| probe)
+}
+
+/// How a read is kept to what the scenario made, the surest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kept {
+    /// The read's request names something only the scenario has (its cluster, its token).
+    ByRequest,
+    /// The items are filtered by the run prefix their names carry.
+    ByName,
 }
 
 fn probe_with(
@@ -52,7 +65,7 @@ fn probe_with(
     read: &str,
     nouns: &[String],
     request: &Map<String, Value>,
-) -> Option<Probe> {
+) -> Option<(Kept, Probe)> {
     let input = model.input_shape(read);
     // Every member the read takes that the request also names, with the same value.
     let params: Map<String, Value> = input
@@ -75,16 +88,19 @@ fn probe_with(
         let shape = model
             .shape(&m.shape)
             .filter(|s| s.kind == ShapeKind::List)?;
-        let lower = name.to_ascii_lowercase();
-        nouns
-            .iter()
-            .any(|n| lower.contains(n.as_str()))
-            .then(|| (name.clone(), shape.member.as_ref().map(|i| i.shape.clone())))
+        lists(name, nouns).then(|| (name.clone(), shape.member.as_ref().map(|i| i.shape.clone())))
     })?;
     let item = model.shape(&item?)?;
     let scoped = params.values().any(scenario_unique);
-    let ids = match item.kind {
-        ShapeKind::String if scoped => format!("sort({list})"),
+    // Where the read is not scoped, only a name carrying the run prefix tells the scenario's
+    // own items from everything else the account holds.
+    let named = request
+        .values()
+        .any(|v| v.as_str().is_some_and(|s| s.contains("${run.prefix}")));
+    let by_prefix = "contains(@, '${run.prefix}')";
+    let (kept, ids) = match item.kind {
+        ShapeKind::String if scoped => (Kept::ByRequest, format!("sort({list})")),
+        ShapeKind::String if named => (Kept::ByName, format!("sort({list}[?{by_prefix}])")),
         ShapeKind::Structure => {
             let id = identifier(model, item)?;
             // Kept to the scenario's own items by a member the request names uniquely.
@@ -95,18 +111,53 @@ fn probe_with(
                     .and_then(Value::as_str)
                     .map(|v| format!("[?{m}=='{v}']"))
             });
-            match (own, scoped) {
-                (Some(filter), _) => format!("sort({list}{filter}.{id})"),
-                (None, true) => format!("sort({list}[].{id})"),
-                (None, false) => return None,
+            let name = item
+                .members
+                .keys()
+                .find(|m| m.to_ascii_lowercase().ends_with("name"))
+                .filter(|_| named);
+            match (own, scoped, name) {
+                (Some(filter), _, _) => (Kept::ByRequest, format!("sort({list}{filter}.{id})")),
+                (None, true, _) => (Kept::ByRequest, format!("sort({list}[].{id})")),
+                (None, false, Some(name)) => (
+                    Kept::ByName,
+                    format!("sort({list}[?contains({name}, '${{run.prefix}}')].{id})"),
+                ),
+                (None, false, None) => return None,
             }
         }
         _ => return None,
     };
-    Some(Probe {
+    let probe = Probe {
         operation: read.to_string(),
         params: Value::Object(params),
         ids,
+    };
+    Some((kept, probe))
+}
+
+/// Whether a list member holds what one of the nouns names: the noun and one of the words a
+/// listing ends with (`taskArns` for a task, not `taskDefinitionArns`).
+fn lists(member: &str, nouns: &[String]) -> bool {
+    const ENDS: &[&str] = &[
+        "",
+        "s",
+        "es",
+        "arns",
+        "ids",
+        "names",
+        "list",
+        "summaries",
+        "summarylist",
+        "infos",
+        "details",
+        "set",
+    ];
+    let lower = member.to_ascii_lowercase();
+    nouns.iter().any(|n| {
+        lower
+            .strip_prefix(n.as_str())
+            .is_some_and(|rest| ENDS.contains(&rest))
     })
 }
 
@@ -137,20 +188,19 @@ fn scenario_unique(value: &Value) -> bool {
         .is_some_and(|s| s.contains("${run.prefix}") || s.contains("${token."))
 }
 
-/// What an operation makes, in lower case: `RunTask` a task, `CreateFileSystem` a file system;
-/// an import or export makes the job too.
+/// What an operation makes, in lower case: `RunTask` a task, `CreateHttpNamespace` an HTTP
+/// namespace and a namespace; an import or export makes the job too.
 fn nouns(operation: &str) -> Vec<String> {
-    let split = operation
-        .char_indices()
-        .skip(1)
-        .find(|(_, c)| c.is_ascii_uppercase())
-        .map_or(operation.len(), |(i, _)| i);
-    let (verb, rest) = operation.split_at(split);
-    let mut nouns = vec![rest.to_ascii_lowercase().trim_end_matches('s').to_string()];
+    let (verb, rest, last) = super::infer::parts(operation);
+    let mut nouns: Vec<String> = [rest, last]
+        .iter()
+        .map(|n| n.to_ascii_lowercase().trim_end_matches('s').to_string())
+        .collect();
     if verb == "Import" || verb == "Export" {
         nouns.push(verb.to_ascii_lowercase());
     }
     nouns.retain(|n| n.len() >= 3);
+    nouns.dedup();
     nouns
 }
 

@@ -3,6 +3,7 @@
 //! show its effects.
 
 mod effect;
+mod infer;
 mod scenarios;
 mod tokens;
 mod uses;

@@ -62,11 +62,18 @@ impl Writer<'_> {
         if let Some(probe) = &probe {
             let _ = writeln!(
                 first,
-                "  - id: seen_after_first\n    call: {}\n    params: {}\n    paginate: true\n    capture: {{ effect_after_first: {} }}",
+                "  - id: seen_after_first\n    call: {}\n    params: {}\n    paginate: true",
                 probe.operation,
                 inline(&probe.params),
-                inline(&Value::String(probe.ids.clone()))
             );
+            let ids = inline(&Value::String(probe.ids.clone()));
+            if let Some(nothing) = nothing_seen(&probe.ids) {
+                let _ = writeln!(
+                    first,
+                    "    # A read that does not show the first call's effect cannot show a second one.\n    expect: {{ differs: {{ {ids}: {nothing} }} }}"
+                );
+            }
+            let _ = writeln!(first, "    capture: {{ effect_after_first: {ids} }}");
         }
         let mut text = self.header("a retry with the same token and parameters", "CT2");
         self.setup(&mut text, &first);
@@ -180,5 +187,17 @@ impl Writer<'_> {
         );
         self.footer(&mut text);
         Ok(Some(text))
+    }
+}
+
+/// What a probe's path reads when the first call's effect does not show: no identifiers, or
+/// a count of none (a pack's own path may be neither: then it is not known).
+fn nothing_seen(ids: &str) -> Option<&'static str> {
+    if ids.starts_with("sort(") {
+        Some("[]")
+    } else if ids.starts_with("length(") {
+        Some("0")
+    } else {
+        None
     }
 }

@@ -119,9 +119,17 @@ for name in sorted(os.listdir(DATA)):
     Ok(models)
 }
 
-/// A pack for a model without one: its token operations, every point unknown.
-pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
-    let name = model.metadata.endpoint_prefix.clone();
+/// The Smithy trait every token member carries, the source of what holds for any token
+/// operation: the service "MUST ensure that the request is not replayed within a
+/// service-defined period of time".
+const TRAIT: &str = "https://smithy.io/2.0/spec/behavior-traits.html#idempotencytoken-trait";
+
+/// A pack for a model without one (`name`: what the command line called it, else the model's
+/// endpoint prefix): its token operations, each with the one point that holds for all (an
+/// immediate retry has no second effect, from the trait) and every other point unknown, no
+/// documentation having been read.
+pub fn bare_pack(model: &Model, name: Option<&str>) -> Result<Pack, Error> {
+    let name = name.map_or_else(|| model.metadata.endpoint_prefix.clone(), String::from);
     let tokens: Vec<&String> = model
         .operations
         .keys()
@@ -130,8 +138,8 @@ pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
     let token_entries: Vec<Value> = tokens
         .iter()
         .map(|op| {
-            json!({ "operation": op, "source": "(no documentation given: every point unknown)",
-                    "retry": "unknown", "mismatch": "unknown", "window": "unknown" })
+            json!({ "operation": op, "source": TRAIT,
+                    "retry": "effect", "mismatch": "unknown", "window": "unknown" })
         })
         .collect();
     let head = json!({
@@ -142,6 +150,7 @@ pub fn bare_pack(model: &Model) -> Result<Pack, Error> {
         "operation_groups": { "tokens": tokens },
         "coverage": ["tokens"],
         "tokens": token_entries,
+        "documented": false,
     });
     // JSON is YAML: the head as one flow mapping; the clauses are the default catalogue.
     let mut text = String::new();
@@ -182,7 +191,7 @@ pub fn resolve(name: &str, model: Option<&Path>, pack: Option<&Path>) -> Result<
     };
     let pack = match pack {
         Some(pack) => pack,
-        None => bare_pack(&model)?,
+        None => bare_pack(&model, Some(name))?,
     };
     Service::new(model, pack).map_err(|e| e.context(in_pack(name)))
 }
@@ -192,22 +201,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_bare_pack_lists_the_token_operations_and_decides_nothing() {
+    fn a_bare_pack_lists_the_token_operations_and_decides_what_the_trait_says() {
         let model = Model::bundled("dynamodb-2012-08-10").unwrap();
-        let pack = bare_pack(&model).unwrap();
+        let pack = bare_pack(&model, None).unwrap();
         assert_eq!(pack.name, "dynamodb");
         let ops: Vec<&str> = pack.tokens.iter().map(|t| t.operation.as_str()).collect();
         assert!(ops.contains(&"TransactWriteItems"), "{ops:?}");
         assert!(
             pack.tokens
                 .iter()
-                .all(|t| t.retry == "unknown" && t.mismatch == "unknown")
+                .all(|t| t.retry == "effect" && t.mismatch == "unknown" && t.window == "unknown")
         );
         let service = Service::new(model, pack).unwrap();
-        let (files, _) = crate::generate::generate(&service);
+        let (files, coverage) = crate::generate::generate(&service);
+        // Only what the model and the trait say: the token's form, an immediate retry.
         assert!(
-            files.is_empty(),
-            "nothing is decided, so nothing is generated"
+            files
+                .iter()
+                .all(|f| f.file.contains("-ct1") || f.file.contains("-ct2")),
+            "{:?}",
+            files.iter().map(|f| &f.file).collect::<Vec<_>>()
+        );
+        let export = coverage
+            .iter()
+            .find(|(op, clause, _)| op == "ExportTableToPointInTime" && *clause == "CT2");
+        assert!(
+            matches!(export, Some((_, _, crate::generate::Coverage::NeedsFixture(why))) if why.contains("TableArn")),
+            "{export:?}"
         );
     }
 

@@ -59,6 +59,10 @@ pub struct Pack {
     /// states it (what `generate` writes scenarios for and the generic reference keeps).
     #[serde(default)]
     pub tokens: Vec<TokenOperation>,
+    /// Whether its token points were read from the documentation (a bare pack's come from the
+    /// model alone: "unknown" there means not read, not undecided).
+    #[serde(default = "documented")]
+    pub documented: bool,
     /// The file the pack was read from and its text, for problems at their line.
     #[serde(skip)]
     #[schemars(skip)]
@@ -303,6 +307,10 @@ const TOKEN_CLAUSES: &str = r#"
 
 fn token_clauses() -> Vec<Clause> {
     serde_saphyr::from_str(TOKEN_CLAUSES).expect("the token clause catalogue is valid YAML")
+}
+
+fn documented() -> bool {
+    true
 }
 
 fn any_service() -> String {
