@@ -171,8 +171,8 @@ async fn list_all(
             ))
         })?;
         out.extend(body[items].as_array().cloned().unwrap_or_default());
-        match body[&paginator.output_token].as_str() {
-            Some(token) => params[&paginator.input_token] = Value::String(token.into()),
+        match paginator.next_page(&params, body) {
+            Some(next) => params = next,
             None => return Ok(out),
         }
     }

@@ -11,6 +11,9 @@ use super::args::GenerateArgs;
 use super::exit::Exit;
 
 pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    if let Some(why) = service.unspoken() {
+        return Err(Error::input(why));
+    }
     let out = args
         .out
         .unwrap_or_else(|| format!("generated/{}", service.name()).into());

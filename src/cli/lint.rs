@@ -11,6 +11,9 @@ use proton_conform::error::Error;
 use proton_conform::service::Service;
 
 pub fn lint(args: LintArgs, service: &Arc<Service>) -> Result<Exit, Error> {
+    if let Some(why) = service.unspoken() {
+        return Err(Error::input(why));
+    }
     let loaded = select::load(&args.selection, service)?;
     select::print_problems(&loaded.problems);
     let bad_files = loaded

@@ -37,14 +37,11 @@ impl Client {
         for _ in 1..MAX_PAGES {
             let Some(next) = last
                 .success_body()
-                .and_then(|b| b.get(&paginator.output_token))
-                .and_then(Value::as_str)
-                .filter(|t| !t.is_empty())
-                .map(String::from)
+                .and_then(|b| paginator.next_page(&params, b))
             else {
                 break;
             };
-            params[&paginator.input_token] = Value::String(next);
+            params = next;
             last = self.call(operation, &params, options).await;
             let Some(page) = last.success_body() else {
                 return last;
@@ -60,7 +57,9 @@ impl Client {
                     }
                 }
                 if let Some(map) = joined.as_object_mut() {
-                    map.remove(&paginator.output_token);
+                    for member in paginator.token_members() {
+                        map.remove(member);
+                    }
                 }
                 response.raw = joined.to_string();
             }

@@ -2,6 +2,7 @@
 //! embedded at compile time), and the JSON Schemas derived from them.
 
 mod bundled;
+mod paginator;
 mod schema;
 mod service;
 mod suggest;
@@ -9,8 +10,9 @@ mod validate;
 mod waiters;
 
 pub use bundled::{BUNDLED_MODELS, ModelFiles};
+pub use paginator::Paginator;
 pub use schema::{Direction, shape_schema, usable_pattern};
-pub use service::{Member, Metadata, Model, Operation, Shape, ShapeKind, ShapeRef};
+pub use service::{Member, Metadata, Model, Operation, SPOKEN, Shape, ShapeKind, ShapeRef};
 pub use suggest::closest;
 pub use validate::SchemaViolation;
 pub use waiters::{Acceptor, AcceptorState, Matcher, Waiter};

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::paginator::Paginator;
 use super::validate::Validators;
 use super::waiters::{Waiter, WaitersFile};
 use crate::error::Error;
@@ -30,8 +31,13 @@ pub struct Metadata {
     pub endpoint_prefix: String,
     /// awsJson only: the `application/x-amz-json-X` version.
     pub json_version: Option<String>,
-    /// `json`, `rest-json`, ...
+    /// The protocol requests are sent and answers read in: the model's first that the harness
+    /// speaks (`json`, `rest-json`), else the model's own, which the harness then refuses.
     pub protocol: String,
+    /// Every protocol the service answers in, its preferred first (botocore's `protocols`; a
+    /// CBOR service also answers in awsJson).
+    #[serde(default)]
+    pub protocols: Vec<String>,
     #[serde(default)]
     pub service_id: String,
     /// Absent in some models: the endpoint prefix signs then.
@@ -40,7 +46,27 @@ pub struct Metadata {
     pub target_prefix: Option<String>,
 }
 
+/// The protocols the harness speaks (`src/protocol`).
+pub const SPOKEN: &[&str] = &["json", "rest-json"];
+
 impl Metadata {
+    /// The protocol an SDK picks: the service's preferred one.
+    pub fn preferred_protocol(&self) -> &str {
+        self.protocols.first().unwrap_or(&self.protocol)
+    }
+
+    /// Whether the harness speaks the protocol requests are sent in.
+    pub fn spoken(&self) -> bool {
+        SPOKEN.contains(&self.protocol.as_str())
+    }
+
+    /// The service's first protocol the harness speaks, for its requests and answers.
+    fn choose_protocol(&mut self) {
+        if let Some(spoken) = self.protocols.iter().find(|p| SPOKEN.contains(&p.as_str())) {
+            self.protocol = spoken.clone();
+        }
+    }
+
     /// The name requests are signed for (SigV4's service name).
     pub fn signing_name(&self) -> &str {
         self.signing_name
@@ -231,14 +257,6 @@ pub struct Member {
     pub host_label: bool,
 }
 
-#[derive(Debug, Deserialize, Clone)]
-pub struct Paginator {
-    pub input_token: String,
-    pub output_token: String,
-    pub limit_key: Option<String>,
-    pub result_key: serde_json::Value,
-}
-
 #[derive(Deserialize)]
 struct ServiceFile {
     metadata: Metadata,
@@ -269,8 +287,10 @@ impl Model {
         } else {
             serde_json::from_str(paginators).map_err(|e| unreadable("paginators file", e))?
         };
+        let mut metadata = service.metadata;
+        metadata.choose_protocol();
         Ok(Model {
-            metadata: service.metadata,
+            metadata,
             operations: service.operations,
             shapes: service.shapes,
             waiters: waiters.waiters,

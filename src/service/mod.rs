@@ -63,6 +63,19 @@ impl Service {
         })
     }
 
+    /// Why the harness cannot speak to the service yet, if it cannot: its protocols are none
+    /// it speaks.
+    pub fn unspoken(&self) -> Option<String> {
+        let metadata = &self.model.metadata;
+        (!metadata.spoken()).then(|| {
+            format!(
+                "{} speaks the {} protocol, which the harness does not speak yet (it speaks awsJson and restJson)",
+                self.pack.title,
+                metadata.preferred_protocol()
+            )
+        })
+    }
+
     /// The pack's name.
     pub fn name(&self) -> &str {
         &self.pack.name

@@ -11,9 +11,6 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::synth;
 
-/// The protocols the sweep's endpoint speaks.
-const SPOKEN: &[&str] = &["json", "rest-json"];
-
 /// One operation to call.
 pub struct Planned {
     /// The SDKs' name of the service (botocore's directory name).
@@ -37,7 +34,7 @@ impl Planned {
 /// `json 1.0`, `json 1.1`, `rest-json`, or the model's protocol name.
 pub fn protocol_label(model: &Model) -> String {
     match (
-        model.metadata.protocol.as_str(),
+        model.metadata.preferred_protocol(),
         &model.metadata.json_version,
     ) {
         ("json", Some(v)) => format!("json {v}"),
@@ -84,7 +81,9 @@ pub fn plan(
                 protocol: protocol_label(model),
                 reason,
             };
-            if !SPOKEN.contains(&model.metadata.protocol.as_str()) {
+            // The SDKs send their service's preferred protocol, which the sweep's endpoint
+            // must then speak.
+            if !crate::model::SPOKEN.contains(&model.metadata.preferred_protocol()) {
                 plan.skipped
                     .push(skip("the harness does not speak this protocol yet".into()));
                 continue;
