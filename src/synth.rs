@@ -101,6 +101,19 @@ fn value(model: &Model, shape: &str, path: &str, depth: usize) -> Result<Value, 
             };
             Value::Array(item.into_iter().cycle().take(count).collect())
         }
+        // A map that must hold entries holds one: a key and a value of their shapes.
+        ShapeKind::Map if def.min.is_some_and(|m| m >= 1.0) => {
+            let (Some(key), Some(item)) = (def.key.as_ref(), def.value.as_ref()) else {
+                return Err(needs_fixture(
+                    path,
+                    "a map without a key or value shape".into(),
+                ));
+            };
+            let key = value(model, &key.shape, &format!("{path}{{}}"), depth + 1)?;
+            let key = key.as_str().unwrap_or("pc-conform").to_string();
+            let item = value(model, &item.shape, &format!("{path}.{key}"), depth + 1)?;
+            json!({ key: item })
+        }
         ShapeKind::Map => json!({}),
     })
 }

@@ -4,6 +4,28 @@ use super::failure::CheckFailure;
 use crate::client::{Body, Exchange, Outcome};
 use crate::model::{COMMON_ERRORS, Model};
 
+/// Whether the operation's answer body is a blob or string payload, not JSON.
+fn raw_payload(model: &Model, operation: &str) -> bool {
+    let Some(output) = model
+        .operation(operation)
+        .and_then(|o| o.output.as_ref())
+        .and_then(|o| model.shape(&o.shape))
+    else {
+        return false;
+    };
+    output
+        .payload
+        .as_ref()
+        .and_then(|p| output.members.get(p))
+        .and_then(|m| model.shape(&m.shape))
+        .is_some_and(|s| {
+            matches!(
+                s.kind,
+                crate::model::ShapeKind::Blob | crate::model::ShapeKind::String
+            )
+        })
+}
+
 pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFailure> {
     let protocol = model.metadata.protocol_name();
     let Outcome::Response(response) = &exchange.outcome else {
@@ -13,7 +35,10 @@ pub fn check_protocol(model: &Model, exchange: &Exchange) -> Result<(), CheckFai
     let json_type = ["application/x-amz-json", "application/json"]
         .iter()
         .any(|t| content_type.starts_with(t));
-    if !content_type.is_empty() && !json_type && !response.raw.trim().is_empty() {
+    // A blob or string payload comes in its own media type.
+    let raw_payload =
+        matches!(response.body, Body::Success(_)) && raw_payload(model, &exchange.operation);
+    if !content_type.is_empty() && !json_type && !raw_payload && !response.raw.trim().is_empty() {
         return Err(CheckFailure::new(
             "G3",
             format!(

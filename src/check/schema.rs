@@ -6,6 +6,22 @@ use super::failure::CheckFailure;
 use crate::client::{Body, Exchange};
 use crate::model::{Direction, Model};
 
+/// An error body with its message under the name the error's shape gives it: the decoder
+/// reads `message` and `Message` alike (as the SDKs do) and keeps it as `message`.
+fn message_as_modelled(model: &Model, error_type: &str, body: &Value) -> Value {
+    let capital = model
+        .shape(error_type)
+        .is_some_and(|s| s.members.contains_key("Message") && !s.members.contains_key("message"));
+    let mut body = body.clone();
+    if capital
+        && let Some(object) = body.as_object_mut()
+        && let Some(message) = object.remove("message")
+    {
+        object.insert("Message".into(), message);
+    }
+    body
+}
+
 pub fn check_schema(model: &Model, exchange: &Exchange) -> Result<(), CheckFailure> {
     let Some(response) = exchange.response() else {
         return Ok(());
@@ -15,11 +31,8 @@ pub fn check_schema(model: &Model, exchange: &Exchange) -> Result<(), CheckFailu
         Body::Success(body) => model.check_output(&exchange.operation, &without_nulls(body)),
         Body::Error(error) => {
             if model.shape(&error.error_type).is_some_and(|s| s.exception) {
-                model.check(
-                    &error.error_type,
-                    Direction::Output,
-                    &without_nulls(&error.body),
-                )
+                let body = message_as_modelled(model, &error.error_type, &error.body);
+                model.check(&error.error_type, Direction::Output, &without_nulls(&body))
             } else {
                 Ok(Vec::new()) // protocol-level errors have no modelled shape
             }

@@ -391,15 +391,21 @@ pub struct ConformanceArgs {
     /// Folder for the HTML and JUnit reports of each pack [default: reports/conformance/<name>]
     #[arg(long, value_name = "DIR")]
     pub reports: Option<std::path::PathBuf>,
-    /// Judge only these packs (comma-separated; default: every pack with a token contract)
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
-    pub packs: Vec<String>,
+    /// Judge only these services (comma-separated: bundled packs or botocore's service names;
+    /// default: every service with a token operation). `--service NAME [--pack PATH]` judges
+    /// one service with a pack of one's own
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', alias = "packs")]
+    pub services: Vec<String>,
     /// The run id (names and tokens carry it) [default: a fresh one per run]
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
     /// Scenarios run at once (each mostly waits for the endpoint)
     #[arg(long, default_value_t = 4, value_parser = at_least_one)]
     pub jobs: usize,
+    /// Whether the global `--service`, `--pack` or `--model` was given: that one service is
+    /// then judged
+    #[arg(skip)]
+    pub one_service: bool,
 }
 
 #[derive(Args)]

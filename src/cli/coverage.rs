@@ -55,7 +55,8 @@ pub(super) fn matrix_of<'a>(
         match status {
             Coverage::Unknown => matrix.mark(clause, &operation, Cell::Unknown),
             Coverage::NeedsFixture(_) => matrix.mark(clause, &operation, Cell::NeedsFixture),
-            Coverage::Generated(_) => {}
+            // A protocol not spoken yet leaves a gap: nothing was written, nothing judged.
+            Coverage::Generated(_) | Coverage::Unspoken(_) => {}
         }
     }
     matrix

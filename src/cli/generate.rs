@@ -35,6 +35,7 @@ pub fn generate(args: GenerateArgs, service: &Arc<Service>) -> Result<Exit, Erro
                 "unknown: no documentation was read (a pack states what it decides)".to_string()
             }
             Coverage::NeedsFixture(why) => format!("needs fixture: {why}"),
+            Coverage::Unspoken(why) => format!("not written: {why}"),
         };
         println!("{operation} {clause}: {text}");
     }

@@ -21,13 +21,21 @@ mod snapshots;
 
 use std::sync::Arc;
 
-use clap::Parser;
-
 use exit::Exit;
 use proton_conform::error::Error;
 
 pub fn main() -> std::process::ExitCode {
-    let cli = args::Cli::parse();
+    let matches = <args::Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = match <args::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // `conformance` judges every service unless one is named with the global options.
+    if let args::Command::Conformance(a) = &mut cli.command {
+        let given =
+            |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+        a.one_service = given("service") || given("pack") || given("model");
+    }
     // Every command ends here: an error becomes its exit code through the one mapping.
     let exit = command(cli).unwrap_or_else(|e| exit::report(&e));
     exit.into()
@@ -47,7 +55,10 @@ fn command(cli: args::Cli) -> Result<Exit, Error> {
         args::Command::Serve(a) => serve::serve(a, &service),
         args::Command::Coverage(a) => coverage::coverage(a, &service),
         args::Command::Generate(a) => generate::generate(a, &service),
-        args::Command::Conformance(a) => conformance::conformance(a),
+        args::Command::Conformance(a) => {
+            let one = a.one_service.then(|| service.clone());
+            conformance::conformance(a, one)
+        }
         args::Command::Snapshots(a) => snapshots::snapshots(a, &service),
         args::Command::Diff(a) => diff::diff(a, &service),
         args::Command::Cleanup(a) => cleanup::cleanup(a, &service),

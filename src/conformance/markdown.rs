@@ -79,16 +79,16 @@ pub fn markdown(info: &RunInfo, runs: &[PackRun]) -> String {
     let (findings, rest): (Vec<&Row>, Vec<&Row>) =
         rows.iter().partition(|r| r.judgement.is_finding());
     for row in findings.into_iter().chain(rest) {
-        let anchor = runs
-            .iter()
-            .find(|r| r.service.pack.title == row.title)
-            .and_then(|r| r.service.clause(&row.clause))
-            .map_or(String::new(), |c| c.anchor.clone());
-        let clause = if anchor.is_empty() {
-            row.clause.clone()
-        } else {
-            format!("[{}](../CONTRACT.md#{anchor})", row.clause)
-        };
+        let service = runs.iter().find(|r| r.service.pack.title == row.title);
+        let linked: Vec<String> = row
+            .clause
+            .split(", ")
+            .map(|id| match service.and_then(|r| r.service.clause(id)) {
+                Some(c) if !c.anchor.is_empty() => format!("[{id}](../CONTRACT.md#{})", c.anchor),
+                _ => id.to_string(),
+            })
+            .collect();
+        let clause = linked.join(", ");
         let doc = if row.source.is_empty() {
             String::new()
         } else {

@@ -92,11 +92,14 @@ impl PackRun<'_> {
                 .find(|t| &t.operation == operation)
                 .map_or(String::new(), |t| t.source.clone());
             let (judgement, file) = match coverage {
+                // Where no documentation was read, "unknown" says nothing of the endpoint.
+                Coverage::Unknown if !self.service.pack.documented => continue,
                 Coverage::Unknown => (Judgement::Unknown, None),
                 Coverage::NeedsFixture(why) => (
                     Judgement::NotReached(format!("needs a fixture: {why}")),
                     None,
                 ),
+                Coverage::Unspoken(why) => (Judgement::NotReached(why.clone()), None),
                 Coverage::Generated(file) => {
                     let path = format!("{}/{file}", self.folder);
                     let result = self.results.iter().find(|r| r.file.ends_with(&path));
@@ -139,8 +142,26 @@ impl PackRun<'_> {
                 }
             }
         }
-        rows
+        merged(rows)
     }
+}
+
+/// The rows with those of one operation that no scenario stands behind and that say the same
+/// (unknown, or not reached for one reason) as one row of several clauses (`CT1, CT2`).
+fn merged(rows: Vec<Row>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::new();
+    for row in rows {
+        if row.file.is_none()
+            && let Some(last) = out.last_mut().filter(|l| {
+                l.file.is_none() && l.operation == row.operation && l.judgement == row.judgement
+            })
+        {
+            last.clause = format!("{}, {}", last.clause, row.clause);
+            continue;
+        }
+        out.push(row);
+    }
+    out
 }
 
 /// The verdict of one clause's scenario.

@@ -33,6 +33,11 @@ pub fn probe(model: &Model, token: &TokenOperation, request: &Map<String, Value>
             ids: effect.ids.clone(),
         });
     }
+    // Only what makes a resource shows in a listing as one more; a delete, an update or a
+    // stop shows no item to count.
+    if !super::infer::makes(&token.operation) {
+        return None;
+    }
     let nouns = nouns(&token.operation);
     let mut reads: Vec<&str> = model
         .operations
@@ -100,7 +105,10 @@ fn probe_with(
     let by_prefix = "contains(@, '${run.prefix}')";
     let (kept, ids) = match item.kind {
         ShapeKind::String if scoped => (Kept::ByRequest, format!("sort({list})")),
-        ShapeKind::String if named => (Kept::ByName, format!("sort({list}[?{by_prefix}])")),
+        // Names and ARNs carry the prefix of the name they were made with; ids do not.
+        ShapeKind::String if named && names_or_arns(&list) => {
+            (Kept::ByName, format!("sort({list}[?{by_prefix}])"))
+        }
         ShapeKind::Structure => {
             let id = identifier(model, item)?;
             // Kept to the scenario's own items by a member the request names uniquely.
@@ -136,6 +144,12 @@ fn probe_with(
     Some((kept, probe))
 }
 
+/// Whether a list of strings holds names or ARNs (`TableNames`, `taskArns`).
+fn names_or_arns(list: &str) -> bool {
+    let lower = list.to_ascii_lowercase();
+    lower.ends_with("names") || lower.ends_with("arns")
+}
+
 /// Whether a list member holds what one of the nouns names: the noun and one of the words a
 /// listing ends with (`taskArns` for a task, not `taskDefinitionArns`).
 fn lists(member: &str, nouns: &[String]) -> bool {
@@ -159,6 +173,45 @@ fn lists(member: &str, nouns: &[String]) -> bool {
             .strip_prefix(n.as_str())
             .is_some_and(|rest| ENDS.contains(&rest))
     })
+}
+
+/// The members of an operation's answer that name what it made, at most one structure deep
+/// (`QueryExecutionId`, `Service.Id`): strings ending in `Id` or `Arn`, not a request's id.
+pub fn answer_identifiers(model: &Model, operation: &str) -> Vec<String> {
+    let Some(output) = model
+        .operation(operation)
+        .and_then(|o| o.output.as_ref())
+        .and_then(|o| model.shape(&o.shape))
+    else {
+        return Vec::new();
+    };
+    let names = |shape: &crate::model::Shape, prefix: &str| -> Vec<String> {
+        shape
+            .members
+            .iter()
+            .filter(|(name, m)| {
+                let lower = name.to_ascii_lowercase();
+                (lower.ends_with("id") || lower.ends_with("arn"))
+                    && !lower.contains("request")
+                    && model
+                        .shape(&m.shape)
+                        .is_some_and(|s| s.kind == ShapeKind::String)
+            })
+            .map(|(name, _)| format!("{prefix}{name}"))
+            .collect()
+    };
+    let mut found = names(output, "");
+    if found.is_empty() {
+        for (name, member) in &output.members {
+            if let Some(inner) = model
+                .shape(&member.shape)
+                .filter(|s| s.kind == ShapeKind::Structure)
+            {
+                found.extend(names(inner, &format!("{name}.")));
+            }
+        }
+    }
+    found
 }
 
 /// The member that tells items apart: an ARN before an id before a name, the plainest first

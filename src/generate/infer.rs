@@ -109,16 +109,31 @@ pub fn fill(model: &Model, operation: &str, sources: &[Source]) -> Result<Filled
         return Ok(filled);
     };
     for member in &shape.required {
+        // A maker's own token: one of the scenario's, never a value another scenario sends.
+        if model.idempotency_token_member(operation) == Some(member.as_str()) {
+            let def = shape
+                .members
+                .get(member)
+                .and_then(|m| model.shape(&m.shape));
+            let min = def.and_then(|d| d.min).filter(|m| *m > 32.0);
+            let len = min
+                .or_else(|| def.and_then(|d| d.max).filter(|m| *m < 32.0))
+                .map(|m| m as usize);
+            let name = operation.to_ascii_lowercase();
+            let token = match len {
+                Some(n) => format!("${{token.{name} | len({n})}}"),
+                None => format!("${{token.{name}}}"),
+            };
+            filled.params.insert(member.clone(), Value::String(token));
+            continue;
+        }
         if let Some(value) = sources.iter().find_map(|s| from_request(s, member)) {
             filled.params.insert(member.clone(), value.clone());
             continue;
         }
-        let from_answer = sources.iter().find_map(|s| {
-            let noun = parts(s.operation).2;
-            let path = answer_path(model, s.operation, member)
-                .or_else(|| answer_path(model, s.operation, &format!("{noun}{member}")))?;
-            Some((s.step, path))
-        });
+        let from_answer = sources
+            .iter()
+            .find_map(|s| Some((s.step, from_answer(model, s, member)?)));
         if let Some((step, path)) = from_answer {
             let name = format!("{step}_{}", member.to_ascii_lowercase());
             filled
@@ -126,6 +141,25 @@ pub fn fill(model: &Model, operation: &str, sources: &[Source]) -> Result<Filled
                 .insert(member.clone(), Value::String(format!("${{{name}}}")));
             filled.captures.push((step.to_string(), name, path));
             continue;
+        }
+        // An operation that makes a thing may take the thing's own id from the caller
+        // (RegisterInstance's `InstanceId`): a name of the scenario's own.
+        let own = makes(operation) && member.starts_with(parts(operation).2);
+        if own
+            && let Some(def) = shape
+                .members
+                .get(member)
+                .and_then(|m| model.shape(&m.shape))
+                .filter(|d| d.kind == ShapeKind::String)
+        {
+            let name = format!(
+                "${{run.prefix}}-{}",
+                parts(operation).2.to_ascii_lowercase()
+            );
+            if synth::accepts(def, "pcabcdefgh-a1b2c3-instance") {
+                filled.params.insert(member.clone(), Value::String(name));
+                continue;
+            }
         }
         if names_a_resource(member) {
             return Err(format!(
@@ -149,6 +183,24 @@ pub fn fill(model: &Model, operation: &str, sources: &[Source]) -> Result<Filled
         }
     }
     Ok(filled)
+}
+
+/// Whether a source gives a member, from its request or its answer.
+fn gives(model: &Model, source: &Source, member: &str) -> bool {
+    from_request(source, member).is_some() || from_answer(model, source, member).is_some()
+}
+
+/// The path of a member in a source's answer: a member of that name, of the source's noun
+/// and that name (`Id` from `NamespaceId`), or of that name without the noun (`ServiceId`
+/// from `Service.Id`).
+fn from_answer(model: &Model, source: &Source, member: &str) -> Option<String> {
+    let noun = parts(source.operation).2;
+    answer_path(model, source.operation, member)
+        .or_else(|| answer_path(model, source.operation, &format!("{noun}{member}")))
+        .or_else(|| {
+            let rest = member.strip_prefix(noun).filter(|r| !r.is_empty())?;
+            answer_path(model, source.operation, rest)
+        })
 }
 
 /// A member from a source's request: the same member, the member's name (`service` from
@@ -244,67 +296,183 @@ pub fn prefixed_names(model: &Model, operation: &str, request: &mut Map<String, 
     }
 }
 
-/// The token operation with what it needs around it, from the model: its request (names
-/// carrying the run's prefix), the step that makes what it acts on (`made`), and the teardown
-/// that undoes what it and that step made, with the captures the teardown needs. `Err` says
-/// why it cannot be known without a fixture (what would be made could not be cleaned up).
+/// The operation that makes what `member` names (`ServiceId`: `CreateService`, whose answer
+/// carries `Service.Id`), other than `asking`: one whose verb makes things and whose answer
+/// has the member, the one named after the member's noun first.
+pub fn producer<'m>(model: &'m Model, member: &str, asking: &str) -> Option<&'m str> {
+    let noun = ["Id", "Arn", "ARN", "Identifier", "Name"]
+        .iter()
+        .find_map(|end| member.strip_suffix(end))
+        .filter(|n| !n.is_empty())?;
+    let mut found: Vec<(bool, &str)> = model
+        .operations
+        .keys()
+        .map(String::as_str)
+        .filter(|op| *op != asking && makes(op))
+        .filter(|op| {
+            let last = parts(op).2;
+            answer_path(model, op, member).is_some()
+                || (last == noun && answer_path(model, op, &member[noun.len()..]).is_some())
+        })
+        .map(|op| (parts(op).1 != noun, op))
+        .collect();
+    found.sort();
+    found.first().map(|(_, op)| *op)
+}
+
+/// A step of the setup that makes what the token operation needs.
+struct Made {
+    id: String,
+    operation: String,
+    request: Map<String, Value>,
+    /// What later steps take from its answer (name, JMESPath).
+    captures: Map<String, Value>,
+}
+
+/// The made steps as sources of values, in order.
+fn sources(made: &[Made]) -> Vec<Source<'_>> {
+    made.iter()
+        .map(|m| Source {
+            step: &m.id,
+            operation: &m.operation,
+            request: &m.request,
+        })
+        .collect()
+}
+
+/// Adds the steps that make what `operation` needs, then `operation` itself, to `made`; at
+/// most three levels of makers deep. `path`: the operations being provided for, outermost
+/// first (a maker that needs what it makes itself is no maker).
+fn provide(
+    model: &Model,
+    operation: &str,
+    made: &mut Vec<Made>,
+    path: &mut Vec<String>,
+) -> Result<(), String> {
+    if path.len() > 3 {
+        return Err(format!(
+            "what {} needs is made more than three steps away",
+            path[0]
+        ));
+    }
+    path.push(operation.to_string());
+    let needed = needs(model, operation, made, path);
+    path.pop();
+    needed?;
+    let mut filled = fill(model, operation, &sources(made))?;
+    prefixed_names(model, operation, &mut filled.params);
+    take_captures(made, filled.captures);
+    let id = match made.len() {
+        0 => "made".to_string(),
+        n => format!("made{}", n + 1),
+    };
+    made.push(Made {
+        id,
+        operation: operation.to_string(),
+        request: filled.params,
+        captures: Map::new(),
+    });
+    Ok(())
+}
+
+/// Makes, before `operation`, what its required members name that nothing made yet gives.
+fn needs(
+    model: &Model,
+    operation: &str,
+    made: &mut Vec<Made>,
+    path: &mut Vec<String>,
+) -> Result<(), String> {
+    let Some(shape) = model.input_shape(operation) else {
+        return Ok(());
+    };
+    for member in shape.required.iter().filter(|m| names_a_resource(m)) {
+        if sources(made).iter().any(|s| gives(model, s, member)) {
+            continue;
+        }
+        let maker = producer(model, member, operation)
+            .filter(|m| !path.iter().any(|p| p == m) && !made.iter().any(|d| d.operation == *m));
+        if let Some(maker) = maker {
+            provide(model, maker, made, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each capture a later step takes, onto the step whose answer it comes from.
+fn take_captures(made: &mut [Made], captures: Vec<(String, String, String)>) {
+    for (step, name, path) in captures {
+        if let Some(m) = made.iter_mut().find(|m| m.id == step) {
+            m.captures.insert(name, Value::String(path));
+        }
+    }
+}
+
+/// The token operation with what it needs around it, from the model: the steps that make
+/// what it acts on (its maker, `CreateX` for `UpdateX`, and what the members it requires name),
+/// its request (names carrying the run's prefix), and the teardown that undoes what they and
+/// it made, last made first, with the captures the teardown needs. `Err` says why it cannot be
+/// known without a fixture (what would be made could not be cleaned up).
 pub fn surroundings(model: &Model, token: &TokenOperation) -> Result<TokenOperation, String> {
     let operation = token.operation.as_str();
     let mut token = token.clone();
-    let mut setup = Vec::new();
-    let mut teardown = Vec::new();
-    let mut sources_made = Vec::new();
-    let made_request;
+    let mut made = Vec::new();
+    let mut path = vec![operation.to_string()];
     if let Some(maker) = maker(model, operation) {
-        let mut filled = fill(model, maker, &[])?;
-        prefixed_names(model, maker, &mut filled.params);
-        made_request = filled.params;
-        sources_made.push(Source {
-            step: "made",
-            operation: maker,
-            request: &made_request,
-        });
+        provide(model, maker, &mut made, &mut path)?;
     }
-    let mut request = fill(model, operation, &sources_made)?;
+    needs(model, operation, &mut made, &mut path)?;
+    let mut request = fill(model, operation, &sources(&made))?;
     prefixed_names(model, operation, &mut request.params);
-    let made_captures = |extra: &[(String, String, String)]| -> Map<String, Value> {
-        request
-            .captures
-            .iter()
-            .chain(extra)
-            .filter(|(step, _, _)| step == "made")
-            .map(|(_, name, path)| (name.clone(), Value::String(path.clone())))
-            .collect()
-    };
-    let first = Source {
-        step: "first",
-        operation,
-        request: &request.params,
-    };
+    take_captures(&mut made, request.captures);
+    let mut teardown = Vec::new();
     let mut first_captures = Map::new();
     if makes(operation) {
         let undo = undoer(model, operation)
             .ok_or_else(|| format!("nothing in the model undoes what {operation} makes"))?;
-        let filled = fill(model, undo, std::slice::from_ref(&first))
+        let first = Source {
+            step: "first",
+            operation,
+            request: &request.params,
+        };
+        let mut all = vec![first];
+        all.extend(sources(&made));
+        let filled = fill(model, undo, &all)
             .map_err(|e| format!("what {operation} makes cannot be undone: {e}"))?;
-        for (_, name, path) in &filled.captures {
-            first_captures.insert(name.clone(), Value::String(path.clone()));
+        for (step, name, path) in &filled.captures {
+            if step == "first" {
+                first_captures.insert(name.clone(), Value::String(path.clone()));
+            }
         }
+        let rest: Vec<_> = filled
+            .captures
+            .into_iter()
+            .filter(|(s, _, _)| s != "first")
+            .collect();
+        take_captures(&mut made, rest);
         teardown.push(json!({ "call": undo, "params": filled.params }));
     }
-    if let Some(made) = sources_made.first() {
-        let undo = undoer(model, made.operation)
-            .ok_or_else(|| format!("nothing in the model undoes what {} makes", made.operation))?;
-        let filled = fill(model, undo, &sources_made)
-            .map_err(|e| format!("what {} makes cannot be undone: {e}", made.operation))?;
-        let captures = made_captures(&filled.captures);
-        let mut step = json!({ "id": "made", "call": made.operation, "params": made.request });
-        if !captures.is_empty() {
-            step["capture"] = Value::Object(captures);
-        }
-        setup.push(step);
+    for index in (0..made.len()).rev() {
+        let m = &made[index];
+        let undo = undoer(model, &m.operation)
+            .ok_or_else(|| format!("nothing in the model undoes what {} makes", m.operation))?;
+        // Undone from its own request and answer first, then from what made it possible.
+        let mut from = sources(&made[index..=index]);
+        from.extend(sources(&made[..index]));
+        let filled = fill(model, undo, &from)
+            .map_err(|e| format!("what {} makes cannot be undone: {e}", m.operation))?;
+        take_captures(&mut made, filled.captures);
         teardown.push(json!({ "call": undo, "params": filled.params }));
     }
+    let setup = made
+        .iter()
+        .map(|m| {
+            let mut step = json!({ "id": m.id, "call": m.operation, "params": m.request });
+            if !m.captures.is_empty() {
+                step["capture"] = Value::Object(m.captures.clone());
+            }
+            step
+        })
+        .collect();
     token.input = Some(Value::Object(request.params));
     token.setup = setup;
     token.teardown = teardown;

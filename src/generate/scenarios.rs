@@ -29,6 +29,8 @@ pub enum Coverage {
     Unknown,
     /// The input cannot be synthesized: the pack needs a fixture (why).
     NeedsFixture(String),
+    /// The harness does not speak the service's protocol yet (why).
+    Unspoken(String),
 }
 
 /// Each clause of an operation whose scenarios cannot be written: those its contract decides
@@ -59,6 +61,16 @@ fn not_written(token: &TokenOperation, why: &str) -> Vec<(String, &'static str, 
 pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str, Coverage)>) {
     let mut files = Vec::new();
     let mut coverage = Vec::new();
+    if let Some(why) = service.unspoken() {
+        for token in &service.pack.tokens {
+            coverage.push((
+                token.operation.clone(),
+                "CT2",
+                Coverage::Unspoken(why.clone()),
+            ));
+        }
+        return (files, coverage);
+    }
     for token in &service.pack.tokens {
         // Where the pack gives no fixture, what the operation needs around it comes from the
         // model: what makes the resource it acts on, and what undoes what it makes.
@@ -174,8 +186,22 @@ impl Writer<'_> {
             .service
             .token_member(&self.token.operation)
             .unwrap_or_default();
-        params.insert(member.to_string(), Value::String("${token.a}".into()));
+        params.insert(member.to_string(), Value::String(self.token_ref("")));
         Value::Object(params)
+    }
+
+    /// The scenario's token (`${token.a}`) at a length the token's shape takes (a UUID-long
+    /// 36 where the model asks at least that), with `more` filters after (`| upper`).
+    pub(super) fn token_ref(&self, more: &str) -> String {
+        let shape = self.token_shape();
+        let min = shape.and_then(|s| s.min).unwrap_or(0.0) as usize;
+        let max = shape.and_then(|s| s.max).map_or(usize::MAX, |m| m as usize);
+        let len = match (min > 32, max < 32) {
+            (true, _) => format!(" | len({})", min.min(max)),
+            (_, true) => format!(" | len({max})"),
+            _ => String::new(),
+        };
+        format!("${{token.a{len}{more}}}")
     }
 
     /// The members a mismatch changes: the pack's, else the first string member given.
@@ -240,13 +266,25 @@ impl Writer<'_> {
 
     /// The call that binds the token (`id: first`) with `params`, as a setup step.
     pub(super) fn first_call(&self, params: &Value) -> String {
+        self.first_call_capturing(params, &[])
+    }
+
+    /// The first call, capturing the pack's captures and `more` (name, path).
+    pub(super) fn first_call_capturing(&self, params: &Value, more: &[(String, String)]) -> String {
         let mut text = format!(
             "  - id: first\n    call: {}\n    params: {}\n",
             self.token.operation,
             inline(params)
         );
-        if let Some(capture) = &self.token.capture {
-            let _ = writeln!(text, "    capture: {}", inline(capture));
+        let mut captures = match &self.token.capture {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Map::new(),
+        };
+        for (name, path) in more {
+            captures.insert(name.clone(), Value::String(path.clone()));
+        }
+        if !captures.is_empty() {
+            let _ = writeln!(text, "    capture: {}", inline(&Value::Object(captures)));
         }
         text
     }

@@ -23,7 +23,7 @@ impl Writer<'_> {
             .unwrap_or_default();
         let mut text = self.header("a token that differs only in case is another token", "CT1");
         self.setup(&mut text, &self.first_call(&self.params()));
-        let upper = serde_json::json!({ member: "${token.a | upper}" });
+        let upper = serde_json::json!({ member: self.token_ref(" | upper") });
         let _ = writeln!(
             text,
             "steps:\n  - repeat: first\n    with: {}\n    expect: {{ new_resource: first, clause: CT1 }}",
@@ -82,6 +82,10 @@ impl Writer<'_> {
             (None, Some(m)) => (m, "the documented"),
             (None, None) => return Ok(None),
         };
+        // A token past 4,096 characters is a request of its own size, not a token's.
+        if max >= 4096 {
+            return Ok(None);
+        }
         let long = format!("${{token.long | len({})}}", max + 1);
         let name = format!(
             "a token of {} characters, past {whose} {max}, is refused",

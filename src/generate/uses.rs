@@ -23,10 +23,13 @@ impl Writer<'_> {
         let same: Vec<&str> = retry
             .strip_prefix("same ")
             .map_or(Vec::new(), |m| m.split_whitespace().collect());
+        // Where only the effect is stated, a retry that names another resource than the first
+        // call did made a second one: the answer's identifiers, as one list, are the same.
+        let identifiers = effect::answer_identifiers(&self.service.model, &self.token.operation);
+        let named = (retry == "effect" && !identifiers.is_empty())
+            .then(|| format!("[{}]", identifiers.join(", ")));
         let expect = match retry {
             "original" => "same_as: first, ".to_string(),
-            // Only the effect is stated: the retry succeeds, and its reads show one call.
-            "effect" => String::new(),
             _ if !same.is_empty() => {
                 let paths: Vec<String> = same
                     .iter()
@@ -34,16 +37,36 @@ impl Writer<'_> {
                     .collect();
                 format!("paths: {{ {} }}, ", paths.join(", "))
             }
+            "effect" => match &named {
+                Some(ids) => format!(
+                    "paths: {{ {}: \"${{first_ids}}\" }}, ",
+                    inline(&Value::String(ids.clone()))
+                ),
+                // Only the effect is stated: the retry succeeds, and its reads show one call.
+                None => String::new(),
+            },
             error => format!("error: {error}, "),
         };
         let request = self.params();
-        let mut first = self.first_call(&request);
-        if !same.is_empty() {
-            let captures: Vec<String> = same
+        let mut captures: Vec<(String, String)> = same
+            .iter()
+            .map(|m| (format!("first_{}", m.to_lowercase()), m.to_string()))
+            .collect();
+        captures.extend(
+            named
                 .iter()
-                .map(|m| format!("first_{}: {m}", m.to_lowercase()))
-                .collect();
-            let _ = writeln!(first, "    capture: {{ {} }}", captures.join(", "));
+                .map(|ids| ("first_ids".to_string(), ids.clone())),
+        );
+        let mut first = self.first_call_capturing(&request, &captures);
+        if let Some(ids) = &named {
+            // An answer that names nothing it made cannot show that a retry made another.
+            let none = vec![Value::Null; identifiers.len()];
+            let _ = writeln!(
+                first,
+                "    expect: {{ differs: {{ {}: {} }} }}",
+                inline(&Value::String(ids.clone())),
+                inline(&Value::Array(none))
+            );
         }
         let probe = request
             .as_object()
@@ -56,7 +79,9 @@ impl Writer<'_> {
             .and_then(|o| o.output.as_ref())
             .and_then(|o| model.shape(&o.shape))
             .is_none_or(|s| s.members.is_empty());
-        if probe.is_none() && (retry == "effect" || (retry == "original" && empty_answer)) {
+        if probe.is_none()
+            && ((retry == "effect" && named.is_none()) || (retry == "original" && empty_answer))
+        {
             return Ok(None);
         }
         if let Some(probe) = &probe {

@@ -184,12 +184,9 @@ pub fn encode_response(
     let mut headers = Vec::new();
     let mut status = status;
     let mut body_members = Map::new();
+    // An operation without output answers with an empty body, as AWS does.
     let Some(def) = model.shape(shape) else {
-        return (
-            status,
-            headers,
-            serde_json::to_vec(value).unwrap_or_default(),
-        );
+        return (status, headers, Vec::new());
     };
     for (name, v) in map {
         let Some(member) = def.members.get(name) else {
@@ -206,8 +203,11 @@ pub fn encode_response(
             Some("statusCode") => status = v.as_u64().map_or(status, |s| s as u16),
             Some(_) => {}
             None if def.payload.as_deref() == Some(name.as_str()) => {
-                let bytes = payload_bytes(model, &member.shape, v).map_or(Vec::new(), |(b, _)| b);
-                return (status, headers, bytes);
+                if let Ok((bytes, content_type)) = payload_bytes(model, &member.shape, v) {
+                    headers.push(("Content-Type".into(), content_type.into()));
+                    return (status, headers, bytes);
+                }
+                return (status, headers, Vec::new());
             }
             None => {
                 body_members.insert(name.clone(), v.clone());

@@ -36,11 +36,20 @@ struct Resource {
 }
 
 impl Resource {
+    /// Its value of a member: by that name, else by its noun and that name (an analyzer's
+    /// `name` is the `analyzerName` it was made with).
     fn value(&self, key: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        let named = |name: &str| {
+            self.values
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        named(key).or_else(|| {
+            self.nouns
+                .iter()
+                .find_map(|noun| named(&format!("{noun}{key}")))
+        })
     }
 
     fn holds(&self, value: &str) -> bool {
@@ -156,6 +165,14 @@ impl Store {
         }
         let named = scope(input);
         let scoped = |r: &&Resource| named.iter().all(|v| r.holds(v));
+        // Every listing is one page: it holds all the resources, and no token to a next one.
+        if let (Some(paginator), Some(map)) =
+            (model.paginators.get(operation), answer.as_object_mut())
+        {
+            for member in paginator.token_members() {
+                map.remove(member);
+            }
+        }
         if let Some(shape) = model
             .operation(operation)
             .and_then(|o| o.output.as_ref())
@@ -265,23 +282,29 @@ fn item(model: &Model, shape: &str, member: &str, resource: &Resource, serial: u
         return Value::String(value.to_string());
     }
     let mut value = synth::output(model, shape, serial);
-    if let Some(map) = value.as_object_mut() {
-        fill(map, resource);
+    if let (Some(map), Some(def)) = (value.as_object_mut(), model.shape(shape)) {
+        fill(model, def, map, resource);
     }
     value
 }
 
-/// The resource's values into the members of the same name, at any depth.
-fn fill(map: &mut Map<String, Value>, resource: &Resource) {
+/// The resource's values into the item's string members of the same name (its ARN, id, name):
+/// at its top level, and only where the member's shape takes any string (a `Type` enum of a
+/// nested structure is not the `Type` the request gave elsewhere).
+fn fill(
+    model: &Model,
+    def: &crate::model::Shape,
+    map: &mut Map<String, Value>,
+    resource: &Resource,
+) {
     for (key, v) in map.iter_mut() {
-        match v {
-            Value::String(s) => {
-                if let Some(own) = resource.value(key) {
-                    *s = own.to_string();
-                }
-            }
-            Value::Object(inner) => fill(inner, resource),
-            _ => {}
+        let free = def
+            .members
+            .get(key)
+            .and_then(|m| model.shape(&m.shape))
+            .is_some_and(|s| s.kind == ShapeKind::String && s.enum_values.is_none());
+        if let (true, Value::String(s), Some(own)) = (free, &mut *v, resource.value(key)) {
+            *s = own.to_string();
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::check::{self, CheckFailure};
 use crate::client::Exchange;
 use crate::error::Error;
 use crate::event::Problem;
-use crate::model::Model;
+use crate::model::{Model, ShapeKind};
 use crate::redact::Redactor;
 use crate::scenario::template::Bindings;
 use crate::scenario::{Action, Step, When};
@@ -158,26 +158,71 @@ impl Memory {
     }
 }
 
-/// Adds the run tag to a create's `tags`; a retry sends the same body, so idempotency holds.
+/// Adds the run tag to a create's tags, in the form its model gives them (Proton's list of
+/// `key`/`value`, a map, a list of `Key`/`Value`) where the tag's key fits; a retry sends the
+/// same body, so idempotency holds.
 pub(in crate::runner) fn tag_with_run(
     model: &Model,
     operation: &str,
     body: &mut Value,
     run_prefix: &str,
 ) {
-    let takes_tags = operation.starts_with("Create")
-        && model
-            .input_shape(operation)
-            .is_some_and(|s| s.members.contains_key("tags"));
-    let Some(object) = body.as_object_mut().filter(|_| takes_tags) else {
+    let Some(input) = model
+        .input_shape(operation)
+        .filter(|_| operation.starts_with("Create"))
+    else {
         return;
     };
-    let tags = object
-        .entry("tags")
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if let Some(list) = tags.as_array_mut()
-        && !list.iter().any(|t| t["key"] == RUN_TAG)
-    {
-        list.push(serde_json::json!({ "key": RUN_TAG, "value": run_prefix }));
+    let Some((member, tags)) = input
+        .members
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("tags"))
+        .and_then(|(name, m)| Some((name.clone(), model.shape(&m.shape)?)))
+    else {
+        return;
+    };
+    let Some(object) = body.as_object_mut() else {
+        return;
+    };
+    let fits = |shape: Option<&str>| {
+        shape
+            .and_then(|s| model.shape(s))
+            .is_some_and(|s| crate::synth::accepts(s, RUN_TAG))
+    };
+    match tags.kind {
+        ShapeKind::Map if fits(tags.key.as_ref().map(|k| k.shape.as_str())) => {
+            let map = object
+                .entry(member)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(map) = map.as_object_mut() {
+                map.insert(RUN_TAG.into(), Value::String(run_prefix.into()));
+            }
+        }
+        ShapeKind::List => {
+            let Some(item) = tags.member.as_ref().and_then(|m| model.shape(&m.shape)) else {
+                return;
+            };
+            let named = |word: &str| {
+                item.members
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(word))
+                    .map(|(n, m)| (n.clone(), m))
+            };
+            let (Some((key, key_ref)), Some((value, _))) = (named("key"), named("value")) else {
+                return;
+            };
+            if !fits(Some(key_ref.shape.as_str())) {
+                return;
+            }
+            let list = object
+                .entry(member)
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(list) = list.as_array_mut()
+                && !list.iter().any(|t| t[&key] == RUN_TAG)
+            {
+                list.push(serde_json::json!({ key: RUN_TAG, value: run_prefix }));
+            }
+        }
+        _ => {}
     }
 }

@@ -1,0 +1,87 @@
+//! Which services a conformance run judges: the one named with the global `--service` (and
+//! `--pack`, `--model`), those named with `--services`, or by default every service with a
+//! token operation (the installed botocore's, else the bundled models').
+
+use std::sync::Arc;
+
+use proton_conform::error::Error;
+use proton_conform::model::Model;
+use proton_conform::service::{self, BUNDLED, Service};
+
+use crate::cli::args::ConformanceArgs;
+
+/// A service to judge, and where its scenario files are.
+pub struct Chosen {
+    pub service: Arc<Service>,
+    /// Whether its scenarios are the committed ones (`generated/<name>`): a bundled pack's,
+    /// unchanged. Any other's are written beside the reports.
+    pub committed: bool,
+}
+
+/// The services, by name.
+pub fn chosen(args: &ConformanceArgs, given: Option<Arc<Service>>) -> Result<Vec<Chosen>, Error> {
+    if let Some(service) = given {
+        if service.pack.tokens.is_empty() {
+            return Err(Error::input(format!(
+                "{} has no token operation to judge",
+                service.pack.title
+            )));
+        }
+        let committed = is_bundled(&service);
+        return Ok(vec![Chosen { service, committed }]);
+    }
+    let names: Vec<String> = match args.services.as_slice() {
+        [] => every_token_service()?,
+        named => named.to_vec(),
+    };
+    let mut chosen = Vec::new();
+    for name in &names {
+        let service = with_tokens(service::resolve(name, None, None)?)?;
+        if service.pack.tokens.is_empty() {
+            return Err(Error::input(format!(
+                "--services: {name} has no operation with an idempotency token"
+            )));
+        }
+        let committed = is_bundled(&service);
+        chosen.push(Chosen {
+            service: Arc::new(service),
+            committed,
+        });
+    }
+    Ok(chosen)
+}
+
+/// Every service with a token operation: the installed botocore's; without botocore, the
+/// bundled models' (said on stderr: the run is then narrower than it could be).
+fn every_token_service() -> Result<Vec<String>, Error> {
+    match service::botocore_token_models() {
+        Ok(models) => Ok(models.into_iter().map(|(name, _)| name).collect()),
+        Err(e) => {
+            eprintln!("{e}: judging the bundled services only");
+            Ok(BUNDLED.iter().map(|b| b.name.to_string()).collect())
+        }
+    }
+}
+
+/// The service with its token operations: a pack without a token contract (Proton's, whose
+/// contract is its corpus) judged as a bare pack of its model.
+fn with_tokens(service: Service) -> Result<Service, Error> {
+    if !service.pack.tokens.is_empty() {
+        return Ok(service);
+    }
+    let model = Model::bundled(&service.pack.model)?;
+    let pack = service::bare_pack(&model, Some(service.name()))?;
+    Service::new(model, pack)
+}
+
+/// A bundled pack, as bundled: its scenarios are the committed ones.
+fn is_bundled(service: &Service) -> bool {
+    let bundled_file = format!("src/packs/{}.yaml", service.name());
+    !service.pack.tokens.is_empty()
+        && service.pack.documented
+        && service
+            .pack
+            .origin
+            .as_ref()
+            .is_some_and(|o| o.file == bundled_file)
+}
