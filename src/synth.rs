@@ -297,11 +297,23 @@ fn unique(def: &Shape, serial: u64, service: &str) -> Option<Value> {
         .and_then(usable_pattern)
         .and_then(|p| regex::Regex::new(&p).ok());
     let max = def.max.map_or(usize::MAX, |m| m as usize);
-    let fits = |s: &str| s.chars().count() <= max && pattern.as_ref().is_none_or(|p| p.is_match(s));
+    let min = def.min.map_or(0, |m| m as usize);
+    let fits = |s: &str| {
+        let len = s.chars().count();
+        len <= max && len >= min && pattern.as_ref().is_none_or(|p| p.is_match(s))
+    };
     let sampled = pattern.as_ref().and_then(|p| sample(p.as_str(), serial));
+    // The base with its end spelling the serial, for a shape whose length is fixed.
+    let digits = serial.to_string();
+    let ending = base
+        .char_indices()
+        .rev()
+        .nth(digits.len().saturating_sub(1))
+        .map(|(i, _)| format!("{}{digits}", &base[..i]));
     [format!("{base}-{serial}"), format!("{base}{serial}")]
         .into_iter()
         .chain(sampled)
+        .chain(ending)
         .find(|s| fits(s))
         .or_else(|| Some(base.to_string()))
         .map(Value::String)

@@ -109,84 +109,180 @@ pub fn markdown(info: &RunInfo, runs: &[PackRun]) -> String {
     out
 }
 
-/// Per service: its token operations, and how many rows of each kind; then the two figures
-/// an endpoint is graded by, never added together.
+/// What one service's rows say of its operations.
+#[derive(Default)]
+struct Tally {
+    operations: usize,
+    /// Operations with a verdict on a token clause (kept or broken).
+    judged: usize,
+    /// Operations it answered on (a verdict or a deviation).
+    implemented: usize,
+    not_implemented: usize,
+    /// Implemented operations with a finding.
+    faulty: usize,
+    rows: BTreeMap<&'static str, usize>,
+}
+
+impl Tally {
+    fn of(run: &PackRun, rows: &[&Row]) -> Tally {
+        let ops: std::collections::BTreeSet<&str> =
+            run.coverage.iter().map(|(op, _, _)| op.as_str()).collect();
+        let has = |op: &str, pick: &dyn Fn(&Judgement) -> bool| {
+            rows.iter().any(|r| r.operation == op && pick(&r.judgement))
+        };
+        let mut tally = Tally {
+            operations: ops.len(),
+            ..Tally::default()
+        };
+        for row in rows {
+            *tally.rows.entry(row.judgement.word()).or_default() += 1;
+        }
+        if !run.served() {
+            tally.not_implemented = ops.len();
+            return tally;
+        }
+        for op in ops {
+            let judged = has(op, &|j| {
+                matches!(j, Judgement::Kept | Judgement::Broken { .. })
+            });
+            tally.judged += usize::from(judged);
+            if judged || has(op, &|j| matches!(j, Judgement::Deviation(_))) {
+                tally.implemented += 1;
+                tally.faulty += usize::from(has(op, &Judgement::is_finding));
+            } else if has(op, &|j| matches!(j, Judgement::NotImplemented(_))) {
+                tally.not_implemented += 1;
+            }
+        }
+        tally
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.operations += other.operations;
+        self.judged += other.judged;
+        self.implemented += other.implemented;
+        self.not_implemented += other.not_implemented;
+        self.faulty += other.faulty;
+        for (word, n) in &other.rows {
+            *self.rows.entry(word).or_default() += n;
+        }
+    }
+
+    fn count(&self, word: &str) -> usize {
+        self.rows.get(word).copied().unwrap_or(0)
+    }
+
+    /// Coverage: of the operations whose implementation was observed either way, the share
+    /// it implements. Divergence: of those it implements, the share with a finding.
+    fn figures(&self) -> (String, String) {
+        (
+            percent(self.implemented, self.implemented + self.not_implemented),
+            percent(self.faulty, self.implemented),
+        )
+    }
+}
+
+fn percent(n: usize, of: usize) -> String {
+    (n * 100 + of / 2)
+        .checked_div(of)
+        .map_or("-".to_string(), |p| format!("{p}%"))
+}
+
+const WORDS: [&str; 6] = [
+    "kept",
+    "broken",
+    "deviation",
+    "not implemented",
+    "not reached",
+    "unknown",
+];
+
+/// Per service: its token operations, how many were judged, the rows of each kind and the two
+/// figures an endpoint is graded by (never added together); then the same for all, and the
+/// rows not reached by their reason.
 fn summary(out: &mut String, runs: &[PackRun], rows: &[Row]) {
-    out.push_str("| service | token operations | tried | implemented | with a finding | kept | broken | deviations | not implemented | not reached | unknown |\n");
+    out.push_str("| service | token operations | judged | coverage | divergence | kept | broken | deviations | not implemented | not reached | unknown |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    let mut total = BTreeMap::<&str, usize>::new();
-    let (mut operations, mut tried, mut implemented, mut faulty) = (0, 0, 0, 0);
+    let mut total = Tally::default();
     for run in runs {
         let title = run.service.pack.title.as_str();
         let mine: Vec<&Row> = rows.iter().filter(|r| r.title == title).collect();
-        let ops: std::collections::BTreeSet<&str> =
-            run.coverage.iter().map(|(op, _, _)| op.as_str()).collect();
-        let not_served = |op: &&str| {
-            mine.iter()
-                .any(|r| r.operation == *op && matches!(r.judgement, Judgement::NotImplemented(_)))
-        };
-        // Tried: a scenario ran for it (the documentation decided something).
-        let tried_here: Vec<&&str> = ops
-            .iter()
-            .filter(|op| {
-                mine.iter()
-                    .any(|r| r.operation == **op && r.judgement != Judgement::Unknown)
-            })
-            .collect();
-        let served = tried_here.iter().filter(|op| !not_served(op)).count();
-        let with_finding = ops
-            .iter()
-            .filter(|op| {
-                mine.iter()
-                    .any(|r| r.operation == **op && r.judgement.is_finding())
-            })
-            .count();
-        let count = |word: &str| mine.iter().filter(|r| r.judgement.word() == word).count();
-        let words = [
-            "kept",
-            "broken",
-            "deviation",
-            "not implemented",
-            "not reached",
-            "unknown",
-        ];
-        let counts: Vec<String> = words.iter().map(|w| count(w).to_string()).collect();
-        for w in words {
-            *total.entry(w).or_default() += count(w);
-        }
+        let tally = Tally::of(run, &mine);
+        let (coverage, divergence) = tally.figures();
+        let counts: Vec<String> = WORDS.iter().map(|w| tally.count(w).to_string()).collect();
         let _ = writeln!(
             out,
-            "| {title} | {} | {} | {served} | {with_finding} | {} |",
-            ops.len(),
-            tried_here.len(),
+            "| {title} | {} | {} | {coverage} | {divergence} | {} |",
+            tally.operations,
+            tally.judged,
             counts.join(" | ")
         );
-        operations += ops.len();
-        tried += tried_here.len();
-        implemented += served;
-        faulty += with_finding;
+        total.add(&tally);
     }
-    let percent = |n: usize, of: usize| {
-        (n * 100 + of / 2)
-            .checked_div(of)
-            .map_or("-".to_string(), |p| format!("{p}%"))
-    };
+    let (coverage, divergence) = total.figures();
     let _ = writeln!(
         out,
-        "\n{} kept, {} broken, {} deviations, {} not implemented, {} not reached, {} unknown. \
-         Coverage (token operations it implements, of those tried): {implemented} of {tried}, {} \
-         ({} of {operations} not tried: their documentation decides nothing). \
-         Divergence (implemented operations with a finding): {faulty} of {implemented}, {}.",
-        total["kept"],
-        total["broken"],
-        total["deviation"],
-        total["not implemented"],
-        total["not reached"],
-        total["unknown"],
-        percent(implemented, tried),
-        operations - tried,
-        percent(faulty, implemented),
+        "\n{} token operations, {} judged (kept or broken on a token clause). Rows: {} kept, {} broken, {} deviations, {} not implemented, {} not reached, {} unknown. \
+         Coverage (operations it implements, of those whose implementation was seen either way): {} of {}, {coverage}. \
+         Divergence (implemented operations with a finding): {} of {}, {divergence}. \
+         An observation that failed (a crash, a timeout, a setup that could not be done) counts for neither.",
+        total.operations,
+        total.judged,
+        total.count("kept"),
+        total.count("broken"),
+        total.count("deviation"),
+        total.count("not implemented"),
+        total.count("not reached"),
+        total.count("unknown"),
+        total.implemented,
+        total.implemented + total.not_implemented,
+        total.faulty,
+        total.implemented,
     );
+    not_reached_by_reason(out, rows);
+}
+
+/// The rows not reached, counted by the kind of their reason.
+fn not_reached_by_reason(out: &mut String, rows: &[Row]) {
+    let mut reasons = BTreeMap::<&str, usize>::new();
+    for row in rows {
+        if let Judgement::NotReached(why) = &row.judgement {
+            *reasons.entry(reason_kind(why)).or_default() += 1;
+        }
+    }
+    if reasons.is_empty() {
+        return;
+    }
+    out.push_str("\n| not reached, because | rows |\n|---|---|\n");
+    let mut sorted: Vec<(&str, usize)> = reasons.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (kind, n) in sorted {
+        let _ = writeln!(out, "| {kind} | {n} |");
+    }
+}
+
+/// The kind of a reason a row was not reached, in a few words.
+fn reason_kind(why: &str) -> &'static str {
+    const KINDS: &[(&str, &str)] = &[
+        (
+            "the endpoint answered HTTP 5",
+            "the endpoint answered 5xx (a crash, or an operation it does not implement)",
+        ),
+        (
+            "does not implement",
+            "an operation the scenario needs first is not implemented",
+        ),
+        (
+            "needs a fixture",
+            "the model does not say how to make what it needs (a pack fixture would)",
+        ),
+        ("protocol", "a protocol the harness does not speak yet"),
+        ("does not offer", "the endpoint offers no clock to move"),
+        ("setup step", "a setup step failed"),
+    ];
+    KINDS
+        .iter()
+        .find(|(needle, _)| why.contains(needle))
+        .map_or("another check stopped the scenario first", |(_, kind)| kind)
 }
 
 /// The report without its run block: what a fresh run must give again.

@@ -78,9 +78,48 @@ pub struct PackRun<'a> {
 }
 
 impl PackRun<'_> {
+    /// Whether the endpoint serves the service at all: some scenario ran, and not every one
+    /// was answered only with a missing route (404, 501) or a server error. moto answers a
+    /// service it has no backend for with a 500 to every call.
+    pub fn served(&self) -> bool {
+        let ran: Vec<&ScenarioResult> = self.results.iter().collect();
+        ran.is_empty()
+            || ran.iter().any(|r| match &r.verdict {
+                Verdict::Failed { problem } | Verdict::Errored { problem } => {
+                    !(not_implemented(problem) || server_error(problem).is_some())
+                }
+                _ => true,
+            })
+    }
+
     /// The rows of the pack: one per operation and clause, then one per deviation (G2, G3)
-    /// its scenarios recorded on an operation.
+    /// its scenarios recorded on an operation; for a service the endpoint does not serve, one.
     pub fn rows(&self) -> Vec<Row> {
+        if !self.served() {
+            return vec![Row {
+                title: self.service.pack.title.clone(),
+                operation: format!("all {} token operations", self.token_operations()),
+                clause: String::new(),
+                judgement: Judgement::NotImplemented(
+                    "every call answered with a missing route or a server error: the service is not served".into(),
+                ),
+                source: String::new(),
+                file: None,
+            }];
+        }
+        self.rows_of_each()
+    }
+
+    /// How many token operations the pack has.
+    pub fn token_operations(&self) -> usize {
+        self.coverage
+            .iter()
+            .map(|(op, _, _)| op)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    }
+
+    fn rows_of_each(&self) -> Vec<Row> {
         let mut rows = Vec::new();
         let title = &self.service.pack.title;
         for (operation, clause, coverage) in &self.coverage {
@@ -103,7 +142,7 @@ impl PackRun<'_> {
                 Coverage::Generated(file) => {
                     let path = format!("{}/{file}", self.folder);
                     let result = self.results.iter().find(|r| r.file.ends_with(&path));
-                    (judge(result, clause), Some(path))
+                    (judge(result, operation, clause), Some(path))
                 }
             };
             rows.push(Row {
@@ -121,6 +160,7 @@ impl PackRun<'_> {
                     .iter()
                     .filter(|r| r.file.ends_with(&path))
                     .flat_map(|r| &r.deviations)
+                    .filter(|d| answered_itself(d, operation))
                 {
                     let clause = deviation.clause.clone().unwrap_or_default();
                     let what = first_clause(&deviation.message);
@@ -164,8 +204,23 @@ fn merged(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
+/// Whether a deviation was in the answer of the operation judged, and an answer it gave as
+/// an implementation (not the page of a route it does not have).
+fn answered_itself(deviation: &Problem, operation: &str) -> bool {
+    called(deviation) == Some(operation) && !not_implemented(deviation)
+}
+
+/// The operation of a problem's exchange: the call that was answered.
+fn called(problem: &Problem) -> Option<&str> {
+    problem
+        .exchange
+        .as_deref()
+        .and_then(|e| e.trim_start().strip_prefix("-> "))
+        .and_then(|e| e.split_whitespace().next())
+}
+
 /// The verdict of one clause's scenario.
-fn judge(result: Option<&ScenarioResult>, clause: &str) -> Judgement {
+fn judge(result: Option<&ScenarioResult>, operation: &str, clause: &str) -> Judgement {
     let Some(result) = result else {
         return Judgement::NotReached("the scenario did not run".into());
     };
@@ -174,7 +229,14 @@ fn judge(result: Option<&ScenarioResult>, clause: &str) -> Judgement {
         Verdict::Skipped { reason } => Judgement::NotReached(first_clause(reason)),
         Verdict::Failed { problem } | Verdict::Errored { problem } => {
             if not_implemented(problem) {
-                return Judgement::NotImplemented(got(problem));
+                // The exchange names the call that was refused: the operation judged, or one
+                // the scenario needs before it.
+                return match called(problem) {
+                    Some(other) if other != operation => Judgement::NotReached(format!(
+                        "the endpoint does not implement {other}, which the scenario needs first"
+                    )),
+                    _ => Judgement::NotImplemented(got(problem)),
+                };
             }
             if problem.clause.as_deref() == Some(clause) {
                 return Judgement::Broken {
@@ -287,7 +349,7 @@ fn not_implemented(problem: &Problem) -> bool {
         problem.message,
         problem.actual.as_deref().unwrap_or("")
     );
-    [
+    let said = [
         "UnknownOperationException",
         "HTTP 501",
         "HTTP 404",
@@ -295,5 +357,12 @@ fn not_implemented(problem: &Problem) -> bool {
         "NotImplemented",
     ]
     .iter()
-    .any(|m| text.contains(m))
+    .any(|m| text.contains(m));
+    // A route the endpoint does not have: a 404 or 501 whatever the body (moto answers an
+    // unknown restJson route with an HTML page).
+    let unrouted = problem
+        .exchange
+        .as_deref()
+        .is_some_and(|e| e.contains("<- HTTP 404 ") || e.contains("<- HTTP 501 "));
+    said || unrouted
 }

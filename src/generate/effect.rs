@@ -110,7 +110,7 @@ fn probe_with(
             (Kept::ByName, format!("sort({list}[?{by_prefix}])"))
         }
         ShapeKind::Structure => {
-            let id = identifier(model, item)?;
+            let id = identifier(model, item, nouns)?;
             // Kept to the scenario's own items by a member the request names uniquely.
             let own = item.members.keys().find_map(|m| {
                 request
@@ -119,10 +119,16 @@ fn probe_with(
                     .and_then(Value::as_str)
                     .map(|v| format!("[?{m}=='{v}']"))
             });
+            // The item's own name (`name`, `clusterName`), not another's (`roleName`).
             let name = item
                 .members
                 .keys()
-                .find(|m| m.to_ascii_lowercase().ends_with("name"))
+                .find(|m| {
+                    let lower = m.to_ascii_lowercase();
+                    lower
+                        .strip_suffix("name")
+                        .is_some_and(|stem| stem.is_empty() || nouns.iter().any(|n| n == stem))
+                })
                 .filter(|_| named);
             match (own, scoped, name) {
                 (Some(filter), _, _) => (Kept::ByRequest, format!("sort({list}{filter}.{id})")),
@@ -176,7 +182,8 @@ fn lists(member: &str, nouns: &[String]) -> bool {
 }
 
 /// The members of an operation's answer that name what it made, at most one structure deep
-/// (`QueryExecutionId`, `Service.Id`): strings ending in `Id` or `Arn`, not a request's id.
+/// (`QueryExecutionId`, `Service.Id`): strings ending in `Id` or `Arn`, not a request's id,
+/// and none the request has too (an `accountId` it was given).
 pub fn answer_identifiers(model: &Model, operation: &str) -> Vec<String> {
     let Some(output) = model
         .operation(operation)
@@ -185,13 +192,22 @@ pub fn answer_identifiers(model: &Model, operation: &str) -> Vec<String> {
     else {
         return Vec::new();
     };
+    // A member the request also has is the caller's value said back, not what was made.
+    let sent = |name: &str| {
+        model
+            .input_shape(operation)
+            .is_some_and(|i| i.members.keys().any(|k| k.eq_ignore_ascii_case(name)))
+    };
     let names = |shape: &crate::model::Shape, prefix: &str| -> Vec<String> {
         shape
             .members
             .iter()
+            .filter(|(name, _)| !sent(name))
             .filter(|(name, m)| {
                 let lower = name.to_ascii_lowercase();
-                (lower.ends_with("id") || lower.ends_with("arn"))
+                // In the body: a header's value is the transport's (a session id).
+                m.location.is_none()
+                    && (lower.ends_with("id") || lower.ends_with("arn"))
                     && !lower.contains("request")
                     && model
                         .shape(&m.shape)
@@ -214,9 +230,10 @@ pub fn answer_identifiers(model: &Model, operation: &str) -> Vec<String> {
     found
 }
 
-/// The member that tells items apart: an ARN before an id before a name, the plainest first
-/// (`ARN` before `ExternalSecretRotationRoleArn`).
-fn identifier(model: &Model, item: &crate::model::Shape) -> Option<String> {
+/// The member that tells items apart: one naming the item itself (`Arn`, `clusterArn` of a
+/// cluster) before one naming something else (`DomainId`, `RoleArn`), an ARN before an id
+/// before a name, the plainest first (`ARN` before `ExternalSecretRotationRoleArn`).
+fn identifier(model: &Model, item: &crate::model::Shape, nouns: &[String]) -> Option<String> {
     let ends = ["arn", "id", "name"];
     item.members
         .iter()
@@ -228,7 +245,9 @@ fn identifier(model: &Model, item: &crate::model::Shape) -> Option<String> {
         .filter_map(|(name, _)| {
             let lower = name.to_ascii_lowercase();
             let rank = ends.iter().position(|e| lower.ends_with(e))?;
-            Some(((rank, name.len()), name.clone()))
+            let stem = &lower[..lower.len() - ends[rank].len()];
+            let own = stem.is_empty() || nouns.iter().any(|n| n == stem);
+            Some(((!own, rank, name.len()), name.clone()))
         })
         .min()
         .map(|(_, name)| name)

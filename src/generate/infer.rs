@@ -97,6 +97,8 @@ pub struct Filled {
     pub params: Map<String, Value>,
     /// Captures each source step needs to take (step id, name, JMESPath).
     pub captures: Vec<(String, String, String)>,
+    /// Members naming a resource no operation of the model makes, given a value of its form.
+    pub guessed: Vec<String>,
 }
 
 /// The required members of `operation`'s request, each from a source's request (the same
@@ -115,15 +117,8 @@ pub fn fill(model: &Model, operation: &str, sources: &[Source]) -> Result<Filled
                 .members
                 .get(member)
                 .and_then(|m| model.shape(&m.shape));
-            let min = def.and_then(|d| d.min).filter(|m| *m > 32.0);
-            let len = min
-                .or_else(|| def.and_then(|d| d.max).filter(|m| *m < 32.0))
-                .map(|m| m as usize);
             let name = operation.to_ascii_lowercase();
-            let token = match len {
-                Some(n) => format!("${{token.{name} | len({n})}}"),
-                None => format!("${{token.{name}}}"),
-            };
+            let token = super::scenarios::token_template(def, &name, "");
             filled.params.insert(member.clone(), Value::String(token));
             continue;
         }
@@ -162,6 +157,19 @@ pub fn fill(model: &Model, operation: &str, sources: &[Source]) -> Result<Filled
             }
         }
         if names_a_resource(member) {
+            // Made by another service (an IAM role, a VPC): a value of its form, noted.
+            if producer(model, member, operation).is_none() {
+                let shape = shape
+                    .members
+                    .get(member)
+                    .map(|m| m.shape.as_str())
+                    .unwrap_or("");
+                let value = synth::minimal(model, shape)
+                    .map_err(|e| format!("{operation}.{member}: {e}"))?;
+                filled.params.insert(member.clone(), value);
+                filled.guessed.push(format!("{operation}.{member}"));
+                continue;
+            }
             return Err(format!(
                 "{operation}.{member} names a resource no earlier step gives"
             ));
@@ -199,8 +207,23 @@ fn from_answer(model: &Model, source: &Source, member: &str) -> Option<String> {
         .or_else(|| answer_path(model, source.operation, &format!("{noun}{member}")))
         .or_else(|| {
             let rest = member.strip_prefix(noun).filter(|r| !r.is_empty())?;
-            answer_path(model, source.operation, rest)
+            own_identifier(model, source.operation, rest)
         })
+}
+
+/// Where a maker's answer names what it made by `kind` (`Id`): that member, else, for an id,
+/// its ARN or name (Secrets Manager's `SecretId` takes either).
+fn own_identifier(model: &Model, operation: &str, kind: &str) -> Option<String> {
+    answer_path(model, operation, kind).or_else(|| {
+        ["Id", "Identifier"]
+            .contains(&kind)
+            .then(|| {
+                ["ARN", "Arn", "Name"]
+                    .iter()
+                    .find_map(|k| answer_path(model, operation, k))
+            })
+            .flatten()
+    })
 }
 
 /// A member from a source's request: the same member, the member's name (`service` from
@@ -312,9 +335,10 @@ pub fn producer<'m>(model: &'m Model, member: &str, asking: &str) -> Option<&'m 
         .filter(|op| {
             let last = parts(op).2;
             answer_path(model, op, member).is_some()
-                || (last == noun && answer_path(model, op, &member[noun.len()..]).is_some())
+                || (last.eq_ignore_ascii_case(noun)
+                    && own_identifier(model, op, &member[noun.len()..]).is_some())
         })
-        .map(|op| (parts(op).1 != noun, op))
+        .map(|op| (!parts(op).1.eq_ignore_ascii_case(noun), op))
         .collect();
     found.sort();
     found.first().map(|(_, op)| *op)
@@ -327,6 +351,8 @@ struct Made {
     request: Map<String, Value>,
     /// What later steps take from its answer (name, JMESPath).
     captures: Map<String, Value>,
+    /// Its members given a value of their form (see [`Filled::guessed`]).
+    guessed: Vec<String>,
 }
 
 /// The made steps as sources of values, in order.
@@ -362,6 +388,7 @@ fn provide(
     let mut filled = fill(model, operation, &sources(made))?;
     prefixed_names(model, operation, &mut filled.params);
     take_captures(made, filled.captures);
+    let guessed = filled.guessed;
     let id = match made.len() {
         0 => "made".to_string(),
         n => format!("made{}", n + 1),
@@ -371,6 +398,7 @@ fn provide(
         operation: operation.to_string(),
         request: filled.params,
         captures: Map::new(),
+        guessed,
     });
     Ok(())
 }
@@ -424,6 +452,10 @@ pub fn surroundings(model: &Model, token: &TokenOperation) -> Result<TokenOperat
     let mut request = fill(model, operation, &sources(&made))?;
     prefixed_names(model, operation, &mut request.params);
     take_captures(&mut made, request.captures);
+    token.guessed = request.guessed;
+    token
+        .guessed
+        .extend(made.iter().flat_map(|m| m.guessed.iter().cloned()));
     let mut teardown = Vec::new();
     let mut first_captures = Map::new();
     if makes(operation) {

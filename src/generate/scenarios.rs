@@ -161,6 +161,28 @@ fn base_input(service: &Service, token: &TokenOperation) -> Result<Map<String, V
     Ok(input)
 }
 
+/// A token template (`${token.NAME}`) in a form `shape` takes: a UUID where it takes one and
+/// not plain hex, else hex at a length within its bounds; `more` filters after.
+pub(super) fn token_template(
+    shape: Option<&crate::model::Shape>,
+    name: &str,
+    more: &str,
+) -> String {
+    let min = shape.and_then(|s| s.min).unwrap_or(0.0) as usize;
+    let max = shape.and_then(|s| s.max).map_or(usize::MAX, |m| m as usize);
+    let hex = "0123456789abcdef0123456789abcdef";
+    let uuid = "01234567-89ab-cdef-0123-456789abcdef";
+    let form = match (min > 32, max < 32) {
+        _ if shape.is_some_and(|s| !synth::accepts(s, hex) && synth::accepts(s, uuid)) => {
+            " | uuid".to_string()
+        }
+        (true, _) => format!(" | len({})", min.min(max)),
+        (_, true) => format!(" | len({max})"),
+        _ => String::new(),
+    };
+    format!("${{token.{name}{form}{more}}}")
+}
+
 /// `CreateSecret` as `create-secret`.
 fn kebab(name: &str) -> String {
     let mut out = String::new();
@@ -190,18 +212,10 @@ impl Writer<'_> {
         Value::Object(params)
     }
 
-    /// The scenario's token (`${token.a}`) at a length the token's shape takes (a UUID-long
-    /// 36 where the model asks at least that), with `more` filters after (`| upper`).
+    /// The scenario's token (`${token.a}`) in a form the token's shape takes, with `more`
+    /// filters after (`| upper`).
     pub(super) fn token_ref(&self, more: &str) -> String {
-        let shape = self.token_shape();
-        let min = shape.and_then(|s| s.min).unwrap_or(0.0) as usize;
-        let max = shape.and_then(|s| s.max).map_or(usize::MAX, |m| m as usize);
-        let len = match (min > 32, max < 32) {
-            (true, _) => format!(" | len({})", min.min(max)),
-            (_, true) => format!(" | len({max})"),
-            _ => String::new(),
-        };
-        format!("${{token.a{len}{more}}}")
+        token_template(self.token_shape(), "a", more)
     }
 
     /// The members a mismatch changes: the pack's, else the first string member given.

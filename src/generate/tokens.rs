@@ -14,6 +14,9 @@ impl Writer<'_> {
     /// in case is another token: the same request under it is a new one. What it made is
     /// captured under the pack's names with `_case` added and cleaned up as the first.
     pub(super) fn other_case(&self) -> Result<Option<String>, Error> {
+        if !self.token.guessed.is_empty() {
+            return Ok(None);
+        }
         if !self.token.case_sensitive || TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }
@@ -73,6 +76,9 @@ impl Writer<'_> {
     /// where the request is known to work otherwise (the documentation decides its retry), so
     /// that only the token can make it fail.
     pub(super) fn too_long(&self) -> Result<Option<String>, Error> {
+        if !self.token.guessed.is_empty() {
+            return Ok(None);
+        }
         if TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }
@@ -96,6 +102,9 @@ impl Writer<'_> {
 
     /// CT1: a token outside the pattern the model gives it is refused.
     pub(super) fn off_pattern(&self) -> Result<Option<String>, Error> {
+        if !self.token.guessed.is_empty() {
+            return Ok(None);
+        }
         if TokenOperation::known(&self.token.retry).is_none() {
             return Ok(None);
         }

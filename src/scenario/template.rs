@@ -1,5 +1,5 @@
 //! `${...}` templates in scenario strings: the run prefix, per-run tokens, variables and
-//! captured values, with `upper`, `lower` and `len(N)` filters.
+//! captured values, with `upper`, `lower`, `uuid` and `len(N)` filters.
 //!
 //! A substituted value is never expanded again, and an expansion is capped in size, so a
 //! template cannot explode.
@@ -47,6 +47,8 @@ pub enum Filter {
     Lower,
     /// Cut or extend (tokens: deterministically) to exactly N characters.
     Len(usize),
+    /// A UUID's form: the first 32 characters (a token's hex digits) as 8-4-4-4-12.
+    Uuid,
 }
 
 /// A syntax problem, with the byte offset in the string where it starts.
@@ -122,9 +124,10 @@ impl Template {
 
 impl Expr {
     fn min_len(&self, known: &dyn Fn(&str) -> usize) -> usize {
-        // `len(N)` fixes the length; `upper` and `lower` keep it.
+        // `len(N)` and `uuid` fix the length; `upper` and `lower` keep it.
         if let Some(n) = self.filters.iter().rev().find_map(|f| match f {
             Filter::Len(n) => Some(*n),
+            Filter::Uuid => Some(36),
             _ => None,
         }) {
             return n;
@@ -180,6 +183,7 @@ fn parse_filter(text: &str, at: usize) -> Result<Filter, TemplateError> {
     match text {
         "upper" => Ok(Filter::Upper),
         "lower" => Ok(Filter::Lower),
+        "uuid" => Ok(Filter::Uuid),
         _ => {
             let n = text
                 .strip_prefix("len(")
@@ -187,7 +191,7 @@ fn parse_filter(text: &str, at: usize) -> Result<Filter, TemplateError> {
                 .and_then(|n| n.trim().parse::<usize>().ok())
                 .ok_or_else(|| {
                     bad(format!(
-                        "unknown filter `{text}`; expected `upper`, `lower` or `len(N)`"
+                        "unknown filter `{text}`; expected `upper`, `lower`, `uuid` or `len(N)`"
                     ))
                 })?;
             if n > 4096 {
@@ -317,6 +321,17 @@ impl Bindings {
                 Filter::Upper => text.to_ascii_uppercase(),
                 Filter::Lower => text.to_ascii_lowercase(),
                 Filter::Len(n) => text.chars().cycle().take(*n).collect(),
+                Filter::Uuid => {
+                    let hex: String = text.chars().cycle().take(32).collect();
+                    format!(
+                        "{}-{}-{}-{}-{}",
+                        &hex[..8],
+                        &hex[8..12],
+                        &hex[12..16],
+                        &hex[16..20],
+                        &hex[20..]
+                    )
+                }
             };
         }
         Ok(text)
@@ -378,6 +393,17 @@ mod tests {
                 .unwrap()
                 .starts_with("pcabc123-")
         );
+    }
+
+    #[test]
+    fn a_token_in_uuid_form_is_hex_in_8_4_4_4_12() {
+        let b = Bindings::new("r1", "s1");
+        let uuid = b.expand_str("${token.a | uuid}").unwrap();
+        let uuid = uuid.as_str().unwrap();
+        let re =
+            regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+        assert!(re.unwrap().is_match(uuid), "{uuid}");
+        assert_eq!(uuid.replace('-', ""), b.token("a", 32));
     }
 
     #[test]

@@ -121,6 +121,12 @@ pub struct TokenOperation {
     /// data-plane write: an `ADD` counter and the read that shows it).
     #[serde(default)]
     pub effect: Option<EffectRead>,
+    /// Members the request names a resource by that nothing in the scenario made (an IAM
+    /// role's ARN, a VPC's id): values of the right form, found by inference, not by a pack.
+    /// A refusal could then be theirs, so nothing is judged on a refusal (CT1).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub guessed: Vec<String>,
 }
 
 /// A read whose identifiers (or values) must be the same after a retry as after the first

@@ -30,43 +30,64 @@ pub fn chosen(args: &ConformanceArgs, given: Option<Arc<Service>>) -> Result<Vec
         let committed = is_bundled(&service);
         return Ok(vec![Chosen { service, committed }]);
     }
-    let names: Vec<String> = match args.services.as_slice() {
+    let services = match args.services.as_slice() {
         [] => every_token_service()?,
-        named => named.to_vec(),
+        named => named
+            .iter()
+            .map(|name| {
+                let service = with_tokens(service::resolve(name, None, None)?)?;
+                if service.pack.tokens.is_empty() {
+                    return Err(Error::input(format!(
+                        "--services: {name} has no operation with an idempotency token"
+                    )));
+                }
+                Ok(service)
+            })
+            .collect::<Result<Vec<_>, Error>>()?,
     };
-    let mut chosen = Vec::new();
-    for name in &names {
-        let service = with_tokens(service::resolve(name, None, None)?)?;
-        if service.pack.tokens.is_empty() {
-            return Err(Error::input(format!(
-                "--services: {name} has no operation with an idempotency token"
-            )));
-        }
-        let committed = is_bundled(&service);
-        chosen.push(Chosen {
+    Ok(services
+        .into_iter()
+        .map(|service| Chosen {
+            committed: is_bundled(&service),
             service: Arc::new(service),
-            committed,
-        });
-    }
-    Ok(chosen)
+        })
+        .collect())
 }
 
-/// Every service with a token operation: the installed botocore's; without botocore, the
-/// bundled models' (said on stderr: the run is then narrower than it could be).
-fn every_token_service() -> Result<Vec<String>, Error> {
-    match service::botocore_token_models() {
-        Ok(models) => Ok(models.into_iter().map(|(name, _)| name).collect()),
+/// Every service with a token operation: the installed botocore's (a bundled pack where
+/// there is one, a bare pack of the model else); without botocore, the bundled ones (said on
+/// stderr: the run is then narrower than it could be). A token member only inside a nested
+/// structure is no token of the operation's: such a service has none.
+fn every_token_service() -> Result<Vec<Service>, Error> {
+    let models = match service::botocore_token_models() {
+        Ok(models) => models,
         Err(e) => {
             eprintln!("{e}: judging the bundled services only");
-            Ok(BUNDLED.iter().map(|b| b.name.to_string()).collect())
+            return BUNDLED
+                .iter()
+                .map(|b| with_tokens(Service::bundled(b.name)?))
+                .collect();
+        }
+    };
+    let mut services = Vec::new();
+    for (name, model) in models {
+        let service = if BUNDLED.iter().any(|b| b.name == name) {
+            with_tokens(Service::bundled(&name)?)?
+        } else {
+            let pack = service::bare_pack(&model, Some(&name))?;
+            Service::new(model, pack)?
+        };
+        if !service.pack.tokens.is_empty() {
+            services.push(service);
         }
     }
+    Ok(services)
 }
 
 /// The service with its token operations: a pack without a token contract (Proton's, whose
 /// contract is its corpus) judged as a bare pack of its model.
 fn with_tokens(service: Service) -> Result<Service, Error> {
-    if !service.pack.tokens.is_empty() {
+    if !service.pack.tokens.is_empty() || !service.pack.documented {
         return Ok(service);
     }
     let model = Model::bundled(&service.pack.model)?;

@@ -53,6 +53,7 @@ impl Generic {
     fn perform(&self, operation: &str, input: &Value) -> Result<Value, Refusal> {
         let mut answer = self.answer(operation);
         let mut store = self.store();
+        super::store::echo(&self.service.model, operation, input, &mut answer);
         store.performed(operation, input, &answer);
         store
             .show(&self.service.model, operation, input, &mut answer)

@@ -260,6 +260,43 @@ impl Store {
     }
 }
 
+/// What a maker's answer says of what it made, as the request named it: a member of the
+/// request's name, or of the thing's name (`Cluster.Name` for `ClusterName`), takes the
+/// request's value, at its top level or one structure down, where its shape takes any string.
+pub fn echo(model: &Model, operation: &str, input: &Value, answer: &mut Value) {
+    if !MAKERS.contains(&verb(operation).0) {
+        return;
+    }
+    let mut values = Vec::new();
+    strings(input, "", &mut values);
+    let made = Resource {
+        nouns: nouns(operation),
+        values,
+        alive: true,
+    };
+    let Some(shape) = model
+        .operation(operation)
+        .and_then(|o| o.output.as_ref())
+        .and_then(|o| model.shape(&o.shape))
+    else {
+        return;
+    };
+    let Some(map) = answer.as_object_mut() else {
+        return;
+    };
+    fill(model, shape, map, &made);
+    for (name, member) in &shape.members {
+        if let (Some(inner), Some(Value::Object(nested))) = (
+            model
+                .shape(&member.shape)
+                .filter(|s| s.kind == ShapeKind::Structure),
+            map.get_mut(name),
+        ) {
+            fill(model, inner, nested, &made);
+        }
+    }
+}
+
 /// One item of a list: the resource's own value for a list of strings (a list `taskArns`
 /// holds each `taskArn`), else a synthesized item whose members the resource fills by name.
 fn item(model: &Model, shape: &str, member: &str, resource: &Resource, serial: u64) -> Value {

@@ -133,10 +133,13 @@ impl Memory {
     }
 
     /// Records a deviation the profile lets the scenario go on past, the first of each kind
-    /// (clause and message) only: a retry's answer deviates as its original did.
+    /// (clause and message) of each operation only: a retry's answer deviates as its original
+    /// did.
     pub fn deviate(&mut self, scope: &Scope, at: At, deviation: CheckFailure, exchange: &Exchange) {
         let known = self.deviations.iter().any(|p| {
-            p.clause.as_deref() == Some(&deviation.clause) && p.message == deviation.message
+            p.clause.as_deref() == Some(&deviation.clause)
+                && p.message == deviation.message
+                && p.operation.as_deref() == Some(exchange.operation.as_str())
         });
         if known {
             return;
