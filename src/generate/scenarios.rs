@@ -123,11 +123,20 @@ pub fn generate(service: &Service) -> (Vec<Generated>, Vec<(String, &'static str
                         kebab(&token.operation),
                         clause.to_lowercase()
                     );
-                    files.push(Generated {
-                        file: file.clone(),
-                        text,
-                    });
-                    Coverage::Generated(file)
+                    // A scenario the model refuses is none: what was inferred needs a fixture.
+                    match crate::scenario::parse(&text, &file, service) {
+                        Err(problems) => Coverage::NeedsFixture(format!(
+                            "the scenario inferred for it does not fit the model: {}",
+                            problems.first().map_or("", |p| p.message.as_str())
+                        )),
+                        Ok(_) => {
+                            files.push(Generated {
+                                file: file.clone(),
+                                text,
+                            });
+                            Coverage::Generated(file)
+                        }
+                    }
                 }
                 Ok(None) => Coverage::Unknown,
                 Err(why) => Coverage::NeedsFixture(why.to_string()),

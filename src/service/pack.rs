@@ -47,7 +47,7 @@ pub struct Pack {
     /// The groups whose operations are the coverage matrix's columns, in order.
     pub coverage: Vec<String>,
     /// The clause catalogue: the token contract of any service (CONTRACT.md, "Any AWS
-    /// service's token operations") unless the pack has its own (Proton's).
+    /// service's token operations") unless the pack has its own (the default pack's).
     #[serde(default = "token_clauses")]
     pub clauses: Vec<Clause>,
     #[serde(default)]

@@ -2,9 +2,29 @@
 //! whether it answers a service's protocol at all (an unsigned request to moto is answered
 //! as S3's).
 
-use proton_conform::client::{Body, Client, Outcome, RequestOptions};
+use proton_conform::client::{Body, Client, ClientConfig, Outcome, RequestOptions};
 use proton_conform::conformance::first_clause;
+use proton_conform::error::Error;
 use proton_conform::service::Service;
+
+/// Refuses an unsigned run against an endpoint that answers the first service it can ask in
+/// another protocol than that service's: it routes requests by their signature.
+pub async fn answers_unsigned(
+    url: &str,
+    services: &[&Service],
+    client: &ClientConfig,
+) -> Result<(), Error> {
+    let Some(service) = services.iter().find(|s| s.unspoken().is_none()) else {
+        return Ok(());
+    };
+    let probe = Client::new(url, service.model.clone(), client.clone())?;
+    match foreign_answer(&probe, service).await {
+        Some(why) => Err(Error::input(format!(
+            "{why}; an emulator that routes requests by their signature (moto does) needs them signed: add --sign"
+        ))),
+        None => Ok(()),
+    }
+}
 
 /// What the endpoint says of itself: LocalStack's version, else the `Server` header.
 pub async fn self_description(client: &Client) -> Option<String> {
@@ -25,7 +45,7 @@ pub async fn self_description(client: &Client) -> Option<String> {
 
 /// Why the endpoint's answer to a read with no required input is not the service's protocol at
 /// all (another service's document), if it is not; `None` when it reads, or nothing can ask.
-pub async fn foreign_answer(client: &Client, service: &Service) -> Option<String> {
+async fn foreign_answer(client: &Client, service: &Service) -> Option<String> {
     let model = &service.model;
     let operation = model.operations.values().find(|op| {
         (op.name.starts_with("List") || op.name.starts_with("Describe"))

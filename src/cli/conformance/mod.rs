@@ -50,14 +50,9 @@ pub fn conformance(args: ConformanceArgs, one: Option<Arc<Service>>) -> Result<E
     };
     let probe = Client::new(&url, first.model.clone(), client.clone())?;
     let says = runtime.block_on(endpoint_facts::self_description(&probe));
-    let spoken = chosen.iter().find(|c| c.service.unspoken().is_none());
-    if let Some(c) = spoken.filter(|_| !signed) {
-        let probe = Client::new(&url, c.service.model.clone(), client.clone())?;
-        if let Some(why) = runtime.block_on(endpoint_facts::foreign_answer(&probe, &c.service)) {
-            return Err(Error::input(format!(
-                "{why}; an emulator that routes requests by their signature (moto does) needs them signed: add --sign"
-            )));
-        }
+    if !signed {
+        let services: Vec<&Service> = chosen.iter().map(|c| c.service.as_ref()).collect();
+        runtime.block_on(endpoint_facts::answers_unsigned(&url, &services, &client))?;
     }
     let judging = Judging {
         target,

@@ -84,8 +84,8 @@ fn every_token_service() -> Result<Vec<Service>, Error> {
     Ok(services)
 }
 
-/// The service with its token operations: a pack without a token contract (Proton's, whose
-/// contract is its corpus) judged as a bare pack of its model.
+/// The service with its token operations: a pack without a token contract (the default
+/// pack's, whose contract is its corpus) judged as a bare pack of its model.
 fn with_tokens(service: Service) -> Result<Service, Error> {
     if !service.pack.tokens.is_empty() || !service.pack.documented {
         return Ok(service);

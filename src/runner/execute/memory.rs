@@ -161,7 +161,7 @@ impl Memory {
     }
 }
 
-/// Adds the run tag to a create's tags, in the form its model gives them (Proton's list of
+/// Adds the run tag to a create's tags, in the form its model gives them (a list of
 /// `key`/`value`, a map, a list of `Key`/`Value`) where the tag's key fits; a retry sends the
 /// same body, so idempotency holds.
 pub(in crate::runner) fn tag_with_run(
