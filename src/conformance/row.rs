@@ -304,14 +304,47 @@ fn server_error(problem: &Problem) -> Option<String> {
 }
 
 fn expected(problem: &Problem) -> String {
+    if let Some(path) = compared_with_earlier(problem) {
+        return format!("`{path}` as the first call left it");
+    }
     problem
         .expected
         .clone()
         .unwrap_or_else(|| "the documented answer".into())
 }
 
+/// The path of a failed path check whose expected value came from an earlier answer (a
+/// capture: its value varies between runs, and the scenario does not spell it).
+fn compared_with_earlier(problem: &Problem) -> Option<&str> {
+    let path = problem.message.strip_prefix('`')?.split("` is ").next()?;
+    let expected = problem.expected.as_deref()?;
+    let spelled = problem
+        .source
+        .as_deref()
+        .is_some_and(|source| source.contains(expected.trim_matches('"')));
+    (!spelled).then_some(path)
+}
+
 /// What came instead, without the values that vary (ids, timestamps).
 fn got(problem: &Problem) -> String {
+    if compared_with_earlier(problem).is_some() {
+        // Lists say how many they hold, which does not vary; their values do.
+        let count = |text: &str| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.as_array().map(Vec::len))
+        };
+        let actual = problem.actual.as_deref().unwrap_or_default();
+        return match (
+            count(problem.expected.as_deref().unwrap_or_default()),
+            count(actual),
+        ) {
+            (Some(before), Some(now)) if before != now => {
+                format!("{now} where the first call left {before}")
+            }
+            _ => "other values".into(),
+        };
+    }
     if !problem.differences.is_empty() {
         return format!(
             "another answer ({} member(s) differ)",

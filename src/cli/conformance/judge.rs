@@ -48,15 +48,13 @@ impl Judged {
 }
 
 impl Judging {
-    /// Every chosen service, at most `jobs` at once (each running at most two scenarios at
-    /// once where there are several), in the order chosen.
+    /// Every chosen service, at most `jobs` at once, in the order chosen. Where there are
+    /// several, each runs its scenarios one after the other: an emulator's answers may depend
+    /// on what another scenario of the service made first, and the order is then the same in
+    /// every run.
     pub async fn judge_all(&self, chosen: Vec<Chosen>) -> Result<Vec<Judged>, Error> {
         let total = chosen.len();
-        let per_service = if total > 1 {
-            self.jobs.min(2)
-        } else {
-            self.jobs
-        };
+        let per_service = if total > 1 { 1 } else { self.jobs };
         let permits = Arc::new(tokio::sync::Semaphore::new(self.jobs));
         let mut running = tokio::task::JoinSet::new();
         let mut planned = Vec::new();

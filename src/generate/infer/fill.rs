@@ -266,20 +266,44 @@ pub fn prefixed_names(model: &Model, operation: &str, request: &mut Map<String, 
         .filter(char::is_ascii_alphanumeric)
         .take(12)
         .collect();
+    prefix_in(model, shape, request, &suffix, 0);
+}
+
+/// [`prefixed_names`] in one structure and, a few levels down, those it holds (a backup
+/// plan's `BackupPlan.BackupPlanName`).
+fn prefix_in(
+    model: &Model,
+    shape: &Shape,
+    request: &mut Map<String, Value>,
+    suffix: &str,
+    depth: usize,
+) {
     for (member, value) in request.iter_mut() {
-        let named = member == "Name" || member.ends_with("Name") || member == "name";
         let Some(def) = shape
             .members
             .get(member)
             .and_then(|m| model.shape(&m.shape))
-            .filter(|_| named && value.is_string())
         else {
             continue;
         };
-        // As the template expands: `pc` and a run id, a scenario hash, and the suffix.
-        let sample = format!("pcabcdefgh-a1b2c3-{suffix}");
-        if synth::accepts(def, &sample) {
-            *value = json!(format!("${{run.prefix}}-{suffix}"));
+        if let (Value::Object(inner), ShapeKind::Structure) = (&mut *value, def.kind) {
+            if depth < 3 {
+                prefix_in(model, def, inner, suffix, depth + 1);
+            }
+            continue;
+        }
+        let named = member == "Name" || member.ends_with("Name") || member == "name";
+        if !named || !value.is_string() {
+            continue;
+        }
+        // As the template expands: `pc` and a run id, a scenario hash; then the suffix as it
+        // is, in lower case, or none, the first the member's constraints take.
+        let lower = suffix.to_ascii_lowercase();
+        let fitting = [format!("-{suffix}"), format!("-{lower}"), String::new()]
+            .into_iter()
+            .find(|end| synth::accepts(def, &format!("pcabcdefgh-a1b2c3{end}")));
+        if let Some(end) = fitting {
+            *value = json!(format!("${{run.prefix}}{end}"));
         }
     }
 }
