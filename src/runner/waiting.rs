@@ -1,6 +1,9 @@
 //! `wait` (a model waiter) and `poll` (a condition of the scenario's own): call an operation
 //! until an acceptor decides. Between attempts an endpoint with a clock is moved forward
-//! instead of slept on, so waiting costs no wall time.
+//! instead of slept on, so waiting costs no wall time. Without one, the harness sleeps: first
+//! a second, then twice as long each time up to the plan's delay, within the time the plan
+//! allows in all (`delay` × attempts), so a fast endpoint is not waited on for a waiter's 20 s
+//! and a slow one is given the same time as the SDK's waiter would give it.
 
 use std::time::Duration;
 
@@ -35,6 +38,31 @@ pub struct Plan {
     pub max_attempts: u32,
 }
 
+impl Plan {
+    /// The seconds in all between the first attempt and the last.
+    fn allowed(&self) -> u64 {
+        self.delay.max(1) * u64::from(self.max_attempts.max(1) - 1)
+    }
+
+    /// The pauses between attempts, in seconds. A clock is moved by the plan's delay each time
+    /// (that costs nothing); a sleep starts at a second and doubles up to the delay, and the
+    /// pauses add up to no more than the plan allows.
+    fn pauses(&self, clock: bool) -> impl Iterator<Item = u64> + use<> {
+        let (delay, allowed) = (self.delay.max(1), self.allowed());
+        let mut next = if clock { delay } else { 1.min(delay) };
+        let mut spent = 0;
+        std::iter::from_fn(move || {
+            let pause = next.min(allowed - spent);
+            if pause == 0 {
+                return None;
+            }
+            spent += pause;
+            next = (next * 2).min(delay);
+            Some(pause)
+        })
+    }
+}
+
 /// Why waiting did not succeed.
 pub enum WaitError {
     /// The endpoint broke a clause, or the condition reached a failure state.
@@ -63,14 +91,18 @@ pub async fn wait(
 ) -> Result<Waited, WaitError> {
     let mut last = None;
     let mut deviations = Vec::new();
-    for attempt in 1..=plan.max_attempts.max(1) {
+    let mut pauses = plan.pauses(clock);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
         if attempt > 1 {
+            let Some(pause) = pauses.next() else { break };
             if clock {
-                advance_clock(client, plan.delay)
+                advance_clock(client, pause)
                     .await
                     .map_err(|e| WaitError::Errored(e.to_string(), last.clone()))?;
             } else {
-                tokio::time::sleep(Duration::from_secs(plan.delay)).await;
+                tokio::time::sleep(Duration::from_secs(pause)).await;
             }
         }
         // Polls are the harness's own calls: throttling and 5xx are ridden out, not judged.
@@ -106,8 +138,9 @@ pub async fn wait(
         }
     }
     let message = format!(
-        "{operation} did not reach the awaited state in {} attempt(s) {} s apart",
-        plan.max_attempts, plan.delay
+        "{operation} did not reach the awaited state in {} attempt(s) over {} s",
+        attempt - 1,
+        plan.allowed()
     );
     Err(WaitError::Failed(CheckFailure::new("G1", message), last))
 }
@@ -216,5 +249,39 @@ fn matcher_name(m: Matcher) -> &'static str {
         Matcher::PathAny => "pathAny",
         Matcher::Status => "status",
         Matcher::Error => "error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+
+    fn pauses(delay: u64, max_attempts: u32, clock: bool) -> Vec<u64> {
+        Plan {
+            delay,
+            max_attempts,
+        }
+        .pauses(clock)
+        .collect()
+    }
+
+    #[test]
+    fn a_sleep_starts_short_and_never_exceeds_what_the_waiter_allows() {
+        // DynamoDB's TableExists: 20 s apart, 25 attempts, 480 s in all.
+        let slept = pauses(20, 25, false);
+        assert_eq!(&slept[..6], &[1, 2, 4, 8, 16, 20]);
+        assert_eq!(slept.iter().sum::<u64>(), 480);
+        assert!(slept.iter().all(|&p| p <= 20));
+    }
+
+    #[test]
+    fn a_clock_is_moved_by_the_waiters_own_delay() {
+        assert_eq!(pauses(15, 4, true), vec![15, 15, 15]);
+    }
+
+    #[test]
+    fn one_attempt_has_no_pause() {
+        assert!(pauses(5, 1, false).is_empty());
+        assert!(pauses(5, 0, true).is_empty());
     }
 }

@@ -400,6 +400,8 @@ SERVICES = {
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; without this each answer waits on a delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -420,7 +422,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/leftovers":
             with lock:
                 left = {
-                    "tables": [n for n, t in state["tables"].items() if table_status(t) != "DELETED"],
+                    # A table DELETING was deleted: its delete was accepted, and only time remains.
+                    "tables": [n for n, t in state["tables"].items() if table_status(t) not in ("DELETING", "DELETED")],
                     "clusters": list(state["clusters"]),
                     "tasks": [a for a, t in state["tasks"].items() if task_view(t)["lastStatus"] != "STOPPED"],
                     "services": [s["name"] for s in state["services"].values() if service_view(s)["status"] == "ACTIVE"],
