@@ -396,6 +396,10 @@ pub struct ConformanceArgs {
     /// one service with a pack of one's own
     #[arg(long, value_name = "NAMES", value_delimiter = ',', alias = "packs")]
     pub services: Vec<String>,
+    /// Leave these services out (comma-separated): one the endpoint cannot serve where it runs
+    /// (LocalStack's DynamoDB without its Java download)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub except: Vec<String>,
     /// The run id (names and tokens carry it) [default: a fresh one per run]
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,

@@ -77,15 +77,22 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Whether an answer is worth retrying: throttled, or a server fault.
+/// Whether an answer is worth retrying: throttled, or a server fault that may pass. A 501 says
+/// the operation is not there, and a 500 that is no error of the protocol (an HTML page, a
+/// stack trace) is an endpoint crashing on this request: both come again however often it is
+/// sent, so they are not waited on. A gateway's 502, 503, 504 and a typed 500 (the service's
+/// `InternalFailure`) may pass.
 fn retryable(exchange: &Exchange) -> bool {
-    match exchange.response() {
-        Some(r) => {
-            r.status >= 500
-                || r.status == 429
-                || matches!(&r.body, super::Body::Error(e) if e.error_type == "ThrottlingException")
-        }
-        None => false,
+    let Some(r) = exchange.response() else {
+        return false;
+    };
+    let typed = matches!(&r.body, super::Body::Error(_));
+    match r.status {
+        429 => true,
+        500 => typed,
+        501 => false,
+        s if s > 501 => true,
+        _ => matches!(&r.body, super::Body::Error(e) if e.error_type == "ThrottlingException"),
     }
 }
 

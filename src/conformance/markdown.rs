@@ -63,10 +63,13 @@ pub fn markdown(info: &RunInfo, runs: &[PackRun]) -> String {
     let _ = writeln!(out, "{}\n", RUN_BLOCK.1);
     let _ = writeln!(
         out,
-        "Every service pack's generated scenarios (`generated/`) against {}, with the \
-         `conformance` contract profile. Each clause is judged against the AWS documentation \
-         linked in its row, and defined in [CONTRACT.md](../CONTRACT.md#any-aws-services-token-operations); \
-         the scenario file of a row reproduces it (the command is above).\n",
+        "Each service's generated scenarios against {}, with the `conformance` contract \
+         profile: a bundled pack's are the committed `generated/<service>/`, any other \
+         service's are generated from its model alone and written beside the reports. Each \
+         clause is judged against what its row links: the AWS documentation where a pack read \
+         it, else the Smithy `idempotencyToken` trait, which says only that a retry has no \
+         second effect; clauses are defined in [CONTRACT.md](../CONTRACT.md#any-aws-services-token-operations). \
+         The scenario file of a row reproduces it (the command is above).\n",
         info.name
     );
     out.push_str(LEGEND);

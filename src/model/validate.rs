@@ -17,6 +17,25 @@ pub struct SchemaViolation {
     /// JSON pointer into the document (`/widget/arn`); empty for the root.
     pub path: String,
     pub message: String,
+    /// The message without the offending value where it opens with it (`is longer than 32
+    /// characters`): what a report can print and stay the same from run to run.
+    pub rule: String,
+}
+
+impl SchemaViolation {
+    /// The place and the rule broken, without the value: `/JobId is longer than 32 characters`.
+    pub fn without_value(&self) -> String {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        if self.rule == self.message {
+            format!("{path}: {}", self.message)
+        } else {
+            format!("{path} {}", self.rule)
+        }
+    }
 }
 
 impl std::fmt::Display for SchemaViolation {
@@ -80,9 +99,16 @@ impl Model {
         Ok(validator
             .iter_errors(document)
             .take(MAX_VIOLATIONS)
-            .map(|e| SchemaViolation {
-                path: e.instance_path().to_string(),
-                message: e.to_string(),
+            .map(|e| {
+                let message = e.to_string();
+                let rule = message
+                    .strip_prefix(&e.instance().to_string())
+                    .map_or_else(|| message.clone(), |rest| rest.trim_start().to_string());
+                SchemaViolation {
+                    path: e.instance_path().to_string(),
+                    message,
+                    rule,
+                }
             })
             .collect())
     }

@@ -87,7 +87,8 @@ print(json.dumps([load(os.path.join(d, f)) for f in ("service-2.json", "waiters-
 }
 
 /// The services of the installed botocore that have an operation with an idempotency token
-/// (newest API version of each), as (botocore's name, model), by name: the SDKs built on
+/// (newest API version of each, with its waiters and paginators), as (botocore's name, model),
+/// by name: the SDKs built on
 /// botocore (boto3, the AWS CLI) know exactly these.
 pub fn botocore_token_models() -> Result<Vec<(String, Model)>, Error> {
     let script = r#"
@@ -96,7 +97,7 @@ for name in sorted(os.listdir(DATA)):
     if d is None: continue
     text = load(os.path.join(d, "service-2.json"))
     if '"idempotencyToken"' in text:
-        print(json.dumps([name, text]))
+        print(json.dumps([name, text] + [load(os.path.join(d, f)) for f in ("waiters-2.json", "paginators-1.json")]))
 "#;
     let output = botocore_python(script, &[]).map_err(|e| {
         Error::input(format!(
@@ -110,9 +111,12 @@ for name in sorted(os.listdir(DATA)):
     }
     let mut models = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let (name, text): (String, String) = serde_json::from_str(line)
-            .map_err(|e| Error::input(format!("botocore's model list could not be read: {e}")))?;
-        let model = Model::from_botocore(&text, "", "")
+        let (name, text, waiters, paginators): (String, String, String, String) =
+            serde_json::from_str(line).map_err(|e| {
+                Error::input(format!("botocore's model list could not be read: {e}"))
+            })?;
+        // The waiters and paginators too: setup waits for what it made, effect reads page.
+        let model = Model::from_botocore(&text, &waiters, &paginators)
             .map_err(|e| e.context(format_args!("botocore's model of {name}")))?;
         models.push((name, model));
     }

@@ -45,8 +45,17 @@ pub fn chosen(args: &ConformanceArgs, given: Option<Arc<Service>>) -> Result<Vec
             })
             .collect::<Result<Vec<_>, Error>>()?,
     };
+    // A name left out must be one that would have been judged: a typo must not pass silently.
+    for name in &args.except {
+        if !services.iter().any(|s| s.name() == name) {
+            return Err(Error::input(format!(
+                "--except: {name} is not among the services judged"
+            )));
+        }
+    }
     Ok(services
         .into_iter()
+        .filter(|service| !args.except.iter().any(|n| n == service.name()))
         .map(|service| Chosen {
             committed: is_bundled(&service),
             service: Arc::new(service),

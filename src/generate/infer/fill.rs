@@ -55,7 +55,26 @@ pub fn fill_as(
     };
     for member in &shape.required {
         // A maker's own token: one of the scenario's, never a value another scenario sends.
-        if model.idempotency_token_member(operation) == Some(member.as_str()) {
+        // An undoer's token member may name what was made instead (Athena's
+        // StopQueryExecution takes the `QueryExecutionId` StartQueryExecution answered).
+        let token_member = model.idempotency_token_member(operation) == Some(member.as_str());
+        let named_by_answer = || {
+            sources
+                .iter()
+                .find_map(|s| Some((s.step, from_answer(model, s, member)?)))
+        };
+        if token_member
+            && guess == Guess::Never
+            && let Some((step, path)) = named_by_answer()
+        {
+            let name = format!("{step}_{}", member.to_ascii_lowercase());
+            filled
+                .params
+                .insert(member.clone(), Value::String(format!("${{{name}}}")));
+            filled.captures.push((step.to_string(), name, path));
+            continue;
+        }
+        if token_member {
             let def = shape
                 .members
                 .get(member)
@@ -77,10 +96,7 @@ pub fn fill_as(
             filled.params.insert(member.clone(), value.clone());
             continue;
         }
-        let from_answer = sources
-            .iter()
-            .find_map(|s| Some((s.step, from_answer(model, s, member)?)));
-        if let Some((step, path)) = from_answer {
+        if let Some((step, path)) = named_by_answer() {
             let name = format!("{step}_{}", member.to_ascii_lowercase());
             filled
                 .params
