@@ -64,7 +64,7 @@ pub fn chosen(args: &ConformanceArgs, given: Option<Arc<Service>>) -> Result<Vec
 }
 
 /// Every service with a token operation: the installed botocore's (a bundled pack where
-/// there is one, a bare pack of the model else); without botocore, the bundled ones (said on
+/// there is one, a bare pack of the model else) and every bundled pack; without botocore, the bundled ones (said on
 /// stderr: the run is then narrower than it could be). A token member only inside a nested
 /// structure is no token of the operation's: such a service has none.
 fn every_token_service() -> Result<Vec<Service>, Error> {
@@ -80,16 +80,24 @@ fn every_token_service() -> Result<Vec<Service>, Error> {
     };
     let mut services = Vec::new();
     for (name, model) in models {
-        let service = if BUNDLED.iter().any(|b| b.name == name) {
-            with_tokens(Service::bundled(&name)?)?
-        } else {
-            let pack = service::bare_pack(&model, Some(&name))?;
-            Service::new(model, pack)?
-        };
+        if BUNDLED.iter().any(|b| b.name == name) {
+            continue; // below, as bundled
+        }
+        let pack = service::bare_pack(&model, Some(&name))?;
+        let service = Service::new(model, pack)?;
         if !service.pack.tokens.is_empty() {
             services.push(service);
         }
     }
+    // Every bundled pack, even where botocore's model does not mark the token its
+    // documentation names (ACM's RequestCertificate `IdempotencyToken`).
+    for bundled in BUNDLED {
+        let service = with_tokens(Service::bundled(bundled.name)?)?;
+        if !service.pack.tokens.is_empty() {
+            services.push(service);
+        }
+    }
+    services.sort_by(|a, b| a.name().cmp(b.name()));
     Ok(services)
 }
 
