@@ -357,8 +357,21 @@ fn got(problem: &Problem) -> String {
             let status = rest.split(')').next().unwrap_or_default();
             format!("{kind} (HTTP {status})")
         }
+        None if actual.trim_start().starts_with('<') => match answered_status(problem) {
+            // moto's unrouted answer is an HTML page: its words say nothing of the API.
+            Some(status) => format!("an HTML page (HTTP {status})"),
+            None => "an HTML page".into(),
+        },
         None => first_clause(actual),
     }
+}
+
+/// The status of the last answer in the problem's exchange.
+fn answered_status(problem: &Problem) -> Option<String> {
+    let exchange = problem.exchange.as_deref()?;
+    let (_, after) = exchange.rsplit_once("<- HTTP ")?;
+    let status: String = after.chars().take_while(char::is_ascii_digit).collect();
+    (!status.is_empty()).then_some(status)
 }
 
 /// The first line of a message, up to any JSON it quotes (which holds per-run values).
