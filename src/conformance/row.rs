@@ -357,11 +357,19 @@ fn got(problem: &Problem) -> String {
             let status = rest.split(')').next().unwrap_or_default();
             format!("{kind} (HTTP {status})")
         }
-        None if actual.trim_start().starts_with('<') => match answered_status(problem) {
-            // moto's unrouted answer is an HTML page: its words say nothing of the API.
-            Some(status) => format!("an HTML page (HTTP {status})"),
-            None => "an HTML page".into(),
-        },
+        None if actual.trim_start().starts_with('<') => {
+            // moto's unrouted answer is an HTML page, LocalStack's an XML document: their
+            // words say nothing of the API.
+            let page = if actual.trim_start().starts_with("<?xml") {
+                "an XML document"
+            } else {
+                "an HTML page"
+            };
+            match answered_status(problem) {
+                Some(status) => format!("{page} (HTTP {status})"),
+                None => page.into(),
+            }
+        }
         None => first_clause(actual),
     }
 }
