@@ -54,6 +54,38 @@ fn run_passes_the_corpus_and_writes_junit() {
 }
 
 #[test]
+fn another_service_runs_its_generated_scenarios_by_default() {
+    let dir = temp_dir("generated-default");
+    let results = dir.join("results.json");
+    let o = run(&[
+        "--service",
+        "dynamodb",
+        "run",
+        "--results",
+        results.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(" PASS generated/dynamodb/transact-write-items-ct2.yaml"),
+        "{err}"
+    );
+    assert!(!err.contains("scenarios/"), "{err}");
+    // Where `generate` has not written them, the error says how to.
+    let o = bin()
+        .current_dir(&dir)
+        .args(["--service", "dynamodb", "run"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no `generated/dynamodb` folder: write it with `proton-conform --service dynamodb generate`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_failing_scenario_exits_1_with_a_junit_failure() {
     let dir = temp_dir("fail");
     let junit = dir.join("junit.xml");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use proton_conform::diagnostic::Diagnostic;
 use proton_conform::error::Error;
 use proton_conform::scenario::{Scenario, files};
-use proton_conform::service::Service;
+use proton_conform::service::{self, Service};
 
 use super::args::Selection;
 
@@ -50,7 +50,18 @@ pub fn load(selection: &Selection, service: &Service) -> Result<Loaded, Error> {
 }
 
 fn read(selection: &Selection, service: &Service, keep_bytes: usize) -> Result<Checked, Error> {
-    let paths = if selection.paths.is_empty() {
+    let paths = if selection.paths.is_empty() && service.name() != service::DEFAULT {
+        // Another service's scenarios are the ones `generate` writes.
+        let generated = PathBuf::from("generated").join(service.name());
+        if !generated.is_dir() {
+            return Err(Error::input(format!(
+                "no `{}` folder: write it with `proton-conform --service {} generate`, or name scenario files or folders",
+                generated.display(),
+                service.name()
+            )));
+        }
+        vec![generated]
+    } else if selection.paths.is_empty() {
         let corpus = PathBuf::from("scenarios");
         if !corpus.is_dir() {
             return Err(Error::input(format!(
