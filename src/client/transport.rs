@@ -404,3 +404,41 @@ fn jitter() -> f64 {
     let mixed = (u64::from(nanos)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
     mixed as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::retryable;
+    use crate::client::{Exchange, Outcome, Response, decode_response};
+
+    fn answered(status: u16, body: &str) -> Exchange {
+        Exchange {
+            operation: "CreateThing".into(),
+            request: json!({}),
+            outcome: Outcome::Response(Response {
+                status,
+                headers: Vec::new(),
+                raw: body.into(),
+                body: decode_response(status, None, body.as_bytes()),
+            }),
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn what_may_pass_is_retried_and_what_comes_again_is_not() {
+        let typed = r#"{"__type":"InternalFailure","message":"try again"}"#;
+        let page = "<!doctype html><title>500 Internal Server Error</title>";
+        assert!(retryable(&answered(500, typed)));
+        assert!(retryable(&answered(503, page)));
+        assert!(retryable(&answered(429, page)));
+        assert!(!retryable(&answered(500, page)));
+        assert!(!retryable(&answered(501, typed)));
+        assert!(!retryable(&answered(400, typed)));
+        let throttled = r#"{"__type":"ThrottlingException","message":"slow down"}"#;
+        assert!(retryable(&answered(400, throttled)));
+    }
+}

@@ -212,4 +212,23 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn a_violation_is_told_without_the_value_that_broke_it() {
+        let m = Model::bundled("proton-2020-07-20").unwrap();
+        let token = "x".repeat(65);
+        let found = m
+            .check(
+                "CreateEnvironmentTemplateVersionInput",
+                Direction::Input,
+                &json!({ "templateName": "t", "clientToken": token, "source": {"s3": {"bucket": "b", "key": "k"}} }),
+            )
+            .unwrap();
+        let long = found.iter().find(|v| v.path == "/clientToken").unwrap();
+        assert!(long.message.contains(&token), "{}", long.message);
+        assert_eq!(
+            long.without_value(),
+            "/clientToken is longer than 64 characters"
+        );
+    }
 }

@@ -63,10 +63,10 @@ pub fn chosen(args: &ConformanceArgs, given: Option<Arc<Service>>) -> Result<Vec
         .collect())
 }
 
-/// Every service with a token operation: the installed botocore's (a bundled pack where
-/// there is one, a bare pack of the model else) and every bundled pack; without botocore, the bundled ones (said on
-/// stderr: the run is then narrower than it could be). A token member only inside a nested
-/// structure is no token of the operation's: such a service has none.
+/// Every service with a token operation: every bundled pack, and the installed botocore's
+/// others with a bare pack of the model; without botocore, the bundled ones (said on stderr:
+/// the run is then narrower than it could be). A token member only inside a nested structure
+/// is no token of the operation's: such a service has none.
 fn every_token_service() -> Result<Vec<Service>, Error> {
     let models = match service::botocore_token_models() {
         Ok(models) => models,
