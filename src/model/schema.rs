@@ -165,9 +165,23 @@ fn number_bounds(def: &mut Map<String, Value>, shape: &Shape, direction: Directi
 /// A model's pattern as a regex the engines here read: Java's UTF-16 surrogate pair range
 /// (`\uD800\uDC00-\uDBFF\uDFFF`, every supplementary character) written as code points; `None`
 /// when it still does not compile.
+/// Remembered per process: compiling a pattern to see that it compiles is the costly part of
+/// building a schema (Unicode classes with bounded repetition), and every schema that reaches a
+/// shape asks again.
 pub fn usable_pattern(pattern: &str) -> Option<String> {
-    let pattern = pattern.replace(r"\uD800\uDC00-\uDBFF\uDFFF", r"\x{10000}-\x{10FFFF}");
-    regex::Regex::new(&pattern).ok().map(|_| pattern)
+    static SEEN: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Option<String>>>,
+    > = std::sync::OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(known) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return known.clone();
+    }
+    let usable = pattern.replace(r"\uD800\uDC00-\uDBFF\uDFFF", r"\x{10000}-\x{10FFFF}");
+    let usable = regex::Regex::new(&usable).ok().map(|_| usable);
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pattern.to_string(), usable.clone());
+    usable
 }
 
 #[cfg(test)]
