@@ -3,16 +3,14 @@
 //! reference switch that breaks that clause (and only those fail). A verdict on a foreign
 //! endpoint is only as good as this proof.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use proton_conform::client::ClientConfig;
-use proton_conform::contract::Profile;
-use proton_conform::endpoint::Embedded;
 use proton_conform::endpoint::generic::{FAULTS, Fault};
 use proton_conform::event::Verdict;
 use proton_conform::generate::generate;
-use proton_conform::runner::{RunConfig, Target, run_collect};
 use proton_conform::scenario::{Scenario, parse};
 use proton_conform::service::{BUNDLED, Service};
 
@@ -65,21 +63,7 @@ fn run(
     scenarios: Vec<Scenario>,
     faults: Vec<Fault>,
 ) -> Vec<(String, Vec<String>, Verdict)> {
-    let config = RunConfig {
-        service: service.clone(),
-        target: Target::Embedded(Embedded::Generic(faults)),
-        interrupt: None,
-        snapshots: None,
-        profile: Profile::strict(),
-        client: ClientConfig::default(),
-        jobs: 4,
-        run_id: "generated".into(),
-        driver: None,
-    };
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime
-        .block_on(run_collect(scenarios, config))
-        .unwrap()
+    common::on_generic_reference(service, scenarios, faults, "generated")
         .into_iter()
         .map(|r| (r.file, r.contract, r.verdict))
         .collect()

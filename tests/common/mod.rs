@@ -106,3 +106,28 @@ pub fn conformance_report(name: &str, port: u16, extra: &[&str], secret: &str) -
     );
     fresh
 }
+
+/// `scenarios` of `service` on the embedded generic reference with `faults` switched on,
+/// four at once, under the strict profile.
+#[allow(dead_code)]
+pub fn on_generic_reference(
+    service: &std::sync::Arc<proton_conform::service::Service>,
+    scenarios: Vec<proton_conform::scenario::Scenario>,
+    faults: Vec<proton_conform::endpoint::generic::Fault>,
+    run_id: &str,
+) -> Vec<proton_conform::event::ScenarioResult> {
+    use proton_conform::runner::{RunConfig, Target, run_collect};
+    let config = RunConfig {
+        service: service.clone(),
+        target: Target::Embedded(proton_conform::endpoint::Embedded::Generic(faults)),
+        interrupt: None,
+        snapshots: None,
+        profile: proton_conform::contract::Profile::strict(),
+        client: proton_conform::client::ClientConfig::default(),
+        jobs: 4,
+        run_id: run_id.into(),
+        driver: None,
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(run_collect(scenarios, config)).unwrap()
+}

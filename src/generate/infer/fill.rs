@@ -25,6 +25,16 @@ pub struct Filled {
     pub guessed: Vec<String>,
 }
 
+impl Filled {
+    /// `member` takes what `step` answered at `path`, captured under a name of both.
+    fn capture(&mut self, member: &str, step: &str, path: String) {
+        let name = format!("{step}_{}", member.to_ascii_lowercase());
+        self.params
+            .insert(member.to_string(), Value::String(format!("${{{name}}}")));
+        self.captures.push((step.to_string(), name, path));
+    }
+}
+
 /// The required members of `operation`'s request, each from a source's request (the same
 /// member), a source's answer (a member of that name, or of the source's noun and that name:
 /// `Id` from `NamespaceId`), else synthesized when it names nothing; `Err` names the member
@@ -67,27 +77,19 @@ pub fn fill_as(
             && guess == Guess::Never
             && let Some((step, path)) = named_by_answer()
         {
-            let name = format!("{step}_{}", member.to_ascii_lowercase());
-            filled
-                .params
-                .insert(member.clone(), Value::String(format!("${{{name}}}")));
-            filled.captures.push((step.to_string(), name, path));
-            continue;
-        }
-        if token_member {
-            let def = shape
-                .members
-                .get(member)
-                .and_then(|m| model.shape(&m.shape));
-            let name = operation.to_ascii_lowercase();
-            let token = super::super::scenarios::token_template(def, &name, "");
-            filled.params.insert(member.clone(), Value::String(token));
+            filled.capture(member, step, path);
             continue;
         }
         let def = shape
             .members
             .get(member)
             .and_then(|m| model.shape(&m.shape));
+        if token_member {
+            let name = operation.to_ascii_lowercase();
+            let token = super::super::scenarios::token_template(def, &name, "");
+            filled.params.insert(member.clone(), Value::String(token));
+            continue;
+        }
         let fits = |v: &&Value| def.is_none_or(|d| of_kind(d.kind, v));
         if let Some(value) = sources
             .iter()
@@ -97,23 +99,13 @@ pub fn fill_as(
             continue;
         }
         if let Some((step, path)) = named_by_answer() {
-            let name = format!("{step}_{}", member.to_ascii_lowercase());
-            filled
-                .params
-                .insert(member.clone(), Value::String(format!("${{{name}}}")));
-            filled.captures.push((step.to_string(), name, path));
+            filled.capture(member, step, path);
             continue;
         }
         // An operation that makes a thing may take the thing's own id from the caller
         // (RegisterInstance's `InstanceId`): a name of the scenario's own.
         let own = makes(operation) && member.starts_with(parts(operation).2);
-        if own
-            && let Some(def) = shape
-                .members
-                .get(member)
-                .and_then(|m| model.shape(&m.shape))
-                .filter(|d| d.kind == ShapeKind::String)
-        {
+        if own && let Some(def) = def.filter(|d| d.kind == ShapeKind::String) {
             let name = format!(
                 "${{run.prefix}}-{}",
                 parts(operation).2.to_ascii_lowercase()
